@@ -1,0 +1,559 @@
+"""Record files to validated records, with a finding for everything that does not fit the model."""
+
+from __future__ import annotations
+
+import difflib
+import math
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .findings import Finding, Severity
+from .model import (
+    SLUG_MAX,
+    SLUG_RE,
+    Claim,
+    FieldSpec,
+    KnowledgeBase,
+    Path_,
+    Pos,
+    Positions,
+    Source,
+    field_specs,
+)
+from .parse import MAX_FILE_BYTES, ParseError, parse
+from .registry import declare
+
+FOLDERS: dict[str, type] = {"claims": Claim, "sources": Source}
+SUFFIX = ".yaml"
+
+_S = Severity.ERROR
+declare(
+    "BT008",
+    _S,
+    "The file cannot be a record",
+    """
+    Record files live in claims/ or sources/, end in `.yaml`, and are named by the record's
+    id: lowercase letters, digits and single hyphens (e.g. `us-pressed-donetsk-withdrawal`).
+    Rename the file.
+    """,
+    group="files",
+    exemptable=False,
+)
+declare(
+    "BT009",
+    _S,
+    "A file or link points outside the knowledge base, or cannot be read",
+    """
+    berlintalks reads only files inside the repository. A symbolic link that leads elsewhere
+    could expose files of the machine running the build, so it is refused. Replace the link
+    with the file itself.
+    """,
+    group="files",
+    exemptable=False,
+)
+declare(
+    "BT101",
+    _S,
+    "A required key is missing",
+    "Every claim needs id, title, statement, status, date, topics and attributions; every "
+    "source needs id, name, kind and reliability; nested entries need their own required "
+    "keys. Add the key.",
+    group="schema",
+    exemptable=False,
+)
+declare(
+    "BT102",
+    _S,
+    "Unknown key",
+    "The key is not part of the model, usually a typo. The message suggests the closest "
+    "known key; `berlintalks schema claim` lists them all.",
+    group="schema",
+    exemptable=False,
+)
+declare(
+    "BT103",
+    _S,
+    "A value has the wrong type",
+    """
+    A text field holds a number or a list, a list field holds a single value, and so on.
+    YAML reads unquoted `yes`, `no`, `on`, `off`, `true` and `false` as booleans and bare
+    numbers as numbers: put such values in quotes.
+    """,
+    group="schema",
+    exemptable=False,
+)
+declare(
+    "BT104",
+    _S,
+    "A value is not one of the allowed choices",
+    "status, kind, reliability and relation types take fixed values; the message lists them "
+    "and suggests the closest.",
+    group="schema",
+    exemptable=False,
+)
+declare(
+    "BT105",
+    _S,
+    "Not a real calendar date",
+    "Dates are written YYYY-MM-DD and must exist (no 30 February).",
+    group="schema",
+    exemptable=False,
+)
+declare(
+    "BT106",
+    _S,
+    "Not a valid id",
+    f"""
+    Ids, topic slugs and references are lowercase letters, digits and single hyphens, at most
+    {SLUG_MAX} characters, e.g. `zaporizhzhia-npp`. They become file names and addresses on
+    the site, so nothing else is accepted.
+    """,
+    group="schema",
+    exemptable=False,
+)
+declare(
+    "BT107",
+    _S,
+    "A URL that is not http or https",
+    """
+    Only http and https addresses become links on the site; `javascript:`, `data:` and other
+    schemes could run code in a reader's browser. Give the full https address.
+    """,
+    group="schema",
+    exemptable=False,
+)
+declare(
+    "BT108",
+    _S,
+    "An archive path that leaves the knowledge base",
+    "An archive is a relative path inside the repository, such as `archive/afp-2025-12-15.txt`, "
+    "without `..` or a leading `/`.",
+    group="schema",
+    exemptable=False,
+)
+declare(
+    "BT109",
+    _S,
+    "An empty list where entries are required",
+    "A claim needs at least one topic and at least one attribution.",
+    group="schema",
+    exemptable=False,
+)
+declare(
+    "BT110",
+    _S,
+    "A figure needs exactly one of value or values",
+    "Give `value: 90` for a single number, or `values: [50, 50]` for a split, not both and "
+    "not neither.",
+    group="schema",
+    exemptable=False,
+)
+declare(
+    "BT111",
+    _S,
+    "The id differs from the file name",
+    "A record's id is its file name without `.yaml`, so links and file names agree. Make the "
+    "two the same.",
+    group="schema",
+    exemptable=False,
+)
+declare(
+    "BT112",
+    _S,
+    "Two records have the same id",
+    "Ids are unique within claims and within sources, even across subfolders. Rename one.",
+    group="schema",
+    exemptable=False,
+)
+
+_BOOL_HINT = "YAML reads unquoted yes/no/on/off/true/false as a boolean: put the value in quotes"
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    if isinstance(value, datetime | date):
+        return f"the date {value.isoformat()}"
+    return "text"
+
+
+def _suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" — did you mean '{close[0]}'?" if close else ""
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass(slots=True)
+class _Validator:
+    positions: Positions
+    findings: list[Finding]
+
+    def error(self, pos: Pos, code: str, message: str) -> None:
+        self.findings.append(Finding.at(pos, code, message))
+
+    def wrong_type(self, path: Path_, name: str, expected: str, value: Any) -> None:
+        hint = f"; {_BOOL_HINT}" if isinstance(value, bool) else ""
+        self.error(
+            self.positions.at(*path),
+            "BT103",
+            f"'{name}' must be {expected}, not {_describe(value)}{hint}",
+        )
+
+    def record(self, record: type, value: Any, path: Path_, what: str) -> dict[str, Any] | None:
+        """The keyword arguments for ``record``, or None when the mapping is invalid."""
+        if not isinstance(value, dict):
+            self.wrong_type(path, what, "a mapping of keys", value)
+            return None
+        specs = field_specs(record)
+        ok = True
+        for key in value:
+            if key not in specs:
+                ok = False
+                self.error(
+                    self.positions.key(*path, key),
+                    "BT102",
+                    f"unknown key '{_short(str(key))}' in {what}{_suggest(str(key), list(specs))}",
+                )
+        kwargs: dict[str, Any] = {}
+        for name, fs in specs.items():
+            if name not in value or value[name] is None:
+                if fs.required:
+                    ok = False
+                    self.error(
+                        self.positions.at(*path),
+                        "BT101",
+                        f"{what} is missing the required key '{name}' ({fs.doc.rstrip('.')})",
+                    )
+                continue
+            good, converted = self.value(fs, value[name], (*path, name), name)
+            ok = ok and good
+            kwargs[name] = converted
+        if record.__name__ == "Figure" and ok and ("value" in kwargs) == bool(kwargs.get("values")):
+            ok = False
+            self.error(
+                self.positions.at(*path),
+                "BT110",
+                "a figure needs exactly one of 'value' (a number) or 'values' (a list of numbers)",
+            )
+        return kwargs if ok else None
+
+    def value(self, fs: FieldSpec, value: Any, path: Path_, name: str) -> tuple[bool, Any]:
+        pos = self.positions.at(*path)
+        kind = fs.kind
+        if kind in ("line", "text", "slug", "ref", "url", "path", "enum"):
+            if not isinstance(value, str):
+                expected = "one of " + ", ".join(fs.choices) if kind == "enum" else "text"
+                self.wrong_type(path, name, expected, value)
+                return False, None
+            if not value.strip():
+                self.error(pos, "BT103", f"'{name}' is empty; write the text or remove the key")
+                return False, None
+        if kind == "line" and "\n" in value.strip():
+            self.error(pos, "BT103", f"'{name}' must be a single line")
+            return False, None
+        if kind in ("slug", "ref"):
+            if not (SLUG_RE.match(value) and len(value) <= SLUG_MAX):
+                self.error(
+                    pos,
+                    "BT106",
+                    f"'{_short(value)}' is not a valid id for '{name}': use lowercase letters, "
+                    f"digits and single hyphens (at most {SLUG_MAX} characters)",
+                )
+                return False, None
+        elif kind == "enum":
+            if value not in fs.choices:
+                self.error(
+                    pos,
+                    "BT104",
+                    f"'{_short(value)}' is not a valid {name}{_suggest(value, fs.choices)} "
+                    f"(choose one of: {', '.join(fs.choices)})",
+                )
+                return False, None
+        elif kind == "url":
+            if not _is_web_url(value):
+                self.error(
+                    pos,
+                    "BT107",
+                    f"'{_short(value)}' is not an http or https address; only those become links",
+                )
+                return False, None
+        elif kind == "path":
+            p = value.replace("\\", "/")
+            if p.startswith("/") or ".." in p.split("/") or ":" in p or "\\" in value:
+                self.error(
+                    pos,
+                    "BT108",
+                    f"archive path '{_short(value)}' must be relative to the root and stay "
+                    "inside it",
+                )
+                return False, None
+        elif kind == "date":
+            return self.date(value, path, name)
+        elif kind == "count":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                self.wrong_type(path, name, "a whole number of at least 1", value)
+                return False, None
+        elif kind == "number":
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                self.wrong_type(path, name, "a number", value)
+                return False, None
+            if isinstance(value, float) and not math.isfinite(value):
+                self.error(pos, "BT103", f"'{name}' must be a finite number")
+                return False, None
+        elif kind == "list":
+            return self.list(fs, value, path, name)
+        elif kind == "object":
+            assert fs.record is not None
+            kwargs = self.record(fs.record, value, path, f"'{name}'")
+            return (False, None) if kwargs is None else (True, fs.record(**kwargs))
+        return True, value
+
+    def date(self, value: Any, path: Path_, name: str) -> tuple[bool, Any]:
+        pos = self.positions.at(*path)
+        if isinstance(value, datetime):
+            self.error(pos, "BT105", f"'{name}' must be a date (YYYY-MM-DD) without a time")
+            return False, None
+        if isinstance(value, date):
+            return True, value
+        if isinstance(value, str):
+            try:
+                if len(value) == 10:
+                    return True, date.fromisoformat(value)
+            except ValueError:
+                pass
+            self.error(
+                pos,
+                "BT105",
+                f"'{_short(value)}' is not a real calendar date; write it as YYYY-MM-DD",
+            )
+            return False, None
+        self.wrong_type(path, name, "a date (YYYY-MM-DD)", value)
+        return False, None
+
+    def list(self, fs: FieldSpec, value: Any, path: Path_, name: str) -> tuple[bool, Any]:
+        if not isinstance(value, list):
+            self.wrong_type(path, name, "a list", value)
+            return False, None
+        if len(value) < fs.min_items:
+            self.error(
+                self.positions.at(*path),
+                "BT109",
+                f"'{name}' needs at least {fs.min_items} entr{'y' if fs.min_items == 1 else 'ies'}",
+            )
+            return False, None
+        assert fs.item is not None
+        ok, items = True, []
+        for i, item in enumerate(value):
+            good, converted = self.value(fs.item, item, (*path, i), f"{name}[{i}]")
+            ok = ok and good
+            items.append(converted)
+        return ok, tuple(items)
+
+
+def _is_web_url(value: str) -> bool:
+    if any(c.isspace() or ord(c) < 32 for c in value):
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """One file's outcome: the record (None when invalid), its id, and what was found."""
+
+    id: str | None
+    record: Claim | Source | None
+    findings: list[Finding]
+
+
+def load_file(root: Path, path: Path, record_type: type) -> Loaded:
+    """Read, parse and validate one record file; never raises for bad content."""
+    rel = path.relative_to(root).as_posix()
+    start = Pos(rel, 1, 1)
+    stem = path.name[: -len(SUFFIX)]
+    if not SLUG_RE.match(stem) or len(stem) > SLUG_MAX:
+        return Loaded(
+            None,
+            None,
+            [
+                Finding.at(
+                    start,
+                    "BT008",
+                    f"'{_short(path.name)}' is not a valid record file name: use lowercase "
+                    "letters, digits and single hyphens, then .yaml",
+                )
+            ],
+        )
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return Loaded(
+                stem,
+                None,
+                [
+                    Finding.at(
+                        start,
+                        "BT007",
+                        f"the file is {size:,} bytes; records may be at most "
+                        f"{MAX_FILE_BYTES:,} bytes",
+                    )
+                ],
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        return Loaded(stem, None, [Finding.at(start, "BT009", f"cannot read the file: {exc}")])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return Loaded(
+            stem,
+            None,
+            [
+                Finding.at(
+                    Pos(rel, line, col),
+                    "BT002",
+                    f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8",
+                )
+            ],
+        )
+    if not text.strip():
+        return Loaded(
+            stem, None, [Finding.at(start, "BT003", "the file is empty; fill it in or delete it")]
+        )
+    try:
+        parsed = parse(text, rel)
+    except ParseError as exc:
+        return Loaded(
+            stem, None, [Finding.at(Pos(rel, exc.line, exc.column), exc.code, exc.message)]
+        )
+    findings = [Finding.at(Pos(rel, p.line, p.column), p.code, p.message) for p in parsed.problems]
+    what = "a claim" if record_type is Claim else "a source"
+    if not isinstance(parsed.value, dict):
+        findings.append(
+            Finding.at(
+                start,
+                "BT004",
+                f"the file must hold one mapping of keys ({what}), not {_describe(parsed.value)}",
+            )
+        )
+        return Loaded(stem, None, findings)
+    v = _Validator(parsed.positions, findings)
+    kwargs = v.record(record_type, parsed.value, (), what)
+    if kwargs is not None and kwargs["id"] != stem:
+        findings.append(
+            Finding.at(
+                parsed.positions.at("id"),
+                "BT111",
+                f"id '{kwargs['id']}' differs from the file name '{path.name}'; make them the same",
+            )
+        )
+    if findings or kwargs is None:
+        return Loaded(stem, None, findings)
+    return Loaded(stem, record_type(**kwargs, path=rel, positions=parsed.positions), findings)
+
+
+def record_files(root: Path, folder: str) -> Iterator[tuple[Path, Finding | None]]:
+    """Every candidate record file under ``root/folder``, sorted, with a finding for misfits."""
+    base = root / folder
+    if not base.is_dir():
+        return
+    real_root = root.resolve()
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for d in dirnames:
+            if (Path(dirpath) / d).is_symlink():
+                found.append(Path(dirpath) / d)
+        found.extend(Path(dirpath) / f for f in filenames if not f.startswith("."))
+    for path in sorted(found):
+        rel = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(real_root):
+                yield (
+                    path,
+                    Finding.at(
+                        Pos(rel, 1, 1),
+                        "BT009",
+                        "this symbolic link points outside the knowledge base; replace it with "
+                        "the file itself",
+                    ),
+                )
+                continue
+            if target.is_dir():
+                continue
+        if path.suffix == ".yml":
+            yield (
+                path,
+                Finding.at(
+                    Pos(rel, 1, 1),
+                    "BT008",
+                    f"record files end in .yaml: rename it to {path.stem}.yaml",
+                ),
+            )
+        elif path.suffix == SUFFIX:
+            yield path, None
+
+
+def load(root: Path) -> tuple[KnowledgeBase, list[Finding]]:
+    """Load every record under ``root``; the findings cover every file that did not fit."""
+    findings: list[Finding] = []
+    parts: dict[str, tuple[dict[str, Any], set[str]]] = {}
+    for folder, record_type in FOLDERS.items():
+        records: dict[str, Any] = {}
+        broken: set[str] = set()
+        seen: dict[str, str] = {}
+        for path, misfit in record_files(root, folder):
+            if misfit is not None:
+                findings.append(misfit)
+                continue
+            loaded = load_file(root, path, record_type)
+            findings.extend(loaded.findings)
+            if loaded.id is None:
+                continue
+            rel = path.relative_to(root).as_posix()
+            if loaded.id in seen:
+                findings.append(
+                    Finding.at(
+                        Pos(rel, 1, 1),
+                        "BT112",
+                        f"id '{loaded.id}' is already used by {seen[loaded.id]}; rename one",
+                    )
+                )
+                continue
+            seen[loaded.id] = rel
+            if loaded.record is None:
+                broken.add(loaded.id)
+            else:
+                records[loaded.id] = loaded.record
+        parts[folder] = (records, broken)
+    kb = KnowledgeBase(
+        root=str(root),
+        claims=parts["claims"][0],
+        sources=parts["sources"][0],
+        broken_claims=frozenset(parts["claims"][1]),
+        broken_sources=frozenset(parts["sources"][1]),
+    )
+    return kb, findings

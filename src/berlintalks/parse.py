@@ -1,0 +1,311 @@
+"""YAML text to plain values with the position of every value, safely and within fixed limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.resolver import Resolver
+
+from .findings import Severity
+from .model import Path_, Pos, Positions
+from .registry import declare
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+# Limits a record never comes near; they keep a hostile file from costing more than a moment.
+MAX_FILE_BYTES = 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 100_000
+
+_STD = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_COLLECTION_TAGS = {None, "!", _STD + "seq", _STD + "map"}
+
+declare(
+    "BT001",
+    Severity.ERROR,
+    "The file is not well-formed YAML",
+    """
+    The parser stopped at the position shown. Common causes: a tab used for indentation
+    (YAML allows spaces only), a colon inside an unquoted value, an unclosed quote or
+    bracket. Fix the text at that line; quoting the value usually helps.
+    """,
+    group="syntax",
+    exemptable=False,
+)
+declare(
+    "BT002",
+    Severity.ERROR,
+    "The file is not UTF-8 text",
+    """
+    Records must be saved as UTF-8. The position shows the first byte that is not valid
+    UTF-8; re-save the file as UTF-8 in your editor.
+    """,
+    group="syntax",
+    exemptable=False,
+)
+declare(
+    "BT003",
+    Severity.ERROR,
+    "The file is empty",
+    """
+    A record file holds one record. Fill it in (`berlintalks new claim ID` writes a skeleton)
+    or delete the file.
+    """,
+    group="syntax",
+    exemptable=False,
+)
+declare(
+    "BT004",
+    Severity.ERROR,
+    "The file does not hold a single mapping of keys",
+    """
+    A record is one YAML mapping (`key: value` lines) and one document per file, not a list
+    or a bare value.
+    """,
+    group="syntax",
+    exemptable=False,
+)
+declare(
+    "BT005",
+    Severity.ERROR,
+    "A key appears twice in the same mapping",
+    """
+    YAML would silently keep only one of the two values, so the record would not say what
+    the file shows. Keep one of them.
+    """,
+    group="syntax",
+    exemptable=False,
+)
+declare(
+    "BT006",
+    Severity.ERROR,
+    "A YAML tag that records may not use",
+    """
+    Records hold plain text, numbers, dates, lists and mappings. Tags such as
+    `!!python/object` ask a loader to build program objects; berlintalks never does that
+    and refuses the file. Remove the tag.
+    """,
+    group="syntax",
+    exemptable=False,
+)
+declare(
+    "BT007",
+    Severity.ERROR,
+    "The file exceeds a size, nesting or alias limit",
+    f"""
+    A record file may be at most {MAX_FILE_BYTES // 1024} KiB, nest at most {MAX_DEPTH}
+    levels deep and expand (through anchors and aliases) to at most {MAX_NODES:,} values.
+    Real records are far below these limits; they stop hostile files from exhausting
+    memory or time.
+    """,
+    group="syntax",
+    exemptable=False,
+)
+
+
+@dataclass(slots=True)
+class ParseError(Exception):
+    code: str
+    message: str
+    line: int
+    column: int
+
+
+@dataclass(slots=True)
+class Parsed:
+    value: Any
+    positions: Positions
+    problems: list[ParseError] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Frame:
+    container: dict[str, Any] | list[Any]
+    path: Path_
+    anchor: str | None
+    nodes_at_start: int
+    key: str | None = None
+
+
+_resolver = Resolver()
+_constructor = SafeConstructor()
+
+
+def _pos_of(mark: Any) -> tuple[int, int]:
+    return mark.line + 1, mark.column + 1
+
+
+def _scalar(event: yaml.ScalarEvent) -> Any:
+    tag = event.tag
+    if tag in (None, "!"):
+        if event.implicit[0]:
+            tag = _resolver.resolve(yaml.ScalarNode, event.value, (True, False))
+        else:
+            tag = _STD + "str"
+    if tag not in _SCALAR_TAGS:
+        raise ParseError(
+            "BT006", f"tag '{tag}' is not allowed in records; remove it", *_pos_of(event.start_mark)
+        )
+    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    try:
+        return _constructor.yaml_constructors[tag](_constructor, node)
+    except (ValueError, ConstructorError, OverflowError):
+        # e.g. 2025-02-30 looks like a date but is none: keep the text, validation says why.
+        return event.value
+
+
+def _syntax_error(exc: yaml.YAMLError) -> ParseError:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line, col = _pos_of(mark) if mark is not None else (1, 1)
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    text = f"{context}: {problem}" if context else str(problem)
+    if "\\t" in text or "'\\t'" in text or "tab" in text:
+        text += " (indent with spaces, not tabs)"
+    return ParseError("BT001", f"YAML syntax error: {text}", line, col)
+
+
+def parse(text: str, file: str) -> Parsed:
+    """Parse one YAML document into plain values; raise :class:`ParseError` when it cannot be read.
+
+    Built from the event stream rather than PyYAML's composer so that depth and alias
+    expansion are bounded before any value is built, and so keys keep their positions.
+    """
+    values: dict[Path_, Pos] = {}
+    keys: dict[Path_, Pos] = {}
+    problems: list[ParseError] = []
+    anchors: dict[str, tuple[Any, int]] = {}
+    stack: list[_Frame] = []
+    root: list[Any] = []
+    nodes = 0
+    documents = 0
+
+    def place(value: Any, line: int, col: int) -> Path_ | None:
+        if not stack:
+            root.append(value)
+            values[()] = Pos(file, line, col)
+            return ()
+        top = stack[-1]
+        if isinstance(top.container, list):
+            path = (*top.path, len(top.container))
+            top.container.append(value)
+        else:
+            key = top.key
+            top.key = None
+            assert key is not None
+            path = (*top.path, key)
+            if key in top.container:
+                return None
+            top.container[key] = value
+        values[path] = Pos(file, line, col)
+        return path
+
+    def count(n: int, mark: Any) -> None:
+        nonlocal nodes
+        nodes += n
+        if nodes > MAX_NODES:
+            raise ParseError(
+                "BT007",
+                f"the file expands to more than {MAX_NODES:,} values (anchors and aliases "
+                "multiply them); write the values out instead",
+                *_pos_of(mark),
+            )
+
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise ParseError(
+                        "BT004",
+                        "the file holds more than one YAML document ('---'); keep one record "
+                        "per file",
+                        *_pos_of(event.start_mark),
+                    )
+                continue
+            if not isinstance(event, yaml.NodeEvent | yaml.CollectionEndEvent):
+                continue
+            top = stack[-1] if stack else None
+            awaiting_key = (
+                isinstance(top, _Frame) and isinstance(top.container, dict) and (top.key is None)
+            )
+            line, col = _pos_of(event.start_mark)
+            if isinstance(event, yaml.CollectionEndEvent):
+                done = stack.pop()
+                if done.anchor:
+                    anchors[done.anchor] = (done.container, nodes - done.nodes_at_start)
+                continue
+            if awaiting_key:
+                assert top is not None
+                if not isinstance(event, yaml.ScalarEvent):
+                    raise ParseError(
+                        "BT001",
+                        "mapping keys must be plain words, not lists, mappings or aliases",
+                        line,
+                        col,
+                    )
+                count(1, event.start_mark)
+                key = event.value
+                path = (*top.path, key)
+                if key in top.container:
+                    first = keys[path]
+                    problems.append(
+                        ParseError(
+                            "BT005",
+                            f"key '{key}' appears twice in this mapping (first at line "
+                            f"{first.line}); keep one",
+                            line,
+                            col,
+                        )
+                    )
+                else:
+                    keys[path] = Pos(file, line, col)
+                top.key = key
+                continue
+            if isinstance(event, yaml.AliasEvent):
+                if event.anchor not in anchors:
+                    raise ParseError("BT001", f"unknown alias '*{event.anchor}'", line, col)
+                value, size = anchors[event.anchor]
+                count(size, event.start_mark)
+                place(value, line, col)
+                continue
+            count(1, event.start_mark)
+            if isinstance(event, yaml.ScalarEvent):
+                value = _scalar(event)
+                place(value, line, col)
+                if event.anchor:
+                    anchors[event.anchor] = (value, 1)
+                continue
+            if event.tag not in _COLLECTION_TAGS:
+                raise ParseError(
+                    "BT006", f"tag '{event.tag}' is not allowed in records; remove it", line, col
+                )
+            if len(stack) >= MAX_DEPTH:
+                raise ParseError(
+                    "BT007",
+                    f"values nest more than {MAX_DEPTH} levels deep; records need a few",
+                    line,
+                    col,
+                )
+            container: dict[str, Any] | list[Any] = (
+                {} if isinstance(event, yaml.MappingStartEvent) else []
+            )
+            path = place(container, line, col)
+            if path is None:  # the value of a duplicate key: read it, but keep it apart
+                path = (*stack[-1].path, f"<duplicate {nodes}>")
+            stack.append(_Frame(container, path, event.anchor, nodes))
+    except yaml.YAMLError as exc:
+        raise _syntax_error(exc) from None
+    except RecursionError:  # pragma: no cover - the depth limit stops this first
+        raise ParseError("BT007", "values nest too deeply", 1, 1) from None
+
+    if not root:
+        raise ParseError("BT003", "the file holds no record; fill it in or delete it", 1, 1)
+    return Parsed(root[0], Positions(file, values, keys), problems)

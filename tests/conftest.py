@@ -1,0 +1,111 @@
+"""Shared fixtures: tiny knowledge bases written to disk, and the CLI run the way a user runs it."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from berlintalks.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+SOURCES = {
+    "afp": """\
+        id: afp
+        name: Agence France-Presse
+        kind: outlet
+        reliability: B
+        """,
+    "zelensky": """\
+        id: zelensky
+        name: Volodymyr Zelensky
+        kind: person
+        role: President of Ukraine
+        reliability: B
+        """,
+}
+
+CLAIM = """\
+    id: {id}
+    title: Talks took place in Berlin
+    statement: Delegations met in Berlin.
+    status: confirmed
+    date: 2025-12-14
+    topics: [diplomacy]
+    attributions:
+      - source: zelensky
+        via: afp
+        quote: "There was ample dialogue on territories."
+    """
+
+
+def claim_yaml(cid: str = "talks", **replace: str) -> str:
+    """The minimal valid claim, with whole lines replaced by key (``status="status: reported"``)."""
+    text = textwrap.dedent(CLAIM).format(id=cid)
+    for key, line in replace.items():
+        lines = text.splitlines()
+        lines = [line if ln.startswith(f"{key}:") else ln for ln in lines]
+        text = "\n".join(lines) + "\n"
+    return text
+
+
+def write_kb(
+    root: Path,
+    claims: dict[str, str | bytes] | None = None,
+    sources: dict[str, str | bytes] | None = None,
+) -> Path:
+    """Write a knowledge base: ``{file stem: YAML}``; texts are dedented, bytes written as-is."""
+    for folder, records in (("claims", claims), ("sources", sources)):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+        for name, body in (records or {}).items():
+            path = root / folder / (name if name.endswith((".yaml", ".yml")) else f"{name}.yaml")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(body, bytes):
+                path.write_bytes(body)
+            else:
+                path.write_text(textwrap.dedent(body), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def make_kb(tmp_path: Path) -> Callable[..., Path]:
+    """``make_kb(claims={...}, sources={...})``; sources default to afp and zelensky."""
+
+    def make(
+        claims: dict[str, str | bytes] | None = None,
+        sources: dict[str, str | bytes] | None = None,
+    ) -> Path:
+        root = tmp_path / "kb"
+        return write_kb(
+            root,
+            claims if claims is not None else {"talks": claim_yaml()},
+            SOURCES if sources is None else sources,
+        )
+
+    return make
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    def lines(self) -> list[str]:
+        return self.out.splitlines()
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
+    """Run ``berlintalks ARGS`` in-process and capture exit code, stdout and stderr."""
+
+    def run(*args: str | Path) -> Run:
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    return run
