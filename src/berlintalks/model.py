@@ -295,6 +295,11 @@ class Source:
     archive: str | None = spec(
         "path", "Path, relative to the root, of a plain-text snapshot of what the source published."
     )
+    exceptions: tuple[Exemption, ...] = spec(
+        "list",
+        "Findings of the checker accepted on this record, each with a reason.",
+        item=item_of("object", record=Exemption),
+    )
     path: str = field(default="", metadata={"internal": True})
     positions: Positions | None = field(
         default=None, compare=False, repr=False, metadata={"internal": True}
