@@ -1,21 +1,31 @@
-"""Run the whole check: load the records, apply every rule, return the findings in order."""
+"""Run the whole check: load the records, apply every rule and the records' exceptions, in order."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import difflib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import rules as _rules  # noqa: F401  (registers the rules)
 from .findings import Finding, Severity, settle
 from .load import load
-from .model import KnowledgeBase
+from .model import Claim, Exemption, KnowledgeBase, Source
 from .registry import RULES
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """A finding not reported because its record accepts it with a reason."""
+
+    finding: Finding
+    exemption: Exemption
 
 
 @dataclass(frozen=True, slots=True)
 class Report:
     kb: KnowledgeBase
     findings: list[Finding]
+    accepted: list[Accepted] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Finding]:
@@ -31,4 +41,64 @@ def check(root: Path) -> Report:
     for r in RULES.values():
         if r.fn is not None:
             findings.extend(r.fn(kb))
-    return Report(kb, settle(findings))
+    kept, accepted = apply_exceptions(kb, settle(findings))
+    return Report(kb, settle(kept), accepted)
+
+
+def apply_exceptions(
+    kb: KnowledgeBase, findings: list[Finding]
+) -> tuple[list[Finding], list[Accepted]]:
+    """Drop the findings a record accepts; add findings for exceptions that accept nothing.
+
+    An exception ``{rule: CODE}`` on a record accepts every finding with that code located in
+    the record's own file, so an editor can only excuse what is wrong with their record.
+    """
+    records: list[Claim | Source] = [*kb.claims.values(), *kb.sources.values()]
+    wanted: dict[tuple[str, str], Exemption] = {}
+    for record in records:
+        for ex in record.exceptions:
+            wanted.setdefault((record.path, ex.rule.strip().upper()), ex)
+    kept: list[Finding] = []
+    accepted: list[Accepted] = []
+    used: set[tuple[str, str]] = set()
+    for f in findings:
+        key = (f.file, f.code)
+        if key in wanted and RULES[f.code].exemptable:
+            used.add(key)
+            accepted.append(Accepted(f, wanted[key]))
+        else:
+            kept.append(f)
+    for record in records:
+        for i, ex in enumerate(record.exceptions):
+            kept.extend(_exception_finding(record, i, ex, used))
+    return kept, accepted
+
+
+def _exception_finding(
+    record: Claim | Source, i: int, ex: Exemption, used: set[tuple[str, str]]
+) -> list[Finding]:
+    code = ex.rule.strip().upper()
+    pos = record.pos("exceptions", i, "rule")
+    known = RULES.get(code)
+    if known is None:
+        close = difflib.get_close_matches(code, list(RULES), n=1, cutoff=0.6)
+        hint = f" — did you mean '{close[0]}'?" if close else ""
+        return [Finding.at(pos, "BT905", f"no check has the code '{ex.rule}'{hint}")]
+    if not known.exemptable:
+        return [
+            Finding.at(
+                pos,
+                "BT801",
+                f"{code} ({known.title.lower()}) cannot be accepted with an exception; fix the "
+                "record and remove the exception",
+            )
+        ]
+    if (record.path, code) not in used:
+        return [
+            Finding.at(
+                pos,
+                "BT904",
+                f"nothing in this file is reported as {code} any more; remove the exception",
+            )
+        ]
+    return []
