@@ -174,8 +174,9 @@ def _names(ids: Iterable[str], limit: int = 8) -> str:
 def self_reference(kb: KnowledgeBase) -> Iterator[Finding]:
     """
     A claim cannot support, contradict, qualify, be part of or supersede itself, and a source
-    cannot belong to itself: such a link says nothing and loops forever on the site. Point
-    the relation (or `affiliation`) at the other record you meant, or remove it.
+    cannot belong to itself: such a link tells the reader nothing and sends them back to the
+    page they are on. Point the relation (or `affiliation`) at the other record you meant,
+    or remove it.
     """
     for claim in kb.claims.values():
         for i, rel in enumerate(claim.relations):
@@ -295,11 +296,10 @@ def supersedes_cycle(kb: KnowledgeBase) -> Iterator[Finding]:
 @rule("BT301", Severity.ERROR, "Two confirmed claims contradict each other", group="relations")
 def confirmed_contradiction(kb: KnowledgeBase) -> Iterator[Finding]:
     """
-    `contradicts` says the two accounts cannot both be true, and `confirmed` says an account
-    is established; both cannot hold for both claims. The finding is reported on both records:
-    on the relation in the claim that declares it and on the `status` of the other. Lower the
-    weaker claim's status (usually to `disputed`), or, if they do not really conflict, change
-    the relation to `qualifies`.
+    `contradicts` says the two accounts cannot both be true, so they cannot both be
+    `confirmed`. The finding is reported on both records: on the relation in the claim that
+    declares it and on the `status` of the other. Lower the weaker claim's status (usually to
+    `disputed`), or, if they do not really conflict, change the relation to `qualifies`.
     """
     confirmed = Status.CONFIRMED.value
     for claim in kb.claims.values():
@@ -478,7 +478,7 @@ def disputed_needs_contradiction(kb: KnowledgeBase) -> Iterator[Finding]:
 # ---------------------------------------------------------------- parts and figures (BT5xx)
 
 
-@rule("BT501", Severity.ERROR, "count differs from the number of parts", group="figures")
+@rule("BT501", Severity.ERROR, "The count differs from the number of parts", group="figures")
 def count_matches_parts(kb: KnowledgeBase) -> Iterator[Finding]:
     """
     `count: N` says the claim has N parts (the joint statement lists six commitments), and the
@@ -632,7 +632,7 @@ def quote_in_archive(kb: KnowledgeBase) -> Iterator[Finding]:
     Typography is set aside: runs of whitespace, quote marks (“ ” „ « » ‘ ’ ' "), dashes
     (– — ‐ -) and the spaces around them, and … against ... count as equal; letters, case and
     punctuation do not. The message shows the closest passage of the archive: copy the quote
-    from there, or mark an omission the way the source would not have ("…" is not in it).
+    from there. To leave words out of the middle, make two attributions with one quote each.
     (Web addresses are checked when the file is read: only http and https, BT107.)
     """
     for claim in kb.claims.values():

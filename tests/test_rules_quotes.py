@@ -1,0 +1,171 @@
+"""Quote rules: archived snapshots, the typography-blind matcher, and the bundled quotes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from berlintalks.load import load
+from berlintalks.quotes import closest_passage, normalise, occurs
+from conftest import REPO
+from test_rules import SOURCE_POOL, att, claim, findings, messages
+
+ARTICLE = Path("/work/shared/seed/berlin-talks-article.txt")
+
+SNAPSHOT = (
+    "BERLIN (AFP) — Talks went on late.\n"
+    "«There was  ample\ndialogue on territories.» Zelensky also said the guarantees — "
+    "essentially equivalent to Article 5 — were “strong”.\n"
+)
+
+
+def archived(root: Path, name: str, text: str | bytes) -> None:
+    path = root / "archive" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+
+
+def with_archive(sid: str, rel: str = "archive/afp.txt") -> str:
+    """A pool source with ``archive:`` on line 5 (value at column 10)."""
+    return SOURCE_POOL[sid] + f"archive: {rel}\n"
+
+
+def afp_claim(quote: str) -> dict[str, str]:
+    """A claim whose only quote (line 10, column 12) came from Zelensky via AFP."""
+    return {"a": claim("a", atts=(att("zelensky", via="afp", quote=quote),))}
+
+
+# ---------------------------------------------------------------- BT701
+
+
+def test_bt701_quote_missing_from_the_outlets_archive_shows_the_closest_passage(cli, make_kb):
+    sources = {"afp": with_archive("afp"), "zelensky": SOURCE_POOL["zelensky"]}
+    root = make_kb(
+        claims=afp_claim("There was extensive dialogue on territories."), sources=sources
+    )
+    archived(root, "afp.txt", SNAPSHOT)
+    assert findings(cli, root) == ["claims/a.yaml:10:12:BT701"]
+    assert messages(cli, root)["claims/a.yaml:10:12:BT701"] == (
+        "quote not found in the archive of 'afp' (archive/afp.txt); closest passage: "
+        '"«There was ample dialogue on territories.»"'
+    )
+
+
+def test_bt701_twin_typography_does_not_count(cli, make_kb):
+    sources = {"afp": with_archive("afp"), "zelensky": SOURCE_POOL["zelensky"]}
+    claims = {
+        "a": claim(
+            "a",
+            atts=(
+                att("zelensky", via="afp", quote="There was ample dialogue on territories."),
+                att("zelensky", via="afp", quote="guarantees—essentially equivalent to Article 5"),
+                att("zelensky", via="afp", quote="were 'strong'"),
+            ),
+        )
+    }
+    root = make_kb(claims=claims, sources=sources)
+    archived(root, "afp.txt", SNAPSHOT)
+    assert findings(cli, root) == []
+
+
+def test_bt701_the_sources_own_archive_is_checked_too(cli, make_kb):
+    sources = {
+        "afp": with_archive("afp"),
+        "zelensky": with_archive("zelensky", "archive/zelensky.txt"),
+    }
+    root = make_kb(claims=afp_claim("There was ample dialogue on territories."), sources=sources)
+    archived(root, "afp.txt", SNAPSHOT)
+    archived(root, "zelensky.txt", "We spoke about territories at length.\n")
+    assert findings(cli, root) == ["claims/a.yaml:10:12:BT701"]
+    assert messages(cli, root)["claims/a.yaml:10:12:BT701"].startswith(
+        "quote not found in the archive of 'zelensky' (archive/zelensky.txt); closest passage: "
+    )
+
+
+def test_bt701_letters_and_case_still_count():
+    text = normalise(SNAPSHOT)
+    assert occurs("There  was ample dialogue on territories.", text)
+    assert not occurs("there was ample dialogue on territories.", text)
+    assert not occurs("There was ample dialogue on territory.", text)
+
+
+def test_closest_passage_without_a_shared_word_is_none():
+    assert closest_passage("Nichts", SNAPSHOT) is None
+    passage = closest_passage("the guarantees were strong", SNAPSHOT)
+    assert passage is not None
+    assert passage.text == "the guarantees — essentially equivalent"
+
+
+# ---------------------------------------------------------------- BT702
+
+
+@pytest.mark.parametrize(
+    ("write", "message"),
+    [
+        (
+            None,
+            "archive 'archive/afp.txt' does not exist; give the path of a text file relative to "
+            "the root",
+        ),
+        (b"caf\xe9\n", "archive 'archive/afp.txt' is not UTF-8 text (line 1); save it as UTF-8"),
+    ],
+)
+def test_bt702_unreadable_archive_points_at_the_archive_line(cli, make_kb, write, message):
+    sources = {"afp": with_archive("afp"), "zelensky": SOURCE_POOL["zelensky"]}
+    root = make_kb(claims=afp_claim("There was ample dialogue on territories."), sources=sources)
+    if write is not None:
+        archived(root, "afp.txt", write)
+    assert findings(cli, root) == ["sources/afp.yaml:5:10:BT702"]
+    assert messages(cli, root)["sources/afp.yaml:5:10:BT702"] == message
+
+
+def test_bt702_archive_link_leading_outside_the_root(cli, make_kb, tmp_path):
+    outside = tmp_path / "secret.txt"
+    outside.write_text("There was ample dialogue on territories.\n", encoding="utf-8")
+    sources = {"afp": with_archive("afp"), "zelensky": SOURCE_POOL["zelensky"]}
+    root = make_kb(claims=afp_claim("There was ample dialogue on territories."), sources=sources)
+    (root / "archive").mkdir()
+    os.symlink(outside, root / "archive" / "afp.txt")
+    assert messages(cli, root) == {
+        "sources/afp.yaml:5:10:BT702": "archive 'archive/afp.txt' leads outside the knowledge base"
+    }
+
+
+def test_bt702_twin_readable_archive(cli, make_kb):
+    sources = {"afp": with_archive("afp"), "zelensky": SOURCE_POOL["zelensky"]}
+    root = make_kb(claims=afp_claim("There was ample dialogue on territories."), sources=sources)
+    archived(root, "afp.txt", SNAPSHOT)
+    assert findings(cli, root) == []
+
+
+# ---------------------------------------------------------------- the bundled quotes
+
+
+def bundled_quotes() -> list[tuple[str, str]]:
+    kb, _ = load(REPO)
+    return [
+        (claim.id, att.quote)
+        for claim in kb.claims.values()
+        for att in claim.attributions
+        if att.quote
+    ]
+
+
+def test_every_bundled_quote_is_in_the_seed_article():
+    if not ARTICLE.is_file():
+        pytest.skip(
+            f"{ARTICLE} is not on this machine; the bundled quotes were checked where it is"
+        )
+    article = normalise(ARTICLE.read_text(encoding="utf-8"))
+    quotes = bundled_quotes()
+    assert len(quotes) >= 15
+    missing = [(cid, q) for cid, q in quotes if not occurs(q, article)]
+    assert missing == []
+    # the matcher is not blind: one changed word is a miss
+    longest = max((q for _, q in quotes), key=len)
+    assert not occurs(longest.replace(" ", " not ", 1), article)
