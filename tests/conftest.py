@@ -109,3 +109,13 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
         return Run(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled knowledge base built once per session by ``berlintalks build``; the site dir."""
+    site = tmp_path_factory.mktemp("built") / "site"
+    code = main(["build", "--root", str(REPO), "--site-dir", str(site), "--quiet"])
+    assert code == 0, f"berlintalks build exited {code}"
+    assert (site / "index.html").is_file()
+    return site

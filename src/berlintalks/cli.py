@@ -7,6 +7,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 
@@ -50,6 +51,72 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if report.errors else EXIT_OK
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import BuildFailed, build
+    from .report import as_text
+
+    root = _root(args)
+    try:
+        result = build(root, Path(args.site_dir) if args.site_dir else None, quiet=args.quiet)
+    except (FileNotFoundError, ValueError) as exc:
+        raise UsageError(str(exc)) from exc
+    except BuildFailed as exc:
+        print(
+            f"berlintalks: the site could not be built, and the last good site was left as it "
+            f"was. MkDocs reported: {exc}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if result.site_dir is None:
+        sys.stdout.write(as_text(result.report.findings))
+        print(
+            f"berlintalks: not building: {len(result.report.errors)} error(s) in the records",
+            file=sys.stderr,
+        )
+        return EXIT_FINDINGS
+    if not args.quiet:
+        print(f"built {result.site_dir}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    serve(_root(args), args.dev_addr)
+    return EXIT_OK
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from .build import generate_tree
+
+    return _write_files(args, generate_tree, _root(args), Path(args.out))
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .build import export_tree
+
+    return _write_files(args, export_tree, _root(args), Path(args.out), tuple(args.format or ()))
+
+
+def _write_files(args: argparse.Namespace, fn: Callable[..., Any], *fn_args: Any) -> int:
+    from .report import as_text
+
+    try:
+        report, written = fn(*fn_args)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    if report.errors:
+        sys.stdout.write(as_text(report.findings))
+        print(
+            f"berlintalks: not writing: {len(report.errors)} error(s) in the records",
+            file=sys.stderr,
+        )
+        return EXIT_FINDINGS
+    if not args.quiet:
+        print(f"wrote {len(written)} files to {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="berlintalks",
@@ -76,6 +143,46 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json", "github"), default="text")
     p.add_argument("--explain", metavar="CODE", help="print the documentation of a rule")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser(
+        "build",
+        parents=[common],
+        help="check, then build the site with MkDocs in strict mode",
+        description="Check the records, then build the site. Exit 1 (and build nothing) when "
+        "the check finds errors, 2 when the build fails; a failed build keeps the last site.",
+    )
+    p.add_argument("--site-dir", help="where the site goes (default: ROOT/site)")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser(
+        "serve",
+        parents=[common],
+        help="preview the site, rebuilding when a record or template changes",
+    )
+    p.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser(
+        "generate",
+        parents=[common],
+        help="write the generated Markdown pages and data files, without MkDocs",
+    )
+    p.add_argument("--out", required=True, help="the folder to write the pages to")
+    p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser(
+        "export",
+        parents=[common],
+        help="write the records as JSON, ClaimReview or a Frictionless data package",
+    )
+    p.add_argument(
+        "--format",
+        action="append",
+        choices=("json", "claimreview", "datapackage"),
+        help="repeat for several; default: all",
+    )
+    p.add_argument("--out", required=True, help="the folder to write the files to")
+    p.set_defaults(func=cmd_export)
 
     return parser
 

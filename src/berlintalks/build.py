@@ -1,0 +1,149 @@
+"""Build the site with MkDocs in strict mode; swap it into place only when the build succeeded."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .check import Report, check
+from .export import Publisher
+
+
+class BuildFailed(Exception):
+    """MkDocs or a template failed; the last good site was left as it was."""
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    report: Report
+    site_dir: Path | None  # None when the check refused the build
+
+
+def config_file(root: Path) -> Path:
+    path = root / "mkdocs.yml"
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{root}/mkdocs.yml not found: the site is built from the mkdocs.yml and templates/ "
+            "next to claims/ and sources/"
+        )
+    return path
+
+
+class _Collect(logging.Handler):
+    """Keeps MkDocs' warnings so a failed build can say why, with or without a terminal."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def mkdocs_build(root: Path, site_dir: Path, *, quiet: bool = True) -> None:
+    """One strict MkDocs build of ``root``'s mkdocs.yml into ``site_dir`` (must be empty)."""
+    from mkdocs.commands.build import build as mk_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    logger = logging.getLogger("mkdocs")
+    collect = _Collect()
+    shown = logging.StreamHandler(sys.stderr)
+    shown.setLevel(logging.WARNING if quiet else logging.INFO)
+    shown.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    old_level = logger.level
+    logger.addHandler(collect)
+    logger.addHandler(shown)
+    logger.setLevel(logging.INFO)
+    try:
+        config = load_config(str(config_file(root)), site_dir=str(site_dir), strict=True)
+        mk_build(config)
+    except MkDocsException as exc:
+        detail = "\n".join(collect.messages)
+        raise BuildFailed(f"{exc}{chr(10) + detail if detail else ''}") from exc
+    finally:
+        logger.removeHandler(collect)
+        logger.removeHandler(shown)
+        logger.setLevel(old_level)
+
+
+def build(root: Path, site_dir: Path | None = None, *, quiet: bool = True) -> Result:
+    """Check, then build into a fresh folder beside ``site_dir`` and swap it in on success."""
+    root = root.resolve()
+    target = (site_dir or root / "site").resolve()
+    _refuse_records_dir(root, target)
+    report = check(root)
+    if report.errors:
+        return Result(report, None)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    try:
+        mkdocs_build(root, fresh, quiet=quiet)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+        target.rename(old / "site")
+    fresh.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return Result(report, target)
+
+
+def publisher_from_env() -> Publisher:
+    """The publisher outside MkDocs: the same address mkdocs.yml reads from the environment."""
+    return Publisher(url=os.environ.get("BERLINTALKS_SITE_URL", ""))
+
+
+def generate_tree(root: Path, out: Path) -> tuple[Report, list[Path]]:
+    """Write the generated pages and data files under ``out``, refusing records with errors."""
+    from .export import write_tree
+    from .history import read_history
+    from .render import SiteConfig, generate
+
+    root = root.resolve()
+    _refuse_records_dir(root, out)
+    report = check(root)
+    if report.errors:
+        return report, []
+    files = generate(
+        report.kb,
+        templates=root / "templates",
+        findings=report.findings,
+        history=read_history(root),
+        config=SiteConfig(publisher=publisher_from_env()),
+    )
+    return report, write_tree(files, out)
+
+
+def export_tree(root: Path, out: Path, formats: tuple[str, ...]) -> tuple[Report, list[Path]]:
+    """Write the chosen export formats under ``out`` (the same files the site carries in data/)."""
+    from .export import FORMATS, export_all, write_tree
+    from .history import read_history
+
+    root = root.resolve()
+    _refuse_records_dir(root, out)
+    report = check(root)
+    if report.errors:
+        return report, []
+    files = export_all(
+        report.kb,
+        formats or FORMATS,
+        publisher=publisher_from_env(),
+        history=read_history(root),
+    )
+    return report, write_tree(files, out)
+
+
+def _refuse_records_dir(root: Path, out: Path) -> None:
+    out = out.resolve()
+    for guarded in ("claims", "sources"):
+        if out == root / guarded or (root / guarded) in out.parents:
+            raise ValueError(f"{out} lies inside {guarded}/; write the files somewhere else")

@@ -1,0 +1,142 @@
+"""The MkDocs adapter: adds the generated pages and exports to a build and watches the records."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as opt
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from .check import check
+from .export import Publisher
+from .history import FileHistory, read_history
+from .render import RenderError, SiteConfig, generate
+from .report import as_text
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.pages import Page
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+# Pages reached through index pages and search, kept out of the sidebar (see mkdocs.yml).
+_NOT_IN_NAV = ("claims/", "sources/", "topics/")
+WATCHED = ("claims", "sources", "templates")
+
+
+class PluginConfig(base.Config):
+    root = opt.Optional(opt.Dir(exists=True))
+    publisher = opt.Type(str, default="berlintalks")
+
+
+def site_config(config: MkDocsConfig, publisher: str) -> SiteConfig:
+    edit_base = None
+    if config.repo_url and config.edit_uri:
+        # Records live at the repository root, not under docs/, so drop the docs part.
+        uri = config.edit_uri.rstrip("/")
+        docs = Path(config.docs_dir).name
+        if uri.endswith("/" + docs):
+            uri = uri[: -len(docs) - 1]
+        edit_base = config.repo_url.rstrip("/") + "/" + uri.strip("/") + "/"
+    return SiteConfig(
+        publisher=Publisher(publisher, config.site_url or ""),
+        edit_base=edit_base,
+        use_directory_urls=config.use_directory_urls,
+    )
+
+
+class BerlinTalksPlugin(BasePlugin[PluginConfig]):
+    def __init__(self) -> None:
+        self._history: dict[str, FileHistory] | None = None
+        self._history_key: tuple[Any, ...] | None = None
+        self._edit: dict[str, str | None] = {}
+
+    def _root(self, config: MkDocsConfig) -> Path:
+        if self.config.root:
+            return Path(self.config.root)
+        return Path(config.config_file_path).resolve().parent
+
+    def _read_history(self, root: Path) -> dict[str, FileHistory] | None:
+        # During `serve` the same instance rebuilds on every edit; git history only changes
+        # with a commit, so it is re-read only when HEAD or the index moves.
+        git = root / ".git"
+        key: tuple[Any, ...] = ()
+        for name in ("HEAD", "index"):
+            try:
+                key += (os.stat(git / name).st_mtime_ns,)
+            except OSError:
+                key += (None,)
+        if key != self._history_key or not git.exists():
+            self._history = read_history(root)
+            self._history_key = key
+        return self._history
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        root = self._root(config)
+        report = check(root)
+        if report.errors:
+            raise PluginError(
+                f"berlintalks: the records have {len(report.errors)} error(s); fix them "
+                "first:\n" + as_text(report.errors)
+            )
+        history = self._read_history(root)
+        conf = site_config(config, self.config.publisher)
+        try:
+            generated = generate(
+                report.kb,
+                templates=root / "templates",
+                findings=report.findings,
+                history=history,
+                config=conf,
+            )
+        except RenderError as exc:
+            raise PluginError(f"berlintalks: {exc}") from exc
+        self._edit = {}
+        for path, content in generated.items():
+            if files.get_file_from_path(path) is not None:
+                raise PluginError(
+                    f"berlintalks: docs/{path} would hide the generated page of the same "
+                    "name; rename or remove the hand-written file"
+                )
+            inclusion = (
+                InclusionLevel.NOT_IN_NAV
+                if path.startswith(_NOT_IN_NAV) and not path.endswith("/index.md")
+                else InclusionLevel.UNDEFINED
+            )
+            files.append(File.generated(config, path, content=content, inclusion=inclusion))
+            if path.endswith(".md"):
+                record = _record_path(path)
+                self._edit[path] = conf.edit_base + record if conf.edit_base and record else None
+        return files
+
+    def on_page_context(
+        self, context: dict[str, Any], /, *, page: Page, config: MkDocsConfig, nav: Any
+    ) -> dict[str, Any]:
+        # A generated page has no Markdown file to edit: point the edit button at the YAML
+        # record it comes from, or hide it.
+        if page.file.src_uri in self._edit:
+            page.edit_url = self._edit[page.file.src_uri]
+        return context
+
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer:
+        root = self._root(config)
+        for folder in WATCHED:
+            if (root / folder).is_dir():
+                server.watch(str(root / folder))
+        return server
+
+
+def _record_path(page: str) -> str | None:
+    folder, _, name = page.partition("/")
+    if folder in ("claims", "sources") and name.endswith(".md") and name != "index.md":
+        return f"{folder}/{name[: -len('.md')]}.yaml"
+    return None

@@ -1,0 +1,396 @@
+"""Records to site pages: Markdown rendered from the Jinja templates, plus the export files."""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import check as _check  # noqa: F401  (registers every rule for the methodology page)
+from .export import Publisher, claim_review, export_all, web_url
+from .findings import Finding, Severity
+from .graph import Graph, build_graph
+from .history import FileHistory
+from .model import (
+    KIND_DOCS,
+    RELATION_DOCS,
+    RELIABILITY_DOCS,
+    STATUS_DOCS,
+    Claim,
+    KnowledgeBase,
+    RelationType,
+    Source,
+    Status,
+)
+from .registry import RULES
+
+# Every ASCII punctuation mark becomes a numeric character reference. Markdown, its
+# extensions (attribute lists, tables, emoji, …) and HTML all treat a reference as a plain
+# character, so record text can neither open a tag nor start any Markdown construct.
+_ESCAPED = {ord(c): f"&#{ord(c)};" for c in string.punctuation}
+
+
+def escape_text(value: object) -> Markup:
+    """Untrusted text as inert characters, safe in Markdown, HTML text and attribute values."""
+    text = " ".join(str(value).split())
+    return Markup(text.translate(_ESCAPED))
+
+
+def escape_paragraphs(value: object) -> Markup:
+    """Multi-paragraph text: paragraphs kept (blank lines), every line escaped as text."""
+    paras = [p for p in re.split(r"\n\s*\n", str(value)) if p.strip()]
+    return Markup("\n\n").join(escape_text(p) for p in paras)
+
+
+def json_for_script(data: Any) -> Markup:
+    """JSON that cannot end its ``<script>`` element or be read as markup."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
+    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    return Markup(text)
+
+
+def link(url: object, text: object = None) -> Markup:
+    """An ``<a>`` to an http(s) URL; anything else is shown as plain text, never as a link."""
+    label = escape_text(text if text is not None else url)
+    safe = web_url(str(url)) if url else None
+    if safe is None:
+        return label
+    return Markup('<a href="{}">{}</a>').format(escape_text(safe), label)
+
+
+def human_date(value: date | str | None) -> str:
+    if value is None:
+        return ""
+    d = value if isinstance(value, date) else date.fromisoformat(value)
+    return f"{d.day} {d:%B %Y}"
+
+
+def topic_name(slug: str) -> str:
+    return slug.replace("-", " ").capitalize()
+
+
+def _natural(text: str) -> list[Any]:
+    return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", text)]
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """What the pages need to know about where the site and its records are published."""
+
+    publisher: Publisher = field(default_factory=Publisher)
+    # Address prefix of the repository's files, e.g. ``https://host/org/repo/edit/main/``.
+    edit_base: str | None = None
+    use_directory_urls: bool = True
+
+
+class RenderError(Exception):
+    """A template could not be loaded or rendered; the message names the template and line."""
+
+
+def environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        # Autoescape as a safety net: a value that forgot its filter still cannot open a tag.
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        t=escape_text,
+        paras=escape_paragraphs,
+        link=link,
+        jsonld=json_for_script,
+        day=human_date,
+        topic=topic_name,
+        trusted=Markup,
+    )
+    return env
+
+
+# ---------------------------------------------------------------- the graph picture
+
+
+def graph_svg(kb: KnowledgeBase, graph: Graph, href: Mapping[str, str]) -> Markup:
+    """Claims and sources as an inline SVG: sources left, claims right, relations as arcs.
+
+    A two-column layout is linear in the number of records and needs no script, so the
+    picture stays readable offline and for thousands of claims.
+    """
+    row, top, left_x, right_x, width = 22, 40, 20, 560, 1100
+    sources = sorted(kb.sources.values(), key=lambda s: (s.kind, s.name.lower()))
+    claims = sorted(kb.claims.values(), key=lambda c: (c.topics[0], c.date, c.id))
+    spos = {
+        s.id: top + i * row * max(1, len(claims)) / max(1, len(sources))
+        for i, s in enumerate(sources)
+    }
+    cpos = {c.id: top + i * row for i, c in enumerate(claims)}
+    height = top + max(len(claims), 1) * row + 20
+    out: list[Markup] = [
+        Markup(
+            '<svg class="bt-graph" viewBox="0 0 {w} {h}" width="100%" '
+            'xmlns="http://www.w3.org/2000/svg" role="group" aria-labelledby="bt-graph-title">'
+            '<title id="bt-graph-title">Claims (right) and the sources they rest on (left); '
+            "arcs on the right join related claims.</title>"
+        ).format(w=width, h=height)
+    ]
+    for c in claims:
+        cited = {a.source for a in c.attributions} | {a.via for a in c.attributions if a.via}
+        for sid in sorted(cited):
+            if sid in spos:
+                y1, y2 = spos[sid], cpos[c.id]
+                mid = (left_x + 200 + right_x) / 2
+                out.append(
+                    Markup(
+                        '<path class="bt-edge" d="M{x1},{y1:.1f} C{m},{y1:.1f} {m},{y2:.1f} '
+                        '{x2},{y2:.1f}"/>'
+                    ).format(x1=left_x + 200, y1=y1, m=mid, x2=right_x - 6, y2=y2)
+                )
+    for cid, links in sorted(graph.links.items()):
+        for lk in links:
+            if lk.outgoing and lk.other in cpos and cid in cpos:
+                y1, y2 = cpos[cid], cpos[lk.other]
+                bulge = right_x - 20 - min(180, abs(y2 - y1) / 3)
+                out.append(
+                    Markup(
+                        '<path class="bt-arc bt-arc--{t}" d="M{x},{y1:.1f} C{b},{y1:.1f} '
+                        '{b},{y2:.1f} {x},{y2:.1f}"><title>{title}</title></path>'
+                    ).format(
+                        t=lk.type.value,
+                        x=right_x - 6,
+                        y1=y1,
+                        y2=y2,
+                        b=bulge,
+                        title=escape_text(f"{cid} {lk.type.value.replace('_', ' ')} {lk.other}"),
+                    )
+                )
+    for s in sources:
+        y = spos[s.id]
+        out.append(
+            Markup(
+                '<a href="{href}"><g class="bt-node bt-node--{kind}">'
+                '<circle cx="{cx}" cy="{y:.1f}" r="5"/>'
+                '<text x="{tx}" y="{ty:.1f}" text-anchor="end">{label}</text>'
+                "<title>{name} ({kind}, reliability {rel})</title></g></a>"
+            ).format(
+                href=escape_text(href[f"sources/{s.id}"]),
+                kind=s.kind,
+                cx=left_x + 200,
+                y=y,
+                tx=left_x + 190,
+                ty=y + 4,
+                label=escape_text(_shorten(s.name, 30)),
+                name=escape_text(s.name),
+                rel=s.reliability,
+            )
+        )
+    for c in claims:
+        y = cpos[c.id]
+        out.append(
+            Markup(
+                '<a href="{href}"><g class="bt-node bt-node--{status}">'
+                '<circle cx="{cx}" cy="{y}" r="5"/>'
+                '<text x="{tx}" y="{ty}">{label}</text>'
+                "<title>{title} ({status})</title></g></a>"
+            ).format(
+                href=escape_text(href[f"claims/{c.id}"]),
+                status=c.status,
+                cx=right_x,
+                y=y,
+                tx=right_x + 10,
+                ty=y + 4,
+                label=escape_text(_shorten(c.title, 80)),
+                title=escape_text(c.title),
+            )
+        )
+    out.append(Markup("</svg>"))
+    return Markup("").join(out)
+
+
+def _shorten(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+# ---------------------------------------------------------------- the pages
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """Two accounts that contradict each other, with the note of the claim declaring it."""
+
+    left: Claim
+    right: Claim
+    note: str | None
+
+
+def _pairs(kb: KnowledgeBase, graph: Graph) -> list[Pair]:
+    seen: set[frozenset[str]] = set()
+    pairs = []
+    for claim in sorted(kb.claims.values(), key=lambda c: c.id):
+        for lk in graph.of(claim.id):
+            if lk.type is RelationType.CONTRADICTS and lk.outgoing and lk.other in kb.claims:
+                key = frozenset((claim.id, lk.other))
+                if key not in seen:
+                    seen.add(key)
+                    pairs.append(Pair(claim, kb.claims[lk.other], lk.note))
+    return pairs
+
+
+def _page_href(target: str, page: str, directory_urls: bool) -> str:
+    """The link from generated page ``page`` (a docs path) to ``target`` (``claims/x``)."""
+    page_dir = page[: -len(".md")] if page.endswith(".md") else page
+    if page_dir.endswith("index"):
+        page_dir = page_dir[: -len("index")].rstrip("/")
+    depth = page_dir.count("/") + 1 if directory_urls and page_dir else page_dir.count("/")
+    return "../" * depth + (target + "/" if directory_urls else target + ".html")
+
+
+def generate(
+    kb: KnowledgeBase,
+    *,
+    templates: Path,
+    findings: Iterable[Finding] = (),
+    history: Mapping[str, FileHistory] | None = None,
+    config: SiteConfig | None = None,
+) -> dict[str, str]:
+    """Every generated file of the site, ``{docs-relative path: text}``."""
+    config = config or SiteConfig()
+    graph = build_graph(kb)
+    env = environment(templates)
+    claims = sorted(kb.claims.values(), key=lambda c: (c.date, c.id))
+    sources = sorted(kb.sources.values(), key=lambda s: s.name.lower())
+    by_file: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        if f.severity is Severity.WARNING:
+            by_file[f.file].append(f)
+    topics: dict[str, list[Claim]] = defaultdict(list)
+    for c in claims:
+        for t in c.topics:
+            topics[t].append(c)
+    superseded_by: dict[str, list[str]] = defaultdict(list)
+    for c in claims:
+        for r in c.relations:
+            if r.type == RelationType.SUPERSEDES and r.claim in kb.claims:
+                superseded_by[r.claim].append(c.id)
+    parts = {
+        pid: sorted((kb.claims[c] for c in cs if c in kb.claims), key=lambda c: _natural(c.title))
+        for pid, cs in graph.parts.items()
+    }
+    members: dict[str, list[Source]] = defaultdict(list)
+    for s in sources:
+        if s.affiliation:
+            members[s.affiliation].append(s)
+    pairs = _pairs(kb, graph)
+    contested = Counter()
+    for p in pairs:
+        contested[p.left.id] += 1
+        contested[p.right.id] += 1
+    most_disputed = sorted(
+        (c for c in claims if contested[c.id] or c.status in (Status.DISPUTED, Status.DENIED)),
+        key=lambda c: (-contested[c.id], c.status != Status.DISPUTED, c.id),
+    )[:6]
+    rules = sorted(RULES.values(), key=lambda r: r.code)
+    common: dict[str, Any] = {
+        "kb": kb,
+        "claims": claims,
+        "sources": sources,
+        "graph": graph,
+        "topics": dict(sorted(topics.items())),
+        "superseded_by": superseded_by,
+        "parts": parts,
+        "members": members,
+        "pairs": pairs,
+        "history": history,
+        "findings_by_file": by_file,
+        "config": config,
+        "STATUS_DOCS": STATUS_DOCS,
+        "KIND_DOCS": KIND_DOCS,
+        "RELIABILITY_DOCS": RELIABILITY_DOCS,
+        "RELATION_DOCS": RELATION_DOCS,
+        "RULES": RULES,
+        "rules": rules,
+        "statuses": list(Status),
+        "status_counts": Counter(c.status for c in claims),
+        "kind_counts": Counter(s.kind for s in sources),
+        "most_disputed": most_disputed,
+        "contested": contested,
+        "RATING": _rating_table(),
+    }
+    pages: dict[str, tuple[str, dict[str, Any]]] = {
+        "index.md": ("index.md.j2", {}),
+        "claims/index.md": ("claims.md.j2", {}),
+        "sources/index.md": ("sources.md.j2", {}),
+        "topics/index.md": ("topics.md.j2", {}),
+        "commitments.md": ("commitments.md.j2", {}),
+        "disputed.md": ("disputed.md.j2", {}),
+        "timeline.md": ("timeline.md.j2", {}),
+        "graph.md": ("graph.md.j2", {}),
+        "methodology.md": ("methodology.md.j2", {}),
+        "data.md": ("data.md.j2", {}),
+    }
+    for c in claims:
+        review = claim_review(kb, c, config.publisher, history)
+        edit = config.edit_base.rstrip("/") + "/" + c.path if config.edit_base else None
+        pages[f"claims/{c.id}.md"] = (
+            "claim.md.j2",
+            {"claim": c, "review": review, "edit_url": edit},
+        )
+    for s in sources:
+        edit = config.edit_base.rstrip("/") + "/" + s.path if config.edit_base else None
+        cited = sorted(
+            (kb.claims[c] for c in graph.citations.get(s.id, []) if c in kb.claims),
+            key=lambda c: (c.date, c.id),
+        )
+        pages[f"sources/{s.id}.md"] = (
+            "source.md.j2",
+            {"source": s, "edit_url": edit, "source_claims": cited},
+        )
+    for slug, members_ in topics.items():
+        pages[f"topics/{slug}.md"] = ("topic.md.j2", {"slug": slug, "topic_claims": members_})
+
+    out: dict[str, str] = {}
+    for path, (name, extra) in pages.items():
+        if name == "graph.md.j2":
+            hrefs = {
+                **{f"claims/{c.id}": _page_href(f"claims/{c.id}", path, True) for c in claims},
+                **{f"sources/{s.id}": _page_href(f"sources/{s.id}", path, True) for s in sources},
+            }
+            if not config.use_directory_urls:
+                hrefs = {k: _page_href(k, path, False) for k in hrefs}
+            extra = {**extra, "svg": graph_svg(kb, graph, hrefs)}
+        base = "../" * path.count("/")
+        out[path] = _render(env, name, {**common, **extra, "base": base, "page_path": path})
+    out["assets/berlintalks.css"] = (templates / "berlintalks.css").read_text(encoding="utf-8")
+    for name, text in export_all(kb, publisher=config.publisher, history=history).items():
+        out[f"data/{name}"] = text
+    return out
+
+
+def _rating_table() -> list[tuple[str, int]]:
+    from .export import RATING
+
+    return sorted(((str(s), v) for s, v in RATING.items()), key=lambda x: -x[1])
+
+
+def _render(env: jinja2.Environment, name: str, ctx: dict[str, Any]) -> str:
+    try:
+        return env.get_template(name).render(ctx)
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(
+            f"templates/{exc.name or name}:{exc.lineno}: template syntax error: {exc.message}"
+        ) from exc
+    except jinja2.TemplateNotFound as exc:
+        raise RenderError(f"template not found: templates/{exc.name}") from exc
+    except jinja2.TemplateError as exc:
+        raise RenderError(f"templates/{name}: {type(exc).__name__}: {exc}") from exc
