@@ -87,3 +87,91 @@ def test_claim_review_json_ld(built_site: Path, cid: str) -> None:
     assert len(item["appearance"]) == len(claim.attributions)
     assert review["author"]["name"] == "berlintalks"
     assert len(review["datePublished"]) == 10
+
+
+def test_search_index_has_an_entry_for_every_claim(built_site: Path) -> None:
+    index = json.loads((built_site / "search" / "search_index.json").read_text())
+    titles = {d["location"]: d["title"] for d in index["docs"]}
+    for cid, claim in KB.claims.items():
+        assert titles[f"claims/{cid}/"] == claim.title.replace("&", "&amp;")
+
+
+def test_topic_pages_and_sidebar(built_site: Path) -> None:
+    topics = sorted({t for c in KB.claims.values() for t in c.topics})
+    assert topics and "european-commitments" in topics
+    for slug in topics:
+        page = read(built_site, f"topics/{slug}")
+        expected = {f"../../claims/{c.id}/" for c in KB.claims.values() if slug in c.topics}
+        assert {h for h in page.hrefs if h.startswith("../../claims/") and h.count("/") == 4} == (
+            expected
+        )
+    # The sidebar holds the ten section pages, never one link per claim or source.
+    home = (built_site / "index.html").read_text()
+    nav = home[home.index("md-sidebar--primary") : home.index("md-sidebar--secondary")]
+    assert "claims/" in nav
+    for cid in KB.claims:
+        assert f"claims/{cid}/" not in nav
+
+
+def test_claim_page_shows_history_status_and_relations(built_site: Path) -> None:
+    page = read(built_site, "claims/us-pressed-donetsk-withdrawal")
+    text = " ".join("".join(page.text).split())
+    assert "Disputed: Contradicted on the record by another party." in text
+    assert "this claim contradicts Zelensky said he does not believe" in text
+    assert "First added on" in text
+    assert "Add the bundled knowledge base" in text
+    assert "claims/us-pressed-donetsk-withdrawal.yaml" in text
+    assert "../../sources/afp/" in page.hrefs
+
+
+def test_commitments_page_lists_the_six_parts(built_site: Path) -> None:
+    page = read(built_site, "commitments")
+    text = " ".join("".join(page.text).split())
+    assert "6 of the 6 parts the statement lists are recorded" in text
+    for n in range(1, 7):
+        assert f"Commitment {n}:" in text
+    parts = [h for h in page.hrefs if h.startswith("../claims/european-statement-")]
+    assert len(set(parts)) == 6
+
+
+def test_disputed_page_puts_contradicting_accounts_side_by_side(built_site: Path) -> None:
+    html = (built_site / "disputed" / "index.html").read_text()
+    grid = html[html.index('<div class="grid">') :]
+    left = grid.index("../claims/us-pressed-donetsk-withdrawal/")
+    right = grid.index("../claims/zelensky-no-us-demands/")
+    assert left < right < grid.index("</div>\n</div>")
+
+
+def test_timeline_and_graph(built_site: Path) -> None:
+    timeline = read(built_site, "timeline")
+    text = " ".join("".join(timeline.text).split())
+    assert text.index("14 December 2025") < text.index("15 December 2025")
+    graph = (built_site / "graph" / "index.html").read_text()
+    svg = graph[
+        graph.index('<svg class="bt-graph"') : graph.index("</svg>", graph.index("bt-graph"))
+    ]
+    for cid in KB.claims:
+        assert f'href="../claims/{cid}/"' in svg
+    for sid in KB.sources:
+        assert f'href="../sources/{sid}/"' in svg
+
+
+def test_no_page_loads_anything_from_another_host(built_site: Path) -> None:
+    found: list[str] = []
+
+    class Loads(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            a = dict(attrs)
+            for key in ("src", "href") if tag in ("script", "link", "img", "iframe") else ():
+                value = a.get(key) or ""
+                if value.startswith(("http:", "https:", "//")) and a.get("rel") != "canonical":
+                    found.append(f"{tag} {value}")
+
+    pages = sorted(built_site.rglob("*.html"))
+    topics = {t for c in KB.claims.values() for t in c.topics}
+    # Ten section pages, the 404 page, and one page per claim, source and topic.
+    assert len(pages) == 10 + 1 + len(KB.claims) + len(KB.sources) + len(topics)
+    for path in pages:
+        Loads().feed(path.read_text())
+    assert found == []
+    assert "fonts.googleapis" not in (built_site / "index.html").read_text()

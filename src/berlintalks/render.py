@@ -183,7 +183,7 @@ def graph_svg(kb: KnowledgeBase, graph: Graph, href: Mapping[str, str]) -> Marku
                 '<text x="{tx}" y="{ty:.1f}" text-anchor="end">{label}</text>'
                 "<title>{name} ({kind}, reliability {rel})</title></g></a>"
             ).format(
-                href=escape_text(href[f"sources/{s.id}"]),
+                href=href[f"sources/{s.id}"],
                 kind=s.kind,
                 cx=left_x + 200,
                 y=y,
@@ -203,7 +203,7 @@ def graph_svg(kb: KnowledgeBase, graph: Graph, href: Mapping[str, str]) -> Marku
                 '<text x="{tx}" y="{ty}">{label}</text>'
                 "<title>{title} ({status})</title></g></a>"
             ).format(
-                href=escape_text(href[f"claims/{c.id}"]),
+                href=href[f"claims/{c.id}"],
                 status=c.status,
                 cx=right_x,
                 y=y,

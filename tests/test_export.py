@@ -1,0 +1,134 @@
+"""Exports: the data/ files of the site and `berlintalks export` list exactly the records."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from frictionless import validate
+
+from berlintalks.load import load
+from conftest import REPO, Run
+
+KB, _ = load(REPO)
+CLAIMS = sorted(KB.claims)
+SOURCES = sorted(KB.sources)
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_site_json_exports_list_exactly_the_records(built_site: Path) -> None:
+    data = built_site / "data"
+    claims = json.loads((data / "claims.json").read_text())
+    sources = json.loads((data / "sources.json").read_text())
+    assert [c["id"] for c in claims] == CLAIMS
+    assert [s["id"] for s in sources] == SOURCES
+    by_id = {c["id"]: c for c in claims}
+    for cid, claim in KB.claims.items():
+        exported = by_id[cid]
+        assert exported["statement"] == claim.statement
+        assert exported["status"] == claim.status
+        first = exported["attributions"][0]["source"]
+        assert first == {
+            "id": claim.attributions[0].source,
+            "name": KB.sources[claim.attributions[0].source].name,
+            "kind": KB.sources[claim.attributions[0].source].kind,
+            "reliability": KB.sources[claim.attributions[0].source].reliability,
+        }
+    reviews = json.loads((data / "claimreview.json").read_text())
+    assert [r["url"].rsplit("/", 2)[-2] for r in reviews] == CLAIMS
+
+
+def test_site_datapackage_tables_list_exactly_the_records(built_site: Path) -> None:
+    data = built_site / "data"
+    package = json.loads((data / "datapackage.json").read_text())
+    names = [r["name"] for r in package["resources"]]
+    assert names == ["claims", "sources", "attributions", "relations"]
+    attributions = package["resources"][2]["schema"]["foreignKeys"]
+    assert {fk["fields"]: fk["reference"]["resource"] for fk in attributions} == {
+        "claim": "claims",
+        "source": "sources",
+        "via": "sources",
+    }
+    assert [r["id"] for r in rows(data / "claims.csv")] == CLAIMS
+    assert [r["id"] for r in rows(data / "sources.csv")] == SOURCES
+    expected = sorted((c.id, a.source) for c in KB.claims.values() for a in c.attributions)
+    assert sorted((r["claim"], r["source"]) for r in rows(data / "attributions.csv")) == expected
+
+
+def test_datapackage_is_valid_and_its_foreign_keys_are_checked(
+    built_site: Path, tmp_path: Path
+) -> None:
+    report = validate(str(built_site / "data" / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    # The same package with one unknown source must fail: the validation is not vacuous.
+    broken = tmp_path / "data"
+    shutil.copytree(built_site / "data", broken)
+    table = broken / "attributions.csv"
+    lines = table.read_text().splitlines()
+    cells = lines[1].split(",")
+    cells[2] = "no-such-source"
+    lines[1] = ",".join(cells)
+    table.write_text("\n".join(lines) + "\n")
+    bad = validate(str(broken / "datapackage.json"))
+    assert not bad.valid
+    assert [e[0] for e in bad.flatten(["type"])] == ["foreign-key"]
+
+
+def test_export_command_writes_the_site_files(
+    built_site: Path, tmp_path: Path, cli: Callable[..., Run]
+) -> None:
+    out = tmp_path / "out"
+    run = cli("export", "--root", REPO, "--out", out, "--format", "json", "--format", "datapackage")
+    assert run.code == 0, run.err
+    written = sorted(p.name for p in out.iterdir())
+    assert written == [
+        "attributions.csv",
+        "claims.csv",
+        "claims.json",
+        "datapackage.json",
+        "relations.csv",
+        "sources.csv",
+        "sources.json",
+    ]
+    for name in written:
+        assert (out / name).read_bytes() == (built_site / "data" / name).read_bytes(), name
+    run = cli("export", "--root", REPO, "--out", out, "--format", "claimreview")
+    assert run.code == 0
+    assert (out / "claimreview.json").read_bytes() == (
+        built_site / "data" / "claimreview.json"
+    ).read_bytes()
+
+
+def test_export_and_generate_refuse_records_with_errors(
+    make_kb: Callable[..., Path], cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    from conftest import claim_yaml
+
+    root = make_kb(claims={"talks": claim_yaml(status="status: confirmd")})
+    for command in ("export", "generate"):
+        run = cli(command, "--root", root, "--out", tmp_path / command)
+        assert run.code == 1
+        assert run.out.startswith("claims/talks.yaml:4:9: error BT104 ")
+        assert not (tmp_path / command).exists()
+    run = cli("export", "--root", root, "--out", root / "claims" / "x")
+    assert run.code == 2
+    assert "inside claims/" in run.err
+
+
+def test_generate_writes_the_markdown_tree(tmp_path: Path, cli: Callable[..., Run]) -> None:
+    out = tmp_path / "md"
+    run = cli("generate", "--root", REPO, "--out", out)
+    assert run.code == 0, run.err
+    assert sorted(p.stem for p in (out / "claims").glob("*.md")) == sorted([*CLAIMS, "index"])
+    assert sorted(p.stem for p in (out / "sources").glob("*.md")) == sorted([*SOURCES, "index"])
+    page = (out / "claims" / "european-leaders-joint-statement.md").read_text()
+    assert page.startswith("---\ntags:\n  - european-commitments\n")
+    assert '<script type="application/ld+json">' in page
+    assert (out / "data" / "datapackage.json").is_file()

@@ -1,0 +1,307 @@
+"""Hostile record text renders as inert visible text on every page of a real build."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+import markdown
+import pytest
+
+from berlintalks.model import Attribution, Claim, KnowledgeBase, Source
+from berlintalks.render import escape_text, generate, json_for_script, link
+from conftest import REPO, Run
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+ATTRS = '{: onclick="x" }'
+JINJA = "{{ 7*7 }}"
+JINJA_BLOCK = "{% if true %}evaluated{% endif %}"
+CLOSE = "</script><script>alert(2)</script>"
+
+HOSTILE_CLAIM = f"""\
+id: hostile
+title: 'Title {SCRIPT} and {JINJA}'
+statement: 'Statement {IMG} then {ATTRS} then {JINJA_BLOCK} then {CLOSE} end'
+status: reported
+date: 2025-12-15
+topics: [diplomacy]
+attributions:
+  - source: hostile-source
+    via: afp
+    quote: 'Quote {IMG} *bold* [link](javascript:alert(1)) {ATTRS}'
+    url: 'https://example.org/?q=</a><script>alert(3)</script>&x="y"'
+relations:
+  - type: qualifies
+    claim: talks-described-as-difficult
+    note: 'Note {SCRIPT} {ATTRS}'
+figures:
+  - {{label: 'label {IMG}', value: 1, unit: 'unit {SCRIPT}'}}
+"""
+
+HOSTILE_SOURCE = f"""\
+id: hostile-source
+name: 'Name {SCRIPT}'
+kind: person
+reliability: F
+role: 'Role {IMG}'
+description: 'Description {ATTRS} {JINJA}'
+"""
+
+SITE_FILES = ("mkdocs.yml", "templates", "docs")
+
+
+def site_root(dest: Path) -> Path:
+    """A copy of the bundled knowledge base with the site's configuration and templates."""
+    for name in ("claims", "sources", *SITE_FILES):
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name)
+        else:
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+class Tags(HTMLParser):
+    """Every element with its attributes, the text of scripts, and the visible text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[tuple[str | None, str]] = []
+        self.text: list[str] = []
+        self.title = ""
+        self._stack: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        self.elements.append((tag, a))
+        self._stack.append(tag)
+        if tag == "script":
+            self.scripts.append((a.get("type"), ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self._stack:
+            if self._stack.pop() == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self._stack and self._stack[-1] == "script":
+            kind, text = self.scripts[-1]
+            self.scripts[-1] = (kind, text + data)
+        elif self._stack and self._stack[-1] == "title":
+            self.title += data
+        elif not self._stack or self._stack[-1] != "style":
+            self.text.append(data)
+
+    def visible(self) -> str:
+        return " ".join(" ".join(self.text).split())
+
+
+def parse(path: Path) -> Tags:
+    t = Tags()
+    t.feed(path.read_text(encoding="utf-8"))
+    t.close()
+    return t
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from berlintalks.cli import main
+
+    root = site_root(tmp_path_factory.mktemp("hostile") / "kb")
+    (root / "claims" / "hostile.yaml").write_text(HOSTILE_CLAIM, encoding="utf-8")
+    (root / "sources" / "hostile-source.yaml").write_text(HOSTILE_SOURCE, encoding="utf-8")
+    site = root.parent / "site"
+    assert main(["build", "--root", str(root), "--site-dir", str(site), "-q"]) == 0
+    return site
+
+
+def assert_inert(page: Tags) -> None:
+    for tag, attrs in page.elements:
+        assert not any(name.startswith("on") for name in attrs), (tag, attrs)
+        assert not (tag == "img" and attrs.get("src") == "x"), attrs
+        assert not (attrs.get("href") or "").lower().startswith("javascript"), attrs
+    for kind, text in page.scripts:
+        # Data blocks may quote the hostile text, but only as JSON strings with no markup.
+        if kind == "application/ld+json":
+            assert "<" not in text and ">" not in text
+        else:
+            assert "alert(" not in text
+
+
+def test_claim_page_shows_hostile_text_literally(hostile_site: Path) -> None:
+    page = parse(hostile_site / "claims" / "hostile" / "index.html")
+    assert_inert(page)
+    text = page.visible()
+    assert f"Title {SCRIPT} and {JINJA}" in text
+    assert f"Statement {IMG} then {ATTRS} then {JINJA_BLOCK} then {CLOSE} end" in text
+    assert f"Quote {IMG} *bold* [link](javascript:alert(1)) {ATTRS}" in text
+    assert f"Note {SCRIPT} {ATTRS}" in text
+    assert f"label {IMG}" in text and f"unit {SCRIPT}" in text
+    assert "49" not in text and "evaluated" not in text.replace(JINJA_BLOCK, "")
+    assert page.title == f"Title {SCRIPT} and {JINJA} - Berlin talks fact-check"
+    # The attribution URL is http(s), so it is a link, with its quote and markup still inert.
+    hrefs = [a.get("href") for t, a in page.elements if t == "a"]
+    assert 'https://example.org/?q=</a><script>alert(3)</script>&x="y"' in hrefs
+
+
+def test_json_ld_cannot_close_its_script(hostile_site: Path) -> None:
+    page = parse(hostile_site / "claims" / "hostile" / "index.html")
+    blocks = [text for kind, text in page.scripts if kind == "application/ld+json"]
+    assert len(blocks) == 1
+    assert "</script" not in blocks[0] and "<" not in blocks[0]
+    review = json.loads(blocks[0])
+    assert review["claimReviewed"].endswith(f"then {CLOSE} end")
+    assert review["headline"] == f"Title {SCRIPT} and {JINJA}"
+    assert review["itemReviewed"]["author"] == {"@type": "Person", "name": f"Name {SCRIPT}"}
+
+
+def test_every_page_of_the_hostile_site_is_inert(hostile_site: Path) -> None:
+    pages = sorted(hostile_site.rglob("*.html"))
+    assert len(pages) > 60
+    for path in pages:
+        assert_inert(parse(path))
+    source = parse(hostile_site / "sources" / "hostile-source" / "index.html")
+    assert f"Name {SCRIPT}" in source.visible()
+    assert f"Role {IMG}" in source.visible()
+    assert f"Description {ATTRS} {JINJA}" in source.visible()
+    graph = parse(hostile_site / "graph" / "index.html")
+    assert f"Title {SCRIPT} and {JINJA}" in graph.visible()
+
+
+def test_search_index_holds_escaped_titles(hostile_site: Path) -> None:
+    index = json.loads((hostile_site / "search" / "search_index.json").read_text())
+    entry = next(d for d in index["docs"] if d["location"] == "claims/hostile/")
+    # Material's search renders titles as HTML, so they must stay escaped in the index.
+    assert entry["title"] == "Title &lt;script&gt;alert(1)&lt;/script&gt; and {{ 7*7 }}"
+    assert "<script" not in json.dumps(index["docs"])
+    assert "<img" not in json.dumps(index["docs"])
+
+
+def test_exports_carry_the_text_unchanged(hostile_site: Path) -> None:
+    claims = json.loads((hostile_site / "data" / "claims.json").read_text())
+    hostile = next(c for c in claims if c["id"] == "hostile")
+    assert hostile["title"] == f"Title {SCRIPT} and {JINJA}"
+    assert hostile["attributions"][0]["source"]["name"] == f"Name {SCRIPT}"
+
+
+# ---------------------------------------------------------------- the renderer directly
+
+
+def test_escape_text_neutralises_markdown_and_html() -> None:
+    out = escape_text("<b>*x*</b> _y_ [a](b) # {: .c } `d` | e & \"f\" 'g'\n\n    1. h")
+    assert "<" not in out and ">" not in out and "*" not in out and "{" not in out
+    assert "&#60;b&#62;" in out and "&#38;" in out and "&#34;" in out and "&#39;" in out
+    html = markdown.markdown(str(out), extensions=["attr_list", "tables", "md_in_html"])
+    assert html == (
+        "<p>&#60;b&#62;&#42;x&#42;&#60;&#47;b&#62; &#95;y&#95; &#91;a&#93;&#40;b&#41; &#35; "
+        "&#123;&#58; &#46;c &#125; &#96;d&#96; &#124; e &#38; &#34;f&#34; &#39;g&#39; 1&#46; h"
+        "</p>"
+    )
+
+
+def test_only_http_urls_become_links() -> None:
+    assert link("javascript:alert(1)", "x") == "x"
+    assert link("JaVaScRiPt:alert(1)") == "javascript&#58;alert&#40;1&#41;".replace(
+        "javascript", "JaVaScRiPt"
+    )
+    assert link("data:text/html,<script>", "d") == "d"
+    assert link(" https://a.example/", "s") == "s"
+    assert link("https://a.example/x?a=1&b=<2>", "ok") == (
+        '<a href="https&#58;&#47;&#47;a&#46;example&#47;x&#63;a&#61;1&#38;b&#61;&#60;2&#62;">ok</a>'
+    )
+
+
+def test_json_for_script_escapes_markup_characters() -> None:
+    out = json_for_script({"a": "</script><!-- & -->"})
+    assert str(out) == '{\n  "a": "\\u003c/script\\u003e\\u003c!-- \\u0026 --\\u003e"\n}'
+    assert json.loads(str(out)) == {"a": "</script><!-- & -->"}
+
+
+def test_a_javascript_url_in_a_record_never_becomes_a_link() -> None:
+    # The loader refuses such URLs (BT107); this shows the pages would not link them anyway.
+    src = Source(id="s", name="S", kind="person", reliability="B", url="javascript:alert(1)")
+    claim = Claim(
+        id="c",
+        title="T",
+        statement="S.",
+        status="reported",
+        date=date(2025, 12, 15),
+        topics=("diplomacy",),
+        attributions=(Attribution(source="s", url="javascript:alert(2)"),),
+        path="claims/c.yaml",
+    )
+    kb = KnowledgeBase(root=".", claims={"c": claim}, sources={"s": src})
+    pages = generate(kb, templates=REPO / "templates")
+    for name in ("claims/c.md", "sources/s.md"):
+        html = markdown.markdown(pages[name], extensions=["attr_list", "tables", "md_in_html"])
+        assert 'href="javascript' not in html.lower()
+        assert "javascript&#58;alert" in html
+    data = json.loads(pages["data/claimreview.json"])
+    assert "url" not in data[0]["itemReviewed"]["appearance"][0]
+
+
+# ---------------------------------------------------------------- failed builds
+
+
+def _site_kb(make_kb: Callable[..., Path], claims: dict[str, str] | None = None) -> Path:
+    from conftest import claim_yaml
+
+    root = make_kb(claims=claims or {"talks": claim_yaml()})
+    for name in SITE_FILES:
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, root / name)
+        else:
+            shutil.copy2(src, root / name)
+    return root
+
+
+def _snapshot(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def test_failed_builds_keep_the_last_good_site(
+    make_kb: Callable[..., Path], cli: Callable[..., Run]
+) -> None:
+    root = _site_kb(make_kb)
+    site = root.parent / "site"
+    first = cli("build", "--root", root, "--site-dir", site, "-q")
+    assert first.code == 0, first.err
+    good = _snapshot(site)
+    assert "claims/talks/index.html" in good
+
+    # An error in the records: the check refuses, prints the finding, builds nothing.
+    (root / "claims" / "talks.yaml").write_text(
+        (root / "claims" / "talks.yaml").read_text().replace("confirmed", "confirmd")
+    )
+    refused = cli("build", "--root", root, "--site-dir", site, "-q")
+    assert refused.code == 1
+    assert refused.out.startswith("claims/talks.yaml:4:9: error BT104 ")
+    assert _snapshot(site) == good
+    (root / "claims" / "talks.yaml").write_text(
+        (root / "claims" / "talks.yaml").read_text().replace("confirmd", "confirmed")
+    )
+
+    # A template bug: exit 2 with an explanation naming the template.
+    tpl = root / "templates" / "claim.md.j2"
+    original = tpl.read_text()
+    tpl.write_text(original + "{{ no_such_value }}\n")
+    broken = cli("build", "--root", root, "--site-dir", site, "-q")
+    assert broken.code == 2
+    assert "templates/claim.md.j2" in broken.err and "no_such_value" in broken.err
+    assert "last good site was left as it was" in broken.err
+    assert _snapshot(site) == good
+
+    # A strict-mode warning from MkDocs (a link to a missing page) also aborts the build.
+    tpl.write_text(original + "\n[gone](../nowhere.md)\n")
+    warned = cli("build", "--root", root, "--site-dir", site, "-q")
+    assert warned.code == 2
+    assert "nowhere.md" in warned.err
+    assert _snapshot(site) == good
+    assert [p.name for p in root.parent.iterdir() if p.name.startswith(".site")] == []
