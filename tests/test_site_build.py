@@ -175,3 +175,15 @@ def test_no_page_loads_anything_from_another_host(built_site: Path) -> None:
         Loads().feed(path.read_text())
     assert found == []
     assert "fonts.googleapis" not in (built_site / "index.html").read_text()
+
+
+def test_methodology_documents_every_rule(built_site: Path) -> None:
+    import berlintalks.check  # noqa: F401  (registers every rule)
+    from berlintalks.registry import RULES
+
+    page = read(built_site, "methodology")
+    text = " ".join("".join(page.text).split())
+    assert len(RULES) >= 20
+    for code, r in RULES.items():
+        assert f"{code}: {' '.join(r.title.split())}" in text
+    assert "Cannot be judged: no basis exists for evaluating reliability." in text
