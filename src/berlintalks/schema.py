@@ -1,0 +1,211 @@
+"""JSON Schemas (Draft 2020-12) of claim and source files, derived from the model, for editors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .load import FOLDERS, SUFFIX, record_files
+from .model import (
+    KIND_DOCS,
+    RELATION_DOCS,
+    RELIABILITY_DOCS,
+    SLUG_MAX,
+    SLUG_RE,
+    STATUS_DOCS,
+    Claim,
+    FieldSpec,
+    Source,
+    field_specs,
+)
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+RECORDS: dict[str, type] = {"claim": Claim, "source": Source}
+SCHEMA_DIR = "schemas"
+
+# JSON Schema regexes are ECMA-262; each of these means the same in Python's `re`.
+SLUG_PATTERN = SLUG_RE.pattern
+NOT_BLANK = r"\S"
+ONE_LINE = r"^\s*[^\n]*\S[^\n]*\s*$"
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+WEB_URL = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+([/?#]\S*)?$"
+INSIDE_PATH = r"^(?!/)(?![\s\S]*(?:^|/)\.\.(?:/|$))(?=[\s\S]*\S)[^:\\]*$"
+
+_CHOICE_DOCS: tuple[Mapping[str, str], ...] = (
+    STATUS_DOCS,
+    KIND_DOCS,
+    RELIABILITY_DOCS,
+    RELATION_DOCS,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Ids:
+    """The record ids an editor may refer to: file names in claims/ and sources/."""
+
+    claim: tuple[str, ...] = ()
+    source: tuple[str, ...] = ()
+
+
+def existing_ids(root: Path) -> Ids:
+    """Ids from file names only, so a record that does not validate can still be referred to."""
+    found: dict[str, set[str]] = {}
+    for folder in FOLDERS:
+        stems = found.setdefault(folder, set())
+        for path, misfit in record_files(root, folder):
+            stem = path.name[: -len(SUFFIX)]
+            if misfit is None and SLUG_RE.match(stem) and len(stem) <= SLUG_MAX:
+                stems.add(stem)
+    return Ids(claim=tuple(sorted(found["claims"])), source=tuple(sorted(found["sources"])))
+
+
+def choice_docs(choices: Sequence[str]) -> list[str] | None:
+    for docs in _CHOICE_DOCS:
+        if set(docs) == set(choices):
+            return [docs[c] for c in choices]
+    return None
+
+
+def _value(fs: FieldSpec, ids: Ids) -> dict[str, Any]:
+    """The schema of one value, without its description."""
+    kind = fs.kind
+    if kind == "line":
+        return {"type": "string", "pattern": ONE_LINE}
+    if kind == "text":
+        return {"type": "string", "pattern": NOT_BLANK}
+    if kind == "slug":
+        return {"type": "string", "pattern": SLUG_PATTERN, "maxLength": SLUG_MAX}
+    if kind == "ref":
+        assert fs.ref is not None
+        known = getattr(ids, fs.ref)
+        if known:
+            # An enum, not a pattern: editors offer these ids as completions across files.
+            return {"type": "string", "enum": list(known)}
+        return {"type": "string", "pattern": SLUG_PATTERN, "maxLength": SLUG_MAX}
+    if kind == "enum":
+        out: dict[str, Any] = {"type": "string", "enum": list(fs.choices)}
+        docs = choice_docs(fs.choices)
+        if docs:
+            # Read by the YAML language server to explain each choice in the completion list.
+            out["enumDescriptions"] = docs
+        return out
+    if kind == "date":
+        return {"type": "string", "format": "date", "pattern": DATE_PATTERN}
+    if kind == "url":
+        return {"type": "string", "format": "uri", "pattern": WEB_URL}
+    if kind == "path":
+        return {"type": "string", "pattern": INSIDE_PATH}
+    if kind == "count":
+        return {"type": "integer", "minimum": 1}
+    if kind == "number":
+        return {"type": "number"}
+    if kind == "list":
+        assert fs.item is not None
+        out = {"type": "array", "items": _value(fs.item, ids)}
+        if fs.min_items:
+            out["minItems"] = fs.min_items
+        return out
+    if kind == "object":
+        assert fs.record is not None
+        return {"$ref": f"#/$defs/{fs.record.__name__}"}
+    raise ValueError(f"no JSON Schema for field kind {kind!r}")
+
+
+def _property(fs: FieldSpec, ids: Ids) -> dict[str, Any]:
+    schema = {"description": fs.doc, **_value(fs, ids)}
+    if fs.example is not None:
+        schema["examples"] = [fs.example]
+    if not fs.required:
+        # The loader treats `key:` with no value as an absent optional key; so does the schema.
+        if "enum" in schema:
+            schema["enum"] = [*schema["enum"], None]
+        if "type" in schema:
+            schema["type"] = [schema["type"], "null"]
+        else:
+            schema = {"description": fs.doc, "anyOf": [_value(fs, ids), {"type": "null"}]}
+    return schema
+
+
+def _object(record: type, ids: Ids, defs: dict[str, Any]) -> dict[str, Any]:
+    specs = field_specs(record)
+    for fs in specs.values():
+        nested = fs.record or (fs.item.record if fs.item else None)
+        if nested is not None and nested.__name__ not in defs:
+            defs[nested.__name__] = {}  # reserve the name before recursing
+            defs[nested.__name__] = _object(nested, ids, defs)
+    out: dict[str, Any] = {
+        "type": "object",
+        "properties": {name: _property(fs, ids) for name, fs in specs.items()},
+        "required": [name for name, fs in specs.items() if fs.required],
+        "additionalProperties": False,
+    }
+    if record.__name__ == "Figure":
+        # Exactly one of a single value or a non-empty list of values, as the loader requires.
+        out["oneOf"] = [
+            {"required": ["value"], "properties": {"value": {"type": "number"}}},
+            {"required": ["values"], "properties": {"values": {"type": "array", "minItems": 1}}},
+        ]
+    return out
+
+
+def schema_for(kind: str, ids: Ids | None = None) -> dict[str, Any]:
+    """The JSON Schema of a ``claim`` or ``source`` file; reference fields list ``ids``."""
+    record = RECORDS[kind]
+    defs: dict[str, Any] = {}
+    body = _object(record, ids or Ids(), defs)
+    folder = "claims" if kind == "claim" else "sources"
+    schema: dict[str, Any] = {
+        "$schema": DRAFT,
+        "title": f"berlintalks {kind}",
+        "description": f"One {kind} of the berlintalks knowledge base: a file {folder}/<id>.yaml. "
+        "Generated by `berlintalks schema --write`; do not edit by hand.",
+        **body,
+    }
+    if defs:
+        schema["$defs"] = dict(sorted(defs.items()))
+    return schema
+
+
+def dumps(schema: Mapping[str, Any]) -> str:
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def schema_path(root: Path, kind: str) -> Path:
+    return root / SCHEMA_DIR / f"{kind}.schema.json"
+
+
+def expected_files(root: Path) -> dict[Path, str]:
+    """Every schema file with the text it should hold for the records now under ``root``."""
+    ids = existing_ids(root)
+    return {schema_path(root, kind): dumps(schema_for(kind, ids)) for kind in RECORDS}
+
+
+def stale_files(root: Path) -> list[Path]:
+    """The schema files under ``root`` that are missing or differ from what the records imply."""
+    stale = []
+    for path, text in expected_files(root).items():
+        try:
+            current = path.read_text(encoding="utf-8")
+        except OSError:
+            current = None
+        if current != text:
+            stale.append(path)
+    return stale
+
+
+def write_all(root: Path) -> list[Path]:
+    """Write the schema files that changed; returns those written."""
+    written = []
+    for path, text in expected_files(root).items():
+        try:
+            if path.read_text(encoding="utf-8") == text:
+                continue
+        except OSError:
+            pass
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
