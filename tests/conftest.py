@@ -119,3 +119,27 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert code == 0, f"berlintalks build exited {code}"
     assert (site / "index.html").is_file()
     return site
+
+
+def git(root: Path, *args: str, date: str = "2025-12-16T09:00:00+00:00") -> str:
+    """Run git in ``root`` with a fixed identity and date, whatever the machine's git config."""
+    import os
+    import subprocess
+
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_DATE": date,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    cmd = ["git", "-C", str(root), "-c", "user.name=Editor", "-c", "user.email=editor@example.org"]
+    done = subprocess.run([*cmd, *args], env=env, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def commit_all(root: Path, message: str, date: str = "2025-12-16T09:00:00+00:00") -> str:
+    """Stage everything under ``root`` and commit it; returns the commit id."""
+    git(root, "add", "-A", ".", date=date)
+    git(root, "commit", "-q", "-m", message, date=date)
+    return git(root, "rev-parse", "HEAD").strip()

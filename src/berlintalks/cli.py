@@ -117,6 +117,65 @@ def _write_files(args: argparse.Namespace, fn: Callable[..., Any], *fn_args: Any
     return EXIT_OK
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .schema import dumps, existing_ids, schema_for, stale_files, write_all
+
+    root = _root(args)
+    if args.write or args.check:
+        if args.kind:
+            raise UsageError("--write and --check cover both schemas; give no claim or source")
+        if args.write:
+            for path in write_all(root):
+                print(f"wrote {path.relative_to(root).as_posix()}", file=sys.stderr)
+            return EXIT_OK
+        stale = stale_files(root)
+        for path in stale:
+            print(
+                f"{path.relative_to(root).as_posix()} is out of date with the records; "
+                "run `berlintalks schema --write` and commit the result",
+                file=sys.stderr,
+            )
+        return EXIT_FINDINGS if stale else EXIT_OK
+    if not args.kind:
+        raise UsageError("say which schema: berlintalks schema claim|source (or --write)")
+    sys.stdout.write(dumps(schema_for(args.kind, existing_ids(root))))
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import ScaffoldError, create
+    from .schema import SCHEMA_DIR, write_all
+
+    root = _root(args)
+    try:
+        written = create(root, args.kind, args.id, args.title)
+    except ScaffoldError as exc:
+        raise UsageError(str(exc)) from None
+    print(written.relative)
+    if not args.quiet:
+        print(
+            f"wrote {written.relative}: fill in the empty values, then run berlintalks check",
+            file=sys.stderr,
+        )
+    # Keep the editor schemas' id lists current, where the knowledge base keeps them.
+    if (root / SCHEMA_DIR).is_dir():
+        for path in write_all(root):
+            if not args.quiet:
+                print(f"updated {path.relative_to(root).as_posix()}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .diff import DiffError, diff
+
+    root = _root(args)
+    try:
+        sys.stdout.write(diff(root, args.rev, args.rev2))
+    except DiffError as exc:
+        raise UsageError(str(exc)) from None
+    return EXIT_OK
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="berlintalks",
@@ -143,6 +202,42 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json", "github"), default="text")
     p.add_argument("--explain", metavar="CODE", help="print the documentation of a rule")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser(
+        "schema",
+        parents=[common],
+        help="print the JSON Schema of claim or source files, for editors",
+        description="Print the Draft 2020-12 JSON Schema of claim or source files. Reference "
+        "fields list the ids now in claims/ and sources/, so editors complete them; --write "
+        "refreshes schemas/*.schema.json, --check exits 1 when those are out of date.",
+    )
+    p.add_argument("kind", nargs="?", choices=("claim", "source"))
+    p.add_argument("--write", action="store_true", help="write schemas/<kind>.schema.json")
+    p.add_argument("--check", action="store_true", help="exit 1 if schemas/ is out of date")
+    p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser(
+        "new",
+        parents=[common],
+        help="write a commented skeleton of a new claim or source",
+        description="Write claims/ID.yaml or sources/ID.yaml with every key explained. "
+        "Refuses an invalid id or one already in use; never overwrites a file.",
+    )
+    p.add_argument("kind", choices=("claim", "source"))
+    p.add_argument("id", help="the new id: lowercase letters, digits and single hyphens")
+    p.add_argument("--title", help="the claim's title (a source's name)")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser(
+        "diff",
+        parents=[common],
+        help="a Markdown report of the records changed between two git revisions",
+        description="Report the claims and sources added, removed and changed from REV to "
+        "REV2 (default: the working tree, uncommitted files included), in Markdown.",
+    )
+    p.add_argument("rev", metavar="REV", help="the earlier revision (commit, branch or tag)")
+    p.add_argument("rev2", metavar="REV2", nargs="?", help="the later revision")
+    p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser(
         "build",

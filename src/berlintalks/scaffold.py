@@ -1,0 +1,167 @@
+"""Commented skeletons of new claim and source files, derived from the model's field docs."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .load import FOLDERS, SUFFIX, record_files
+from .model import SLUG_MAX, SLUG_RE, Claim, FieldSpec, Source, field_specs
+from .schema import choice_docs, schema_path
+
+KINDS: dict[str, type] = {"claim": Claim, "source": Source}
+FOLDER_OF: dict[str, str] = {"claim": "claims", "source": "sources"}
+# The key that --title fills: a claim's headline, a source's name.
+TITLE_KEY: dict[str, str] = {"claim": "title", "source": "name"}
+WIDTH = 92
+
+
+class ScaffoldError(Exception):
+    """The new file cannot be written; the message says why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    path: Path
+    relative: str
+
+
+def _quote(text: str) -> str:
+    # A JSON string is a valid YAML double-quoted scalar, whatever the title holds.
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _wrap(text: str, indent: str) -> list[str]:
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(indent) + 2 + len(line) + 1 + len(word) > WIDTH:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    if line:
+        lines.append(line)
+    return [f"{indent}# {ln}" for ln in lines]
+
+
+def _explain(name: str, fs: FieldSpec, indent: str) -> list[str]:
+    need = "required" if fs.required else "optional"
+    if fs.kind == "list" and fs.min_items:
+        need = f"required, at least {fs.min_items}"
+    text = f"{name} ({need}): {fs.doc}"
+    if fs.example is not None:
+        text += f" Example: {fs.example}."
+    out = _wrap(text, indent)
+    docs = choice_docs(fs.choices) if fs.choices else None
+    if docs:
+        width = max(len(c) for c in fs.choices)
+        out += [f"{indent}#   {c:<{width}}  {d}" for c, d in zip(fs.choices, docs, strict=True)]
+    elif fs.choices:
+        out += _wrap("One of: " + ", ".join(fs.choices) + ".", indent)
+    return out
+
+
+def _placeholder(fs: FieldSpec) -> str:
+    if fs.kind == "list":
+        return "[]"
+    if fs.kind in ("count", "number"):
+        return "1"
+    # An empty value fails `berlintalks check` at this very line until it is filled in.
+    return '""'
+
+
+def _object_lines(record: type, indent: str, values: dict[str, str]) -> list[str]:
+    out: list[str] = []
+    for name, fs in field_specs(record).items():
+        out += _explain(name, fs, indent)
+        if fs.kind == "list" and fs.item is not None and fs.item.record is not None:
+            entry = _entry(_object_lines(fs.item.record, indent + "    ", {}))
+            block = [f"{indent}{name}:", *entry]
+            out += block if fs.required else [_comment_out(ln) for ln in block]
+        elif fs.required:
+            out.append(f"{indent}{name}: {values.get(name, _placeholder(fs))}")
+        else:
+            out.append(f"{indent}# {name}: {_placeholder(fs)}")
+    return out
+
+
+def _entry(body: list[str]) -> list[str]:
+    """Turn the first key line of an entry into a list item (`  - key: ...`)."""
+    out, started = [], False
+    for ln in body:
+        if not started and not ln.lstrip().startswith("#"):
+            indent = ln[: len(ln) - len(ln.lstrip())]
+            out.append(f"{indent[:-2]}- {ln.lstrip()}")
+            started = True
+        else:
+            out.append(ln)
+    return out
+
+
+def _comment_out(line: str) -> str:
+    # One "# " at the start of each line: removing it restores a valid block.
+    return line if line.lstrip().startswith("#") else f"# {line}"
+
+
+def skeleton(kind: str, rid: str, title: str | None = None, schema_ref: str | None = None) -> str:
+    """The text of a new record file: every key explained, required values left empty."""
+    record = KINDS[kind]
+    values = {"id": rid}
+    if title is not None:
+        values[TITLE_KEY[kind]] = _quote(title)
+    head = []
+    if schema_ref:
+        head.append(f"# yaml-language-server: $schema={schema_ref}")
+    head += _wrap(
+        f'A new {kind}. Fill in every empty value ("" or []), then run `berlintalks check`. '
+        'To use an optional key, remove the "# " in front of it (and of its indented lines). '
+        "A long text can span several lines: write `key: >-` and continue on indented lines.",
+        "",
+    )
+    return "\n".join([*head, "", *_object_lines(record, "", values)]) + "\n"
+
+
+def validate_id(rid: str) -> None:
+    if not SLUG_RE.match(rid) or len(rid) > SLUG_MAX:
+        raise ScaffoldError(
+            f"{rid!r} is not a valid id: use lowercase letters, digits and single hyphens, "
+            f"at most {SLUG_MAX} characters (e.g. us-pressed-donetsk-withdrawal)"
+        )
+
+
+def existing_file(root: Path, folder: str, rid: str) -> Path | None:
+    """The file that already holds ``rid`` in ``folder``, in any subfolder, as .yaml or .yml."""
+    for path, _misfit in record_files(root, folder):
+        if path.stem == rid and path.suffix in (SUFFIX, ".yml"):
+            return path
+    return None
+
+
+def create(root: Path, kind: str, rid: str, title: str | None = None) -> Written:
+    """Write ``<folder>/<rid>.yaml`` under ``root``; never overwrites a file."""
+    if kind not in KINDS:
+        raise ScaffoldError(f"cannot create a {kind!r}; choose claim or source")
+    validate_id(rid)
+    if title is not None and (not title.strip() or "\n" in title.strip()):
+        raise ScaffoldError("--title must be one line of text")
+    folder = FOLDER_OF[kind]
+    assert folder in FOLDERS
+    if (found := existing_file(root, folder, rid)) is not None:
+        rel = found.relative_to(root).as_posix()
+        raise ScaffoldError(f"the {kind} id {rid!r} is already used by {rel}; choose another id")
+    base = root / folder
+    if base.is_symlink() or (base.exists() and not base.resolve().is_relative_to(root.resolve())):
+        raise ScaffoldError(f"{folder}/ is a symbolic link; berlintalks writes only inside {root}")
+    base.mkdir(exist_ok=True)
+    path = base / f"{rid}{SUFFIX}"
+    schema_file = schema_path(root, kind)
+    ref = os.path.relpath(schema_file, base).replace(os.sep, "/") if schema_file.is_file() else None
+    try:
+        # "x": fail rather than overwrite, even if the file appeared since the check above.
+        with path.open("x", encoding="utf-8") as f:
+            f.write(skeleton(kind, rid, title, ref))
+    except FileExistsError:
+        raise ScaffoldError(f"{folder}/{rid}{SUFFIX} already exists; choose another id") from None
+    return Written(path, path.relative_to(root).as_posix())
