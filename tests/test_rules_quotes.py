@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from berlintalks.load import load
-from berlintalks.quotes import closest_passage, normalise, occurs
+from berlintalks.quotes import closest_passage, normalise, occurs, words
 from conftest import REPO
 from test_rules import SOURCE_POOL, att, claim, findings, messages
 
@@ -95,8 +95,8 @@ def test_bt701_letters_and_case_still_count():
 
 
 def test_closest_passage_without_a_shared_word_is_none():
-    assert closest_passage("Nichts", SNAPSHOT) is None
-    passage = closest_passage("the guarantees were strong", SNAPSHOT)
+    assert closest_passage("Nichts", words(SNAPSHOT)) is None
+    passage = closest_passage("the guarantees were strong", words(SNAPSHOT))
     assert passage is not None
     assert passage.text == "the guarantees — essentially equivalent"
 
@@ -169,3 +169,21 @@ def test_every_bundled_quote_is_in_the_seed_article():
     # the matcher is not blind: one changed word is a miss
     longest = max((q for _, q in quotes), key=len)
     assert not occurs(longest.replace(" ", " not ", 1), article)
+
+
+def test_bt702_a_folder_is_not_an_archive(cli, make_kb):
+    sources = {"afp": with_archive("afp", "archive"), "zelensky": SOURCE_POOL["zelensky"]}
+    root = make_kb(claims=afp_claim("There was ample dialogue on territories."), sources=sources)
+    (root / "archive").mkdir()
+    assert messages(cli, root) == {
+        "sources/afp.yaml:5:10:BT702": "archive 'archive' is not a regular file; give the path "
+        "of a text file relative to the root"
+    }
+
+
+def test_closest_passage_in_a_long_archive_finds_the_near_copy():
+    filler = "The delegations met again and the talks went on through the night. " * 2000
+    text = words(filler + "Zelensky said: “We view this as demands from Russia.” " + filler)
+    passage = closest_passage("We view these as demands from the Russian Federation.", text)
+    assert passage is not None
+    assert passage.text == "“We view this as demands from Russia.” The delegations"

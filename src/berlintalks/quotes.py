@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 # Typography differs between a publication and the copy an editor pastes: curly or straight
@@ -24,6 +25,8 @@ _TOKEN = re.compile(r"\S+")
 _KEY = re.compile(r"\W+")
 
 PASSAGE_MAX = 160
+COMMON_WORD = 200
+CANDIDATES = 8
 
 
 def normalise(text: str) -> str:
@@ -43,43 +46,69 @@ class Passage:
     similarity: float
 
 
-def _keys(text: str) -> tuple[list[str], list[tuple[int, int]]]:
-    """Word keys (case and punctuation dropped) with their spans in ``text``."""
-    keys, spans = [], []
+@dataclass(frozen=True, slots=True)
+class Words:
+    """A text split into words: comparison keys, their spans, and where each key occurs."""
+
+    text: str
+    keys: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]
+    where: dict[str, list[int]]
+
+
+def words(text: str) -> Words:
+    """Split ``text`` into words keyed without case, punctuation, quote marks or dashes."""
+    text = unicodedata.normalize("NFC", text)
+    keys: list[str] = []
+    spans: list[tuple[int, int]] = []
+    where: dict[str, list[int]] = defaultdict(list)
     for m in _TOKEN.finditer(text):
-        key = _KEY.sub("", normalise(m.group()).casefold())
+        key = _KEY.sub("", m.group().casefold())
         if key:
+            where[key].append(len(keys))
             keys.append(key)
             spans.append(m.span())
-    return keys, spans
+    return Words(text, tuple(keys), tuple(spans), dict(where))
 
 
-def closest_passage(quote: str, text: str) -> Passage | None:
+def _votes(quote: tuple[str, ...], text: Words, limit: int | None) -> Counter[int]:
+    """For each start in ``text``, how many quote words would fall on an equal word there."""
+    votes: Counter[int] = Counter()
+    for j, key in enumerate(quote):
+        found = text.where.get(key, ())
+        if limit is None or len(found) <= limit:
+            votes.update(p - j for p in found)
+    return votes
+
+
+def closest_passage(quote: str, text: Words) -> Passage | None:
     """The run of words in ``text`` most like ``quote``, as written there; None if none is shared.
 
-    Word-level matching keeps this fast on long archives: the matcher indexes the short
-    quote, scans the archive once for shared runs of words, and only the windows those runs
-    anchor are scored.
+    Each shared word votes for where the quote would start if it were there; only the few
+    best-supported starts are compared in full, so a miss costs about as much as the
+    quote's words occur in the text, not the text's length times the quote's.
     """
-    q_keys, _ = _keys(quote)
-    t_keys, spans = _keys(text)
-    if not q_keys or not t_keys:
+    q = words(quote).keys
+    if not q or not text.keys:
         return None
-    n = len(q_keys)
-    blocks = difflib.SequenceMatcher(None, t_keys, q_keys, autojunk=False).get_matching_blocks()
-    starts = {max(0, min(b.a - b.b, len(t_keys) - 1)) for b in blocks if b.size}
-    if not starts:
+    # Words as common as "the" vote everywhere and drown the signal; use them only when
+    # the quote has nothing rarer.
+    votes = _votes(q, text, COMMON_WORD) or _votes(q, text, None)
+    if not votes:
         return None
+    n = len(q)
+    last = len(text.keys) - 1
+    starts = {min(max(start, 0), last) for start, _ in votes.most_common(CANDIDATES)}
     scorer = difflib.SequenceMatcher(None, autojunk=False)
-    scorer.set_seq2(q_keys)
+    scorer.set_seq2(q)
     best_start, best_ratio = 0, -1.0
     for start in sorted(starts):
-        scorer.set_seq1(t_keys[start : start + n])
+        scorer.set_seq1(text.keys[start : start + n])
         ratio = scorer.ratio()
         if ratio > best_ratio:
             best_start, best_ratio = start, ratio
-    end = min(best_start + n, len(t_keys)) - 1
-    passage = _SPACE.sub(" ", text[spans[best_start][0] : spans[end][1]]).strip()
+    end = min(best_start + n, len(text.keys)) - 1
+    passage = _SPACE.sub(" ", text.text[text.spans[best_start][0] : text.spans[end][1]]).strip()
     if len(passage) > PASSAGE_MAX:
         passage = passage[: PASSAGE_MAX - 1].rstrip() + "…"
     return Passage(passage, best_ratio)

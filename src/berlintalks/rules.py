@@ -23,7 +23,7 @@ from .model import (
     Source,
     Status,
 )
-from .quotes import closest_passage, normalise, occurs
+from .quotes import Words, closest_passage, normalise, occurs, words
 from .registry import declare, rule
 
 # Archives are plain-text snapshots of articles and statements; this is far beyond any of them
@@ -96,6 +96,7 @@ class _Context:
     kb: KnowledgeBase
     graph: Graph
     archives: dict[str, Archive]
+    words: dict[str, Words]
 
 
 # The registry calls each rule with the knowledge base alone, and a KnowledgeBase (frozen,
@@ -107,7 +108,7 @@ _current: _Context | None = None
 def context(kb: KnowledgeBase) -> _Context:
     global _current
     if _current is None or _current.kb is not kb:
-        _current = _Context(kb, build_graph(kb), {})
+        _current = _Context(kb, build_graph(kb), {}, {})
     return _current
 
 
@@ -123,7 +124,7 @@ def read_archive(root: Path, rel: str) -> Archive:
     if not path.is_relative_to(real_root):
         return Archive(None, "", f"archive '{rel}' leads outside the knowledge base")
     if not path.is_file():
-        what = "is a folder" if path.is_dir() else "does not exist"
+        what = "is not a regular file" if path.exists() else "does not exist"
         return Archive(
             None, "", f"archive '{rel}' {what}; give the path of a text file relative to the root"
         )
@@ -155,6 +156,16 @@ def archive_of(kb: KnowledgeBase, source: Source) -> Archive:
     if source.archive not in archives:
         archives[source.archive] = read_archive(Path(kb.root), source.archive)
     return archives[source.archive]
+
+
+def archive_words(kb: KnowledgeBase, source: Source) -> Words:
+    """The words of a readable archive, split once however many of its quotes miss."""
+    assert source.archive is not None
+    cache = context(kb).words
+    if source.archive not in cache:
+        text = archive_of(kb, source).text
+        cache[source.archive] = words(text or "")
+    return cache[source.archive]
 
 
 def _num(value: float) -> str:
@@ -646,7 +657,7 @@ def quote_in_archive(kb: KnowledgeBase) -> Iterator[Finding]:
                 archive = archive_of(kb, source)
                 if archive.text is None or occurs(att.quote, archive.normalised):
                     continue
-                passage = closest_passage(att.quote, archive.text)
+                passage = closest_passage(att.quote, archive_words(kb, source))
                 hint = f'; closest passage: "{passage.text}"' if passage else ""
                 yield Finding.at(
                     claim.pos("attributions", i, "quote"),
