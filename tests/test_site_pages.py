@@ -1,0 +1,85 @@
+"""Generated pages for the cases the bundled records do not show: supersedes, exceptions, no git."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from berlintalks.check import check
+from berlintalks.history import read_history
+from berlintalks.render import generate
+from conftest import REPO, claim_yaml
+
+
+def pages(root: Path) -> dict[str, str]:
+    report = check(root)
+    assert report.errors == []
+    return generate(
+        report.kb,
+        templates=REPO / "templates",
+        findings=report.findings,
+        history=read_history(root),
+    )
+
+
+def test_superseded_claim_is_marked_outdated_with_a_link_to_the_newer(
+    make_kb: Callable[..., Path],
+) -> None:
+    newer = claim_yaml("newer") + "relations:\n  - type: supersedes\n    claim: older\n"
+    root = make_kb(claims={"older": claim_yaml("older"), "newer": newer})
+    out = pages(root)
+    older = out["claims/older.md"]
+    assert '!!! warning "Outdated"\n' in older
+    assert "superseded by a newer one: [Talks took place in Berlin](../claims/newer.md)" in older
+    assert "Outdated" not in out["claims/newer.md"]
+    assert "| **supersedes** this claim | [Talks took place in Berlin](../claims/newer.md)" in older
+
+
+def test_accepted_findings_show_rule_and_reason(make_kb: Callable[..., Path]) -> None:
+    text = claim_yaml() + (
+        "exceptions:\n  - rule: BT903\n    reason: The statement was only paraphrased <b>.\n"
+    )
+    out = pages(make_kb(claims={"talks": text}))["claims/talks.md"]
+    assert "## Accepted findings" in out
+    assert (
+        "- **BT903** (A claim with no quote): The statement was only paraphrased &#60;b&#62;&#46;"
+        in out
+    )
+
+
+def test_pages_built_outside_git_say_there_is_no_history(make_kb: Callable[..., Path]) -> None:
+    out = pages(make_kb())["claims/talks.md"]
+    assert "No history: not built from a git repository." in out
+
+
+def test_part_names_its_parent_and_parent_lists_parts(make_kb: Callable[..., Path]) -> None:
+    parent = claim_yaml("statement") + "count: 2\n"
+    part = claim_yaml("one") + "relations:\n  - type: part_of\n    claim: statement\n"
+    part2 = claim_yaml("two") + "relations:\n  - type: part_of\n    claim: statement\n"
+    out = pages(make_kb(claims={"statement": parent, "one": part, "two": part2}))
+    assert (
+        "Part of [Talks took place in Berlin](../claims/statement.md), one of its 2 parts."
+        in out["claims/one.md"]
+    )
+    assert "The statement has 2 parts; 2 are recorded here." in out["claims/statement.md"]
+    assert "2 of the 2 parts the statement lists are recorded" in out["commitments.md"]
+
+
+def test_edit_links_point_at_the_yaml_record(make_kb: Callable[..., Path]) -> None:
+    from mkdocs.config import load_config
+
+    from berlintalks.plugin import site_config
+
+    config = load_config(
+        str(REPO / "mkdocs.yml"),
+        repo_url="https://github.com/example/berlintalks",
+        edit_uri="edit/main/docs/",
+    )
+    conf = site_config(config, "berlintalks")
+    assert conf.edit_base == "https://github.com/example/berlintalks/edit/main/"
+    report = check(make_kb())
+    out = generate(report.kb, templates=REPO / "templates", config=conf)
+    assert (
+        "[Edit `claims/talks.yaml`](https://github.com/example/berlintalks/edit/main/claims/talks.yaml)"
+        in out["claims/talks.md"]
+    )
