@@ -294,7 +294,11 @@ def test_failed_builds_keep_the_last_good_site(
     tpl.write_text(original + "{{ no_such_value }}\n")
     broken = cli("build", "--root", root, "--site-dir", site, "-q")
     assert broken.code == 2
-    assert "templates/claim.md.j2" in broken.err and "no_such_value" in broken.err
+    line = len(original.splitlines()) + 1
+    assert f"templates/claim.md.j2:{line}: UndefinedError: 'no_such_value' is undefined" in (
+        broken.err
+    )
+    assert "Traceback" not in broken.err
     assert "last good site was left as it was" in broken.err
     assert _snapshot(site) == good
 
@@ -305,3 +309,13 @@ def test_failed_builds_keep_the_last_good_site(
     assert "nowhere.md" in warned.err
     assert _snapshot(site) == good
     assert [p.name for p in root.parent.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_build_without_site_configuration_is_a_usage_error(
+    make_kb: Callable[..., Path], cli: Callable[..., Run]
+) -> None:
+    root = make_kb()
+    run = cli("build", "--root", root, "--site-dir", root.parent / "site")
+    assert run.code == 2
+    assert run.err.startswith(f"berlintalks: error: {root}/mkdocs.yml not found")
+    assert not (root.parent / "site").exists()

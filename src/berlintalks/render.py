@@ -401,4 +401,17 @@ def _render(env: jinja2.Environment, name: str, ctx: dict[str, Any]) -> str:
     except jinja2.TemplateNotFound as exc:
         raise RenderError(f"template not found: templates/{exc.name}") from exc
     except jinja2.TemplateError as exc:
-        raise RenderError(f"templates/{name}: {type(exc).__name__}: {exc}") from exc
+        where = _template_line(exc) or f"templates/{name}"
+        raise RenderError(f"{where}: {type(exc).__name__}: {exc}") from exc
+
+
+def _template_line(exc: BaseException) -> str | None:
+    """``templates/NAME:LINE`` of the innermost template frame: Jinja maps its frames back."""
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            found = f"templates/{Path(filename).name}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return found
