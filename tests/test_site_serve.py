@@ -1,0 +1,93 @@
+"""`berlintalks serve` rebuilds when a claim or a template changes, and reports bad records."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, claim_yaml
+
+# An upper bound on waiting for the server, not a speed target: slow machines pass too.
+PATIENCE = 90.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(fetch: Callable[[], str | None], want: str) -> str:
+    deadline = time.monotonic() + PATIENCE
+    last = None
+    while time.monotonic() < deadline:
+        last = fetch()
+        if last is not None and want in last:
+            return last
+        time.sleep(0.2)
+    raise AssertionError(f"never saw {want!r}; last response: {last!r:.300}")
+
+
+@pytest.fixture
+def served(make_kb: Callable[..., Path]):  # type: ignore[no-untyped-def]
+    root = make_kb()
+    for name in ("mkdocs.yml", "templates", "docs"):
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, root / name)
+        else:
+            shutil.copy2(src, root / name)
+    port = free_port()
+    log = root.parent / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "berlintalks.cli",
+                "serve",
+                "--root",
+                str(root),
+                "--dev-addr",
+                f"127.0.0.1:{port}",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        yield root, port, log
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_serve_rebuilds_on_claim_and_template_edits(served) -> None:  # type: ignore[no-untyped-def]
+    root, port, log = served
+
+    def page() -> str | None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/claims/talks/", timeout=5) as r:
+                return r.read().decode()
+        except OSError:
+            return None
+
+    wait_for(page, "Talks took place in Berlin")
+    (root / "claims" / "talks.yaml").write_text(
+        claim_yaml(title="title: Edited while serving"), encoding="utf-8"
+    )
+    wait_for(page, "Edited while serving")
+    tpl = root / "templates" / "claim.md.j2"
+    tpl.write_text(tpl.read_text() + "\nTemplate edited while serving.\n")
+    wait_for(page, "Template edited while serving.")
+    (root / "claims" / "talks.yaml").write_text(
+        claim_yaml(status="status: confirmd"), encoding="utf-8"
+    )
+    wait_for(lambda: log.read_text(), "claims/talks.yaml:4:9: error BT104")
