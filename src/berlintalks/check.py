@@ -83,7 +83,8 @@ def _exception_finding(
     if known is None:
         close = difflib.get_close_matches(code, list(RULES), n=1, cutoff=0.6)
         hint = f" — did you mean '{close[0]}'?" if close else ""
-        return [Finding.at(pos, "BT905", f"no check has the code '{ex.rule}'{hint}")]
+        shown = ex.rule if len(ex.rule) <= 20 else ex.rule[:19] + "…"
+        return [Finding.at(pos, "BT905", f"no check has the code '{shown}'{hint}")]
     if not known.exemptable:
         return [
             Finding.at(
