@@ -187,3 +187,19 @@ def test_closest_passage_in_a_long_archive_finds_the_near_copy():
     passage = closest_passage("We view these as demands from the Russian Federation.", text)
     assert passage is not None
     assert passage.text == "“We view this as demands from Russia.” The delegations"
+
+
+def test_bt702_a_loop_of_links_or_a_nul_in_the_path(cli, make_kb):
+    sources = {
+        "afp": with_archive("afp", "archive/a"),
+        "zelensky": SOURCE_POOL["zelensky"] + 'archive: "archive/x\\0y"\n',
+    }
+    root = make_kb(claims=afp_claim("There was ample dialogue on territories."), sources=sources)
+    (root / "archive").mkdir()
+    os.symlink("b", root / "archive" / "a")
+    os.symlink("a", root / "archive" / "b")
+    assert messages(cli, root) == {
+        "sources/afp.yaml:5:10:BT702": "archive 'archive/a' is a loop of symbolic links",
+        "sources/zelensky.yaml:5:10:BT702": "archive 'archive/x\\x00y' contains a character no "
+        "path may hold",
+    }

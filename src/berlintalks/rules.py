@@ -119,14 +119,23 @@ def graph_of(kb: KnowledgeBase) -> Graph:
 
 def read_archive(root: Path, rel: str) -> Archive:
     """Read an archive snapshot, refusing anything outside the root, too large or not UTF-8."""
-    real_root = root.resolve()
-    path = (root / rel).resolve()
-    if not path.is_relative_to(real_root):
-        return Archive(None, "", f"archive '{rel}' leads outside the knowledge base")
-    if not path.is_file():
+    shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in rel[:80])
+    try:
+        path = (root / rel).resolve()
+        outside = not path.is_relative_to(root.resolve())
+        regular = path.is_file()
+    except RuntimeError:
+        return Archive(None, "", f"archive '{shown}' is a loop of symbolic links")
+    except ValueError:
+        return Archive(None, "", f"archive '{shown}' contains a character no path may hold")
+    except OSError as exc:
+        return Archive(None, "", f"cannot open archive '{shown}': {exc.strerror or exc}")
+    if outside:
+        return Archive(None, "", f"archive '{shown}' leads outside the knowledge base")
+    if not regular:
         what = "is not a regular file" if path.exists() else "does not exist"
         return Archive(
-            None, "", f"archive '{rel}' {what}; give the path of a text file relative to the root"
+            None, "", f"archive '{shown}' {what}; give the path of a text file relative to the root"
         )
     try:
         size = path.stat().st_size
@@ -134,18 +143,18 @@ def read_archive(root: Path, rel: str) -> Archive:
             return Archive(
                 None,
                 "",
-                f"archive '{rel}' is {size:,} bytes; snapshots may be at most "
+                f"archive '{shown}' is {size:,} bytes; snapshots may be at most "
                 f"{MAX_ARCHIVE_BYTES:,} bytes",
             )
         data = path.read_bytes()
     except OSError as exc:
-        return Archive(None, "", f"cannot read archive '{rel}': {exc.strerror or exc}")
+        return Archive(None, "", f"cannot read archive '{shown}': {exc.strerror or exc}")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         return Archive(
-            None, "", f"archive '{rel}' is not UTF-8 text (line {line}); save it as UTF-8"
+            None, "", f"archive '{shown}' is not UTF-8 text (line {line}); save it as UTF-8"
         )
     return Archive(text, normalise(text), None)
 
