@@ -181,6 +181,11 @@ def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
+def _short(text: str, limit: int = 60) -> str:
+    """Record text quoted in a message, cut so one finding stays one readable line."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _names(ids: Iterable[str], limit: int = 8) -> str:
     ids = sorted(set(ids))
     shown = ", ".join(f"'{i}'" for i in ids[:limit])
@@ -566,8 +571,8 @@ def percent_split(kb: KnowledgeBase) -> Iterator[Finding]:
                 yield Finding.at(
                     claim.pos("figures", i, "values"),
                     "BT503",
-                    f"the shares of '{fig.label}' add up to {_num(total)} percent, not 100; "
-                    "correct them",
+                    f"the shares of '{_short(fig.label)}' add up to {_num(total)} percent, not "
+                    "100; correct them",
                 )
 
 
@@ -577,7 +582,7 @@ def _label(text: str) -> str:
 
 def _amount(figure: Figure) -> str:
     numbers = [figure.value] if figure.value is not None else list(figure.values)
-    return "–".join(_num(v) for v in numbers if v is not None) + f" {figure.unit.strip()}"
+    return "–".join(_num(v) for v in numbers if v is not None) + f" {_short(figure.unit.strip())}"
 
 
 # Contradicting accounts and a newer account superseding an older one are expected to give
@@ -614,8 +619,9 @@ def related_figures_agree(kb: KnowledgeBase) -> Iterator[Finding]:
                 yield Finding.at(
                     claim.pos("figures", i, key),
                     "BT504",
-                    f"'{fig.label}' is {_amount(fig)} here but {_amount(match)} in related claim "
-                    f"'{other.id}'; make them agree or give the figures different labels",
+                    f"'{_short(fig.label)}' is {_amount(fig)} here but {_amount(match)} in "
+                    f"related claim '{other.id}'; make them agree or give the figures different "
+                    "labels",
                 )
 
 
@@ -805,8 +811,8 @@ def foreign_script(kb: KnowledgeBase) -> Iterator[Finding]:
             yield Finding.at(
                 record.pos(*path),
                 "BT902",
-                f"'{key}' contains the {script} word '{word}'{extra}; the site is in English: "
-                "translate or transliterate it",
+                f"'{key}' contains the {script} word '{_short(word)}'{extra}; the site is in "
+                "English: translate or transliterate it",
             )
 
 
