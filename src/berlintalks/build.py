@@ -82,8 +82,11 @@ def build(root: Path, site_dir: Path | None = None, *, quiet: bool = True) -> Re
         return Result(report, None)
     target.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    from .plugin import checked
+
     try:
-        mkdocs_build(root, fresh, quiet=quiet)
+        with checked(root, report):
+            mkdocs_build(root, fresh, quiet=quiet)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
