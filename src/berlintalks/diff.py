@@ -79,6 +79,10 @@ def commit_side(root: Path, rev: str) -> Side:
     if rev.startswith("-"):
         raise DiffError(f"{rev!r} is not a revision")
     try:
+        _git(root, "rev-parse", "--git-dir")
+    except DiffError:
+        raise DiffError(f"{str(root)!r} is not inside a git repository") from None
+    try:
         commit = _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode()
     except DiffError:
         raise DiffError(f"unknown revision {rev!r}: give a commit, branch or tag") from None
