@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 import math
 import os
+import stat
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -30,6 +32,19 @@ from .registry import declare
 
 FOLDERS: dict[str, type] = {"claims": Claim, "sources": Source}
 SUFFIX = ".yaml"
+
+# Ids become file names. Windows opens a device, not a file, for these names with any
+# extension (`con.yaml` is the console), so a checkout or a build there would hang or fail.
+WINDOWS_DEVICES = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{d}{n}" for d in ("com", "lpt") for n in range(10)]
+)
+
+_UTF16_32_BOMS = {
+    b"\xff\xfe\x00\x00": "UTF-32",
+    b"\x00\x00\xfe\xff": "UTF-32",
+    b"\xff\xfe": "UTF-16",
+    b"\xfe\xff": "UTF-16",
+}
 
 _S = Severity.ERROR
 declare(
@@ -200,6 +215,27 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def slug_problem(value: str) -> str | None:
+    """Why ``value`` cannot be an id (a file name and an address), or None when it can."""
+    if not (SLUG_RE.match(value) and len(value) <= SLUG_MAX):
+        return f"use lowercase letters, digits and single hyphens (at most {SLUG_MAX} characters)"
+    if value in WINDOWS_DEVICES:
+        return (
+            f"'{value}' is a device name on Windows, where no file can be called {value}.yaml; "
+            "choose a longer id"
+        )
+    return None
+
+
+def shown(rel: str) -> str:
+    """A path as it can be printed: undecodable bytes and control characters escaped."""
+    text = os.fsencode(rel).decode("utf-8", "backslashreplace")
+    return "".join(
+        c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) == "Cc" else c
+        for c in text
+    )
+
+
 @dataclass(slots=True)
 class _Validator:
     positions: Positions
@@ -269,12 +305,10 @@ class _Validator:
             self.error(pos, "BT103", f"'{name}' must be a single line")
             return False, None
         if kind in ("slug", "ref"):
-            if not (SLUG_RE.match(value) and len(value) <= SLUG_MAX):
+            problem = slug_problem(value)
+            if problem is not None:
                 self.error(
-                    pos,
-                    "BT106",
-                    f"'{_short(value)}' is not a valid id for '{name}': use lowercase letters, "
-                    f"digits and single hyphens (at most {SLUG_MAX} characters)",
+                    pos, "BT106", f"'{_short(value)}' is not a valid id for '{name}': {problem}"
                 )
                 return False, None
         elif kind == "enum":
@@ -386,12 +420,55 @@ class Loaded:
     findings: list[Finding]
 
 
+def _read(path: Path) -> bytes | str:
+    """The file's bytes, or why they cannot be read; never more than the size limit.
+
+    Opened without blocking and checked to be a regular file, so a FIFO or device that
+    slipped in cannot hang the check; read with a bound, so a file that grows after the
+    size check still cannot fill memory.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        return f"cannot read the file: {exc.strerror or exc}"
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return "this is not a regular file; a record is a plain text file"
+        if info.st_size > MAX_FILE_BYTES:
+            return f"the file is {info.st_size:,} bytes; records may be at most {MAX_FILE_BYTES:,}"
+        try:
+            data = handle.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            return f"cannot read the file: {exc.strerror or exc}"
+    if len(data) > MAX_FILE_BYTES:
+        return f"the file is over {MAX_FILE_BYTES:,} bytes; records may be at most that"
+    return data
+
+
+def _decode(data: bytes, rel: str) -> str | Finding:
+    for bom, name in _UTF16_32_BOMS.items():
+        if data.startswith(bom):
+            return Finding.at(Pos(rel, 1, 1), "BT002", f"the file is {name} text; save it as UTF-8")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return Finding.at(
+            Pos(rel, line, col),
+            "BT002",
+            f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8",
+        )
+
+
 def load_file(root: Path, path: Path, record_type: type) -> Loaded:
     """Read, parse and validate one record file; never raises for bad content."""
-    rel = path.relative_to(root).as_posix()
+    rel = shown(path.relative_to(root).as_posix())
     start = Pos(rel, 1, 1)
     stem = path.name[: -len(SUFFIX)]
-    if not SLUG_RE.match(stem) or len(stem) > SLUG_MAX:
+    problem = slug_problem(stem)
+    if problem is not None:
         return Loaded(
             None,
             None,
@@ -399,45 +476,17 @@ def load_file(root: Path, path: Path, record_type: type) -> Loaded:
                 Finding.at(
                     start,
                     "BT008",
-                    f"'{_short(path.name)}' is not a valid record file name: use lowercase "
-                    "letters, digits and single hyphens, then .yaml",
+                    f"'{_short(shown(path.name))}' is not a valid record file name: {problem}",
                 )
             ],
         )
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return Loaded(
-                stem,
-                None,
-                [
-                    Finding.at(
-                        start,
-                        "BT007",
-                        f"the file is {size:,} bytes; records may be at most "
-                        f"{MAX_FILE_BYTES:,} bytes",
-                    )
-                ],
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        return Loaded(stem, None, [Finding.at(start, "BT009", f"cannot read the file: {exc}")])
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return Loaded(
-            stem,
-            None,
-            [
-                Finding.at(
-                    Pos(rel, line, col),
-                    "BT002",
-                    f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8",
-                )
-            ],
-        )
+    data = _read(path)
+    if isinstance(data, str):
+        code = "BT007" if data.startswith("the file is") else "BT009"
+        return Loaded(stem, None, [Finding.at(start, code, data)])
+    text = _decode(data, rel)
+    if isinstance(text, Finding):
+        return Loaded(stem, None, [text])
     if not text.strip():
         return Loaded(
             stem, None, [Finding.at(start, "BT003", "the file is empty; fill it in or delete it")]
@@ -474,6 +523,44 @@ def load_file(root: Path, path: Path, record_type: type) -> Loaded:
     return Loaded(stem, record_type(**kwargs, path=rel, positions=parsed.positions), findings)
 
 
+def _misfit(path: Path, root: Path, real_root: Path, base: Path) -> Finding | None:
+    """Why ``path`` is no record file (a finding), or None when it should be loaded."""
+    rel = shown(path.relative_to(root).as_posix())
+    here = Pos(rel, 1, 1)
+    folders = path.parent.relative_to(base).parts
+    for part in folders:
+        if slug_problem(part) is not None:
+            return Finding.at(
+                here,
+                "BT008",
+                f"folder name '{_short(shown(part))}' is not allowed here: use lowercase letters, "
+                "digits and single hyphens",
+            )
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=False)
+        except (OSError, RuntimeError):  # a loop of links: Python 3.11 raises RuntimeError
+            return Finding.at(
+                here, "BT009", "this symbolic link loops back on itself; replace it with a file"
+            )
+        if not target.is_relative_to(real_root):
+            return Finding.at(
+                here,
+                "BT009",
+                "this symbolic link points outside the knowledge base; replace it with "
+                "the file itself",
+            )
+    if path.suffix == ".yml":
+        return Finding.at(
+            here, "BT008", f"record files end in .yaml: rename it to {path.stem}.yaml"
+        )
+    if path.suffix == SUFFIX and path.is_dir():
+        return Finding.at(
+            here, "BT008", "this is a folder named like a record file; a record is a file"
+        )
+    return None
+
+
 def record_files(root: Path, folder: str) -> Iterator[tuple[Path, Finding | None]]:
     """Every candidate record file under ``root/folder``, sorted, with a finding for misfits."""
     base = root / folder
@@ -482,38 +569,20 @@ def record_files(root: Path, folder: str) -> Iterator[tuple[Path, Finding | None
     real_root = root.resolve()
     found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for d in dirnames:
-            if (Path(dirpath) / d).is_symlink():
-                found.append(Path(dirpath) / d)
-        found.extend(Path(dirpath) / f for f in filenames if not f.startswith("."))
+        here = Path(dirpath)
+        # A folder called x.yaml is reported rather than searched: it was meant to be a record.
+        found.extend(here / d for d in dirnames if d.endswith(SUFFIX) or (here / d).is_symlink())
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if not d.startswith(".") and not d.endswith(SUFFIX) and not (here / d).is_symlink()
+        )
+        found.extend(here / f for f in filenames if not f.startswith("."))
     for path in sorted(found):
-        rel = path.relative_to(root).as_posix()
-        if path.is_symlink():
-            target = path.resolve()
-            if not target.is_relative_to(real_root):
-                yield (
-                    path,
-                    Finding.at(
-                        Pos(rel, 1, 1),
-                        "BT009",
-                        "this symbolic link points outside the knowledge base; replace it with "
-                        "the file itself",
-                    ),
-                )
-                continue
-            if target.is_dir():
-                continue
-        if path.suffix == ".yml":
-            yield (
-                path,
-                Finding.at(
-                    Pos(rel, 1, 1),
-                    "BT008",
-                    f"record files end in .yaml: rename it to {path.stem}.yaml",
-                ),
-            )
-        elif path.suffix == SUFFIX:
+        misfit = _misfit(path, root, real_root, base)
+        if misfit is not None:
+            yield path, misfit
+        elif path.suffix == SUFFIX and not path.is_dir():
             yield path, None
 
 
@@ -533,7 +602,7 @@ def load(root: Path) -> tuple[KnowledgeBase, list[Finding]]:
             findings.extend(loaded.findings)
             if loaded.id is None:
                 continue
-            rel = path.relative_to(root).as_posix()
+            rel = shown(path.relative_to(root).as_posix())
             if loaded.id in seen:
                 findings.append(
                     Finding.at(

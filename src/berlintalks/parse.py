@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,11 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 100_000
+
+# The characters YAML 1.1 allows in a stream (spec section 5.1); anything else, NUL and
+# the other C0 controls above all, is refused with its own position before libyaml sees it,
+# because libyaml's reader reports such errors without a line.
+_FORBIDDEN = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 _STD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -161,15 +167,43 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
         return event.value
 
 
-def _syntax_error(exc: yaml.YAMLError) -> ParseError:
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _forbidden_character(text: str) -> ParseError | None:
+    bad = _FORBIDDEN.search(text)
+    if bad is None:
+        return None
+    char = bad.group()
+    return ParseError(
+        "BT001",
+        f"character U+{ord(char):04X} (a control character) is not allowed in YAML; delete it",
+        *_line_col(text, bad.start()),
+    )
+
+
+def _syntax_error(exc: yaml.YAMLError, text: str) -> ParseError:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line, col = _pos_of(mark) if mark is not None else (1, 1)
-    problem = getattr(exc, "problem", None) or str(exc)
+    if mark is not None:
+        line, col = _pos_of(mark)
+        index = mark.index
+    elif isinstance(getattr(exc, "position", None), int):  # a ReaderError
+        index = exc.position  # type: ignore[attr-defined]
+        line, col = _line_col(text, index)
+    else:
+        line, col, index = 1, 1, -1
+    problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc)
     context = getattr(exc, "context", None)
-    text = f"{context}: {problem}" if context else str(problem)
-    if "\\t" in text or "'\\t'" in text or "tab" in text:
-        text += " (indent with spaces, not tabs)"
-    return ParseError("BT001", f"YAML syntax error: {text}", line, col)
+    message = f"{context}: {problem}" if context else str(problem)
+    if "maximum nesting depth" in message:
+        # libyaml's own guard (1,000 flow levels) can fire before ours: same limit, same code.
+        return ParseError(
+            "BT007", f"values nest more than {MAX_DEPTH} levels deep; records need a few", line, col
+        )
+    if 0 <= index < len(text) and text[index] == "\t":
+        message += " (a tab: indent with spaces, not tabs)"
+    return ParseError("BT001", f"YAML syntax error: {message}", line, col)
 
 
 def parse(text: str, file: str) -> Parsed:
@@ -178,6 +212,9 @@ def parse(text: str, file: str) -> Parsed:
     Built from the event stream rather than PyYAML's composer so that depth and alias
     expansion are bounded before any value is built, and so keys keep their positions.
     """
+    forbidden = _forbidden_character(text)
+    if forbidden is not None:
+        raise forbidden
     values: dict[Path_, Pos] = {}
     keys: dict[Path_, Pos] = {}
     problems: list[ParseError] = []
@@ -302,7 +339,7 @@ def parse(text: str, file: str) -> Parsed:
                 path = (*stack[-1].path, f"<duplicate {nodes}>")
             stack.append(_Frame(container, path, event.anchor, nodes))
     except yaml.YAMLError as exc:
-        raise _syntax_error(exc) from None
+        raise _syntax_error(exc, text) from None
     except RecursionError:  # pragma: no cover - the depth limit stops this first
         raise ParseError("BT007", "values nest too deeply", 1, 1) from None
 
