@@ -561,6 +561,14 @@ def _misfit(path: Path, root: Path, real_root: Path, base: Path) -> Finding | No
     return None
 
 
+def _wanted(name: str) -> bool:
+    # A hidden .yaml file is reported, not skipped: `..\..\x.yaml` must not pass unseen. Emacs
+    # lock files (.#x.yaml) are the one hidden kind an editor leaves beside records.
+    if name.startswith("."):
+        return name.endswith((SUFFIX, ".yml")) and not name.startswith(".#")
+    return True
+
+
 def record_files(root: Path, folder: str) -> Iterator[tuple[Path, Finding | None]]:
     """Every candidate record file under ``root/folder``, sorted, with a finding for misfits."""
     base = root / folder
@@ -577,7 +585,7 @@ def record_files(root: Path, folder: str) -> Iterator[tuple[Path, Finding | None
             for d in dirnames
             if not d.startswith(".") and not d.endswith(SUFFIX) and not (here / d).is_symlink()
         )
-        found.extend(here / f for f in filenames if not f.startswith("."))
+        found.extend(here / f for f in filenames if _wanted(f))
     for path in sorted(found):
         misfit = _misfit(path, root, real_root, base)
         if misfit is not None:
