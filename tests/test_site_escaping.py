@@ -319,3 +319,25 @@ def test_build_without_site_configuration_is_a_usage_error(
     assert run.code == 2
     assert run.err.startswith(f"berlintalks: error: {root}/mkdocs.yml not found")
     assert not (root.parent / "site").exists()
+
+
+def test_build_refuses_to_replace_what_is_not_a_site(
+    make_kb: Callable[..., Path], cli: Callable[..., Run]
+) -> None:
+    root = _site_kb(make_kb)
+    notes = root.parent / "notes"
+    notes.mkdir()
+    (notes / "keep.txt").write_text("mine")
+    for target, reason in (
+        (root, "holds the knowledge base"),
+        (root.parent, "holds the knowledge base"),
+        (root / "templates", "is the site's templates/"),
+        (root / "claims" / "site", "lies inside claims/"),
+        (notes, "is not a built site (no index.html)"),
+    ):
+        run = cli("build", "--root", root, "--site-dir", target, "-q")
+        assert run.code == 2, target
+        assert reason in run.err, run.err
+    assert (notes / "keep.txt").read_text() == "mine"
+    assert (root / "templates" / "claim.md.j2").is_file()
+    assert not (root / "claims" / "site").exists()

@@ -77,6 +77,7 @@ def build(root: Path, site_dir: Path | None = None, *, quiet: bool = True) -> Re
     root = root.resolve()
     target = (site_dir or root / "site").resolve()
     _refuse_records_dir(root, target)
+    _refuse_replacing(root, target)
     report = check(root)
     if report.errors:
         return Result(report, None)
@@ -150,3 +151,18 @@ def _refuse_records_dir(root: Path, out: Path) -> None:
     for guarded in ("claims", "sources"):
         if out == root / guarded or (root / guarded) in out.parents:
             raise ValueError(f"{out} lies inside {guarded}/; write the files somewhere else")
+
+
+def _refuse_replacing(root: Path, target: Path) -> None:
+    """The swap replaces ``target`` wholesale, so it must be a site and nothing else."""
+    if target == root or target in root.parents:
+        raise ValueError(f"the site directory {target} holds the knowledge base; choose another")
+    for name in ("docs", "templates"):
+        if target == root / name:
+            raise ValueError(f"the site directory {target} is the site's {name}/; choose another")
+    if target.exists() and (
+        not target.is_dir() or (any(target.iterdir()) and not (target / "index.html").exists())
+    ):
+        raise ValueError(
+            f"{target} exists and is not a built site (no index.html); refusing to replace it"
+        )
