@@ -120,6 +120,11 @@ def test_export_and_generate_refuse_records_with_errors(
     run = cli("export", "--root", root, "--out", root / "claims" / "x")
     assert run.code == 2
     assert "inside claims/" in run.err
+    (root / "claims" / "talks.yaml").write_text(claim_yaml())
+    run = cli("generate", "--root", root, "--out", root)
+    assert run.code == 2
+    assert "is the knowledge base itself" in run.err
+    assert sorted(p.name for p in (root / "claims").iterdir()) == ["talks.yaml"]
 
 
 def test_generate_writes_the_markdown_tree(tmp_path: Path, cli: Callable[..., Run]) -> None:

@@ -148,6 +148,9 @@ def export_tree(root: Path, out: Path, formats: tuple[str, ...]) -> tuple[Report
 
 def _refuse_records_dir(root: Path, out: Path) -> None:
     out = out.resolve()
+    if out == root:
+        # Generated pages go to OUT/claims/ and OUT/sources/: never the records' own folders.
+        raise ValueError(f"{out} is the knowledge base itself; write the files somewhere else")
     for guarded in ("claims", "sources"):
         if out == root / guarded or (root / guarded) in out.parents:
             raise ValueError(f"{out} lies inside {guarded}/; write the files somewhere else")
