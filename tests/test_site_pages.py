@@ -83,3 +83,17 @@ def test_edit_links_point_at_the_yaml_record(make_kb: Callable[..., Path]) -> No
         "[Edit `claims/talks.yaml`](https://github.com/example/berlintalks/edit/main/claims/talks.yaml)"
         in out["claims/talks.md"]
     )
+
+
+def test_a_record_named_index_keeps_its_own_page(make_kb: Callable[..., Path]) -> None:
+    from conftest import SOURCES
+
+    other = claim_yaml("other") + "relations:\n  - type: supports\n    claim: index\n"
+    sources = {**SOURCES, "index": "id: index\nname: Index Agency\nkind: outlet\nreliability: C\n"}
+    root = make_kb(claims={"index": claim_yaml("index"), "other": other}, sources=sources)
+    out = pages(root)
+    assert out["claims/index.md"].startswith("# All claims")
+    assert out["sources/index.md"].startswith("# Sources")
+    assert out["claims/index/index.md"].startswith("---\ntags:\n  - diplomacy\n---\n\n# Talks")
+    assert "[Talks took place in Berlin](../claims/index/index.md)" in out["claims/other.md"]
+    assert out["sources/index/index.md"].startswith("# Index Agency")

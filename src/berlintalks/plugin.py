@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from .check import Report, check
 from .export import Publisher
 from .history import FileHistory, read_history
-from .render import RenderError, SiteConfig, generate
+from .render import INDEX_PAGES, RenderError, SiteConfig, generate
 from .report import as_text
 
 if TYPE_CHECKING:
@@ -124,7 +124,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
                 )
             inclusion = (
                 InclusionLevel.NOT_IN_NAV
-                if path.startswith(_NOT_IN_NAV) and not path.endswith("/index.md")
+                if path.startswith(_NOT_IN_NAV) and path not in INDEX_PAGES
                 else InclusionLevel.UNDEFINED
             )
             files.append(File.generated(config, path, content=content, inclusion=inclusion))
@@ -154,6 +154,6 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
 
 def _record_path(page: str) -> str | None:
     folder, _, name = page.partition("/")
-    if folder in ("claims", "sources") and name.endswith(".md") and name != "index.md":
-        return f"{folder}/{name[: -len('.md')]}.yaml"
-    return None
+    if folder not in ("claims", "sources") or page in INDEX_PAGES:
+        return None
+    return f"{folder}/{name.removesuffix('/index.md').removesuffix('.md')}.yaml"

@@ -75,6 +75,18 @@ def human_date(value: date | str | None) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
+def doc_path(folder: str, slug: str) -> str:
+    """The generated page of a record: ``claims/<id>.md``, served at ``/claims/<id>/``.
+
+    ``index`` is a valid id, but ``claims/index.md`` is the list of all claims; its page goes
+    one folder down so that it still lives at ``/claims/index/``.
+    """
+    return f"{folder}/{slug}/index.md" if slug == "index" else f"{folder}/{slug}.md"
+
+
+INDEX_PAGES = frozenset({"claims/index.md", "sources/index.md", "topics/index.md"})
+
+
 def topic_name(slug: str) -> str:
     return slug.replace("-", " ").capitalize()
 
@@ -120,6 +132,7 @@ def environment(templates: Path) -> jinja2.Environment:
         jsonld=json_for_script,
         day=human_date,
         topic=topic_name,
+        doc=doc_path,
         trusted=Markup,
     )
     return env
@@ -350,7 +363,7 @@ def generate(
     for c in claims:
         review = claim_review(kb, c, config.publisher, history)
         edit = config.edit_base.rstrip("/") + "/" + c.path if config.edit_base else None
-        pages[f"claims/{c.id}.md"] = (
+        pages[doc_path("claims", c.id)] = (
             "claim.md.j2",
             {"claim": c, "review": review, "edit_url": edit},
         )
@@ -360,12 +373,12 @@ def generate(
             (kb.claims[c] for c in graph.citations.get(s.id, []) if c in kb.claims),
             key=lambda c: (c.date, c.id),
         )
-        pages[f"sources/{s.id}.md"] = (
+        pages[doc_path("sources", s.id)] = (
             "source.md.j2",
             {"source": s, "edit_url": edit, "source_claims": cited},
         )
     for slug, members_ in topics.items():
-        pages[f"topics/{slug}.md"] = ("topic.md.j2", {"slug": slug, "topic_claims": members_})
+        pages[doc_path("topics", slug)] = ("topic.md.j2", {"slug": slug, "topic_claims": members_})
 
     out: dict[str, str] = {}
     for path, (name, extra) in pages.items():
