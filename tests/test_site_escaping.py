@@ -329,7 +329,7 @@ def test_build_refuses_to_replace_what_is_not_a_site(
     notes.mkdir()
     (notes / "keep.txt").write_text("mine")
     for target, reason in (
-        (root, "holds the knowledge base"),
+        (root, "is the knowledge base itself"),
         (root.parent, "holds the knowledge base"),
         (root / "templates", "is the site's templates/"),
         (root / "claims" / "site", "lies inside claims/"),
