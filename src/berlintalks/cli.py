@@ -61,6 +61,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     except (FileNotFoundError, ValueError) as exc:
         raise UsageError(str(exc)) from exc
     except BuildFailed as exc:
+        if args.debug:
+            traceback.print_exception(exc)
         print(
             f"berlintalks: the site could not be built, and the last good site was left as it "
             f"was. MkDocs reported: {exc}",
