@@ -91,3 +91,18 @@ def test_serve_rebuilds_on_claim_and_template_edits(served) -> None:  # type: ig
         claim_yaml(status="status: confirmd"), encoding="utf-8"
     )
     wait_for(lambda: log.read_text(), "claims/talks.yaml:4:9: error BT104")
+
+
+def test_serve_refuses_records_with_errors(make_kb: Callable[..., Path]) -> None:
+    root = make_kb(claims={"talks": claim_yaml(status="status: confirmd")})
+    shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    done = subprocess.run(
+        [sys.executable, "-m", "berlintalks.cli", "serve", "--root", str(root)],
+        capture_output=True,
+        text=True,
+        timeout=PATIENCE,
+    )
+    assert done.returncode == 1
+    assert done.stdout.startswith("claims/talks.yaml:4:9: error BT104 ")
+    assert "not serving: 1 error(s) in the records" in done.stderr
+    assert "internal error" not in done.stderr

@@ -82,9 +82,29 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from .build import BuildFailed
+    from .report import as_text
     from .serve import serve
 
-    serve(_root(args), args.dev_addr)
+    try:
+        report = serve(_root(args), args.dev_addr)
+    except FileNotFoundError as exc:
+        raise UsageError(str(exc)) from exc
+    except BuildFailed as exc:
+        if args.debug:
+            traceback.print_exception(exc)
+        print(
+            f"berlintalks: the site could not be built, so nothing is served: {exc}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if report.errors:
+        sys.stdout.write(as_text(report.findings))
+        print(
+            f"berlintalks: not serving: {len(report.errors)} error(s) in the records",
+            file=sys.stderr,
+        )
+        return EXIT_FINDINGS
     return EXIT_OK
 
 
