@@ -307,13 +307,14 @@ def generate(
     parts = {
         pid: sorted((kb.claims[c] for c in cs if c in kb.claims), key=lambda c: _natural(c.title))
         for pid, cs in graph.parts.items()
+        if pid in kb.claims
     }
     members: dict[str, list[Source]] = defaultdict(list)
     for s in sources:
         if s.affiliation:
             members[s.affiliation].append(s)
     pairs = _pairs(kb, graph)
-    contested = Counter()
+    contested: Counter[str] = Counter()
     for p in pairs:
         contested[p.left.id] += 1
         contested[p.right.id] += 1
