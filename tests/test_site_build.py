@@ -190,3 +190,22 @@ def test_methodology_documents_every_rule(built_site: Path) -> None:
     for code, r in RULES.items():
         assert f"{code}: {' '.join(r.title.split())}" in text
     assert "Cannot be judged: no basis exists for evaluating reliability." in text
+
+
+def test_plain_mkdocs_build_strict_uses_the_plugin(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    site = tmp_path / "site"
+    config = str(REPO / "mkdocs.yml")
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", config, "-d", str(site)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    # Material's end-of-life notice is printed, not logged, so strict mode does not count it.
+    assert [ln for ln in done.stderr.splitlines() if ln.startswith(("WARNING", "ERROR"))] == []
+    for cid in KB.claims:
+        assert (site / "claims" / cid / "index.html").is_file()
