@@ -29,6 +29,9 @@ MAX_NODES = 100_000
 # because libyaml's reader reports such errors without a line.
 _FORBIDDEN = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
+# The line breaks of YAML 1.1, which libyaml counts when it gives a line.
+_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+
 _STD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _COLLECTION_TAGS = {None, "!", _STD + "seq", _STD + "map"}
@@ -193,6 +196,9 @@ def _syntax_error(exc: yaml.YAMLError, text: str) -> ParseError:
         line, col = _line_col(text, index)
     else:
         line, col, index = 1, 1, -1
+    last = len(_LINE_BREAK.findall(text)) + 1
+    if line > last:  # libyaml puts "end of file" on a line after the last one
+        line, col = last, len(_LINE_BREAK.split(text)[-1]) + 1
     problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc)
     context = getattr(exc, "context", None)
     message = f"{context}: {problem}" if context else str(problem)
