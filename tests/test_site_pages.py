@@ -97,3 +97,15 @@ def test_a_record_named_index_keeps_its_own_page(make_kb: Callable[..., Path]) -
     assert out["claims/index/index.md"].startswith("---\ntags:\n  - diplomacy\n---\n\n# Talks")
     assert "[Talks took place in Berlin](../claims/index/index.md)" in out["claims/other.md"]
     assert out["sources/index/index.md"].startswith("# Index Agency")
+
+
+def test_edit_url_option_needs_no_repo_url() -> None:
+    from mkdocs.config import load_config
+
+    from berlintalks.plugin import site_config
+
+    config = load_config(str(REPO / "mkdocs.yml"))
+    assert config.repo_url is None
+    conf = site_config(config, "berlintalks", "https://git.example/kb/edit/main")
+    assert conf.edit_base == "https://git.example/kb/edit/main/"
+    assert site_config(config, "berlintalks").edit_base is None

@@ -51,11 +51,15 @@ def checked(root: Path, report: Report) -> Iterator[None]:
 class PluginConfig(base.Config):
     root = opt.Optional(opt.Dir(exists=True))
     publisher = opt.Type(str, default="berlintalks")
+    # Address prefix of the repository's files for "edit this claim" links, e.g.
+    # https://github.com/ORG/REPO/edit/main/ . Preferred over repo_url, with which Material
+    # would also fetch repository statistics from the host on every page view.
+    edit_url = opt.Optional(opt.Type(str))
 
 
-def site_config(config: MkDocsConfig, publisher: str) -> SiteConfig:
-    edit_base = None
-    if config.repo_url and config.edit_uri:
+def site_config(config: MkDocsConfig, publisher: str, edit_url: str | None = None) -> SiteConfig:
+    edit_base = edit_url.rstrip("/") + "/" if edit_url else None
+    if edit_base is None and config.repo_url and config.edit_uri:
         # Records live at the repository root, not under docs/, so drop the docs part.
         uri = config.edit_uri.rstrip("/")
         docs = Path(config.docs_dir).name
@@ -104,7 +108,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
                 "first:\n" + as_text(report.errors)
             )
         history = self._read_history(root)
-        conf = site_config(config, self.config.publisher)
+        conf = site_config(config, self.config.publisher, self.config.edit_url)
         try:
             generated = generate(
                 report.kb,
