@@ -60,7 +60,7 @@ def unavailable(reason: str) -> None:
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib's name
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
@@ -131,7 +131,7 @@ class Reader:
         return urlsplit(self.page.url).path
 
     def screenshot(self, name: str) -> Path:
-        """Save a full-page screenshot under the session's folder and, if set, $BERLINTALKS_ARTIFACTS."""
+        """Save a full-page screenshot in the session's folder and in $BERLINTALKS_ARTIFACTS."""
         target = self.shots / f"{name}.png"
         self.page.screenshot(path=str(target), full_page=True)
         artifacts = os.environ.get("BERLINTALKS_ARTIFACTS")

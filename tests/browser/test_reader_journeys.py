@@ -1,4 +1,4 @@
-"""What a reader does on the built site, in headless Chromium: read, search, follow, switch, scroll."""
+"""What a reader does on the built site in headless Chromium: read, search, follow, switch."""
 
 from __future__ import annotations
 
@@ -76,7 +76,8 @@ def heading(page: Any) -> str:
     """The page's title as shown, without the permalink sign Material appends."""
     return squash(
         page.locator("article h1").first.evaluate(
-            "h => [...h.childNodes].filter(n => !(n.classList && n.classList.contains('headerlink')))"
+            "h => [...h.childNodes]"
+            ".filter(n => !(n.classList && n.classList.contains('headerlink')))"
             ".map(n => n.textContent).join('')"
         )
     )
