@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,8 @@ import pytest
 from conftest import REPO
 
 TIMEOUT = 300
+# An upper bound on waiting for the preview server, not a speed target.
+PATIENCE = 120.0
 KB_PARTS = ("claims", "sources", "templates", "docs", "mkdocs.yml", "archive")
 
 
@@ -159,3 +164,45 @@ def test_debug_shows_the_traceback_of_a_template_error(tmp_path: Path) -> None:
     assert debug.returncode == 2
     assert "Traceback (most recent call last)" in debug.stderr
     assert not (tmp_path / "site").exists()
+
+
+def _get(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def test_serve_never_writes_into_the_knowledge_base(tmp_path: Path) -> None:
+    help_text = run("--help").stdout
+    if "    serve " not in help_text:
+        pytest.skip("this version has no serve command")
+    root = copy_kb(tmp_path / "kb")
+    before = records_snapshot(root)
+    entries = sorted(p.name for p in root.iterdir())
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "berlintalks.cli", "serve", "--root", str(root),
+             "--dev-addr", f"127.0.0.1:{port}"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        page = None
+        deadline = time.monotonic() + PATIENCE
+        while page is None and proc.poll() is None and time.monotonic() < deadline:
+            page = _get(f"http://127.0.0.1:{port}/claims/berlin-talks-held/")
+            time.sleep(0.3)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert page is not None, log.read_text()
+    assert "<h1" in page
+    assert "Traceback" not in log.read_text()
+    assert records_snapshot(root) == before
+    assert sorted(p.name for p in root.iterdir()) == entries
