@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import tempfile
@@ -315,3 +316,20 @@ def test_rendered_pages_carry_no_markup_from_record_text(
             assert page.tags[tag] == base.tags[tag], (path, tag)
         assert page.handlers == base.handlers, path
         assert page.script_urls == base.script_urls == [], path
+
+
+@pytest.mark.skipif(not (REPO / "src/berlintalks/render.py").exists(), reason="no renderer yet")
+def test_template_syntax_in_record_text_is_shown_not_run() -> None:
+    # Record text is data for the templates, never a template itself.
+    from berlintalks.render import generate
+
+    text = dict.fromkeys(FIELDS_LINE + FIELDS_TEXT, "Plain words")
+    text["title"] = "{{ 7 * 7 }} {% if true %}yes{% endif %} {{ config }}"
+    with tempfile.TemporaryDirectory() as tmp:
+        report = check(site_kb(Path(tmp), text))
+        assert report.errors == []
+        pages = generate(report.kb, templates=REPO / "templates", findings=report.findings)
+    page = markdown.markdown(pages["claims/first.md"], extensions=["attr_list", "md_in_html"])
+    shown = html.unescape(page)
+    assert "49 yes" not in shown
+    assert "{{ 7 * 7 }} {% if true %}yes{% endif %} {{ config }}" in shown
