@@ -127,7 +127,9 @@ def test_refuses_an_id_used_in_a_subfolder(cli, make_kb):
     assert not (root / "sources" / "merz.yaml").exists()
 
 
-@pytest.mark.parametrize("bad", ["Talks", "talks_resume", "../escape", "a--b", "x" * 81, "a-"])
+@pytest.mark.parametrize(
+    "bad", ["Talks", "talks_resume", "../escape", "a--b", "x" * 81, "a-", "con"]
+)
 def test_refuses_an_invalid_id(cli, make_kb, bad):
     root = make_kb()
     before = sorted(p.name for p in (root / "claims").iterdir())

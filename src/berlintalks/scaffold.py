@@ -7,8 +7,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .load import FOLDERS, SUFFIX, record_files
-from .model import SLUG_MAX, SLUG_RE, Claim, FieldSpec, Source, field_specs
+from .load import FOLDERS, SUFFIX, record_files, slug_problem
+from .model import Claim, FieldSpec, Source, field_specs
 from .schema import choice_docs, schema_path
 
 KINDS: dict[str, type] = {"claim": Claim, "source": Source}
@@ -124,11 +124,9 @@ def skeleton(kind: str, rid: str, title: str | None = None, schema_ref: str | No
 
 
 def validate_id(rid: str) -> None:
-    if not SLUG_RE.match(rid) or len(rid) > SLUG_MAX:
-        raise ScaffoldError(
-            f"{rid!r} is not a valid id: use lowercase letters, digits and single hyphens, "
-            f"at most {SLUG_MAX} characters (e.g. us-pressed-donetsk-withdrawal)"
-        )
+    problem = slug_problem(rid)
+    if problem is not None:
+        raise ScaffoldError(f"{rid!r} is not a valid id: {problem}")
 
 
 def existing_file(root: Path, folder: str, rid: str) -> Path | None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .load import FOLDERS, SUFFIX, record_files
+from .load import FOLDERS, SUFFIX, WINDOWS_DEVICES, record_files, slug_problem
 from .model import (
     KIND_DOCS,
     RELATION_DOCS,
@@ -27,7 +27,8 @@ RECORDS: dict[str, type] = {"claim": Claim, "source": Source}
 SCHEMA_DIR = "schemas"
 
 # JSON Schema regexes are ECMA-262; each of these means the same in Python's `re`.
-SLUG_PATTERN = SLUG_RE.pattern
+# The id pattern, less the names Windows reserves for devices, which the checker refuses too.
+SLUG_PATTERN = f"^(?!(?:{'|'.join(sorted(WINDOWS_DEVICES))})$){SLUG_RE.pattern[1:]}"
 NOT_BLANK = r"\S"
 ONE_LINE = r"^\s*[^\n]*\S[^\n]*\s*$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
@@ -57,7 +58,7 @@ def existing_ids(root: Path) -> Ids:
         stems = found.setdefault(folder, set())
         for path, misfit in record_files(root, folder):
             stem = path.name[: -len(SUFFIX)]
-            if misfit is None and SLUG_RE.match(stem) and len(stem) <= SLUG_MAX:
+            if misfit is None and slug_problem(stem) is None:
                 stems.add(stem)
     return Ids(claim=tuple(sorted(found["claims"])), source=tuple(sorted(found["sources"])))
 
