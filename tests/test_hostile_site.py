@@ -150,10 +150,6 @@ def test_failed_build_leaves_the_previous_site_exactly(tmp_path: Path) -> None:
     assert records_snapshot(root) == records
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="build reports a template error as BuildFailed and ignores --debug (cli.cmd_build)",
-)
 def test_debug_shows_the_traceback_of_a_template_error(tmp_path: Path) -> None:
     if "build" not in commands():
         pytest.skip("this version has no build command")
