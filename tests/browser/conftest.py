@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -45,7 +46,7 @@ def find_chromium() -> str | None:
     """The Chromium to drive: $BERLINTALKS_CHROMIUM, else `chromium` on PATH, else Debian's."""
     configured = os.environ.get("BERLINTALKS_CHROMIUM")
     if configured:
-        return configured if Path(configured).is_file() else None
+        return configured if Path(configured).is_file() else None  # a wrong path is not ignored
     for candidate in (shutil.which("chromium"), "/usr/bin/chromium"):
         if candidate and Path(candidate).is_file():
             return candidate
@@ -64,11 +65,20 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A page left mid-download (the next goto) closes its sockets; that is no defect.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @pytest.fixture(scope="session")
 def site_url(built_site: Path) -> Iterator[str]:
     """The built site served over HTTP on a free port of 127.0.0.1, as ``http://127.0.0.1:PORT``."""
     handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = ThreadingHTTPServer((HOST, 0), handler)
+    server = _Server((HOST, 0), handler)
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
     try:
@@ -84,7 +94,12 @@ def browser() -> Iterator[Any]:
     """One headless Chromium for the whole session; contexts keep the tests apart."""
     executable = find_chromium()
     if executable is None:
-        unavailable(HOW_TO_GET_CHROMIUM)
+        configured = os.environ.get("BERLINTALKS_CHROMIUM")
+        unavailable(
+            f"BERLINTALKS_CHROMIUM={configured} is not a file; {HOW_TO_GET_CHROMIUM}"
+            if configured
+            else HOW_TO_GET_CHROMIUM
+        )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -130,10 +145,10 @@ class Reader:
         """The current page's path on the site, e.g. ``/claims/x/``."""
         return urlsplit(self.page.url).path
 
-    def screenshot(self, name: str) -> Path:
+    def screenshot(self, name: str, full_page: bool = True) -> Path:
         """Save a full-page screenshot in the session's folder and in $BERLINTALKS_ARTIFACTS."""
         target = self.shots / f"{name}.png"
-        self.page.screenshot(path=str(target), full_page=True)
+        self.page.screenshot(path=str(target), full_page=full_page)
         artifacts = os.environ.get("BERLINTALKS_ARTIFACTS")
         if artifacts:
             Path(artifacts).mkdir(parents=True, exist_ok=True)
