@@ -158,9 +158,11 @@ class Reader:
     def _on_request(self, request: Any) -> None:
         parts = urlsplit(request.url)
         if parts.scheme in ("http", "https", "ws", "wss") and parts.hostname != HOST:
-            self.foreign.append(
-                f"{request.url} (from {request.frame.url if request.frame else '?'})"
-            )
+            try:
+                origin = request.frame.url
+            except Exception:  # a worker's request has no frame, and Playwright raises
+                origin = "a worker"
+            self.foreign.append(f"{request.url} (from {origin})")
 
     def _on_console(self, message: Any) -> None:
         if message.type == "error":

@@ -115,6 +115,16 @@ def search(page: Any, query: str) -> list[tuple[str, str]]:
     meta = page.locator(".md-search-result__meta")
     # The index loads in a web worker; until it answers, the meta line says "Initializing".
     meta.filter(has_text=re.compile(r"matching document")).wait_for(state="visible")
+    # Results are redrawn as each letter arrives; wait for those of the whole word, whose
+    # links carry it as the highlight parameter, or for the word's own "No matching".
+    page.wait_for_function(
+        """q => {
+            const first = document.querySelector('.md-search-result__item > a');
+            const meta = document.querySelector('.md-search-result__meta').textContent;
+            return first ? new URL(first.href).searchParams.get('h') === q : /^\\s*No/.test(meta);
+        }""",
+        arg=query.lower(),
+    )
     results = page.locator(".md-search-result__item > a.md-search-result__link")
     out = []
     for i in range(results.count()):
