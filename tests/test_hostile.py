@@ -104,6 +104,13 @@ CASES: dict[str, tuple[str, str | bytes, int, str]] = {
         1,
         f"claims/talks.yaml:1:{4 * MAX_DEPTH}: error BT007 values nest more than 64 levels",
     ),
+    "100,000 plain values": (
+        "talks",
+        claim_yaml(topics="topics: [" + ", ".join(["x"] * 100_000) + "]"),
+        1,
+        "claims/talks.yaml:6:299971: error BT007 the file holds more than 100,000 values; a "
+        "record needs far fewer",
+    ),
     "6 MB value": (
         "talks",
         claim_yaml(statement="statement: " + "a" * (6 * 1024 * 1024)),

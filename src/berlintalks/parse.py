@@ -250,16 +250,19 @@ def parse(text: str, file: str) -> Parsed:
         values[path] = Pos(file, line, col)
         return path
 
-    def count(n: int, mark: Any) -> None:
+    def count(n: int, mark: Any, alias: bool = False) -> None:
         nonlocal nodes
         nodes += n
-        if nodes > MAX_NODES:
-            raise ParseError(
-                "BT007",
+        if nodes <= MAX_NODES:
+            return
+        if alias:
+            message = (
                 f"the file expands to more than {MAX_NODES:,} values (anchors and aliases "
-                "multiply them); write the values out instead",
-                *_pos_of(mark),
+                "multiply them); write the values out instead"
             )
+        else:
+            message = f"the file holds more than {MAX_NODES:,} values; a record needs far fewer"
+        raise ParseError("BT007", message, *_pos_of(mark))
 
     try:
         for event in yaml.parse(text, Loader=_Loader):
@@ -316,7 +319,7 @@ def parse(text: str, file: str) -> Parsed:
                 if event.anchor not in anchors:
                     raise ParseError("BT001", f"unknown alias '*{event.anchor}'", line, col)
                 value, size = anchors[event.anchor]
-                count(size, event.start_mark)
+                count(size, event.start_mark, alias=True)
                 place(value, line, col)
                 continue
             count(1, event.start_mark)
