@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,8 +37,8 @@ class Report:
         return [f for f in self.findings if f.severity is Severity.WARNING]
 
 
-def check(root: Path) -> Report:
-    kb, findings = load(root)
+def check(root: Path, progress: Callable[[int, int], None] | None = None) -> Report:
+    kb, findings = load(root, progress)
     for r in RULES.values():
         if r.fn is not None:
             findings.extend(r.fn(kb))

@@ -32,6 +32,7 @@ def _root(args: argparse.Namespace) -> Path:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from .check import check
+    from .progress import progress
     from .registry import RULES, explain
     from .report import render, summary
 
@@ -42,7 +43,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return EXIT_OK
     root = _root(args)
-    report = check(root)
+    with progress("checking", quiet=args.quiet) as bar:
+        report = check(root, bar)
     sys.stdout.write(render(report.findings, args.format))
     if args.format == "text" and not args.quiet:
         files = len(report.kb.claims) + len(report.kb.sources)

@@ -7,7 +7,7 @@ import math
 import os
 import stat
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -595,15 +595,27 @@ def record_files(root: Path, folder: str) -> Iterator[tuple[Path, Finding | None
             yield path, None
 
 
-def load(root: Path) -> tuple[KnowledgeBase, list[Finding]]:
-    """Load every record under ``root``; the findings cover every file that did not fit."""
+def load(
+    root: Path, progress: Callable[[int, int], None] | None = None
+) -> tuple[KnowledgeBase, list[Finding]]:
+    """Load every record under ``root``; the findings cover every file that did not fit.
+
+    ``progress(done, total)`` is called as each file is taken up, for a progress bar.
+    """
     findings: list[Finding] = []
     parts: dict[str, tuple[dict[str, Any], set[str]]] = {}
+    # Listed before any is read, so a progress bar knows the total from the start.
+    listed = {folder: list(record_files(root, folder)) for folder in FOLDERS}
+    total = sum(len(files) for files in listed.values())
+    done = 0
     for folder, record_type in FOLDERS.items():
         records: dict[str, Any] = {}
         broken: set[str] = set()
         seen: dict[str, str] = {}
-        for path, misfit in record_files(root, folder):
+        for path, misfit in listed[folder]:
+            done += 1
+            if progress is not None:
+                progress(done, total)
             if misfit is not None:
                 findings.append(misfit)
                 continue

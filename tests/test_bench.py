@@ -1,0 +1,115 @@
+"""The benchmark's synthetic knowledge base passes check; the progress bar shows on terminals."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from synth import generate
+
+from berlintalks.progress import Bar, wanted
+
+
+def test_synthetic_kb_smoke_passes_check(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    root = generate(tmp_path / "kb", 50, site=False)
+    assert len(list((root / "claims").glob("*.yaml"))) == 50
+    run = cli("check", "--root", root)
+    assert run.code == 0, run.out
+    assert run.out == ""
+    assert "0 errors, 0 warnings in" in run.err
+
+
+@pytest.fixture(scope="module")
+def kb_330(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """300 claims and 30 sources: enough files for the bar."""
+    return generate(tmp_path_factory.mktemp("bench") / "kb", 300, site=False)
+
+
+def _check_on_pty(root: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    """Run check with stderr on a pseudo-terminal; its exit code and everything it wrote there."""
+    primary, secondary = os.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "CI"} if env is None else env
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "berlintalks.cli", "check", "--root", str(root), *args],
+        stdout=subprocess.DEVNULL,
+        stderr=secondary,
+        env=env,
+    )
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            data = os.read(primary, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(primary)
+    return proc.wait(timeout=120), b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_bar_drawn_on_a_terminal(kb_330: Path) -> None:
+    code, err = _check_on_pty(kb_330)
+    assert code == 0
+    assert "checking [" in err
+    assert "/330 files" in err
+    assert "330/330 files" in err  # the last file always redraws, so the bar ends full
+    assert "\r\x1b[K" in err  # and is erased before the summary
+    assert err.rstrip().endswith("0 errors, 0 warnings in 330 files")
+
+
+def test_no_bar_with_quiet_on_a_terminal(kb_330: Path) -> None:
+    code, err = _check_on_pty(kb_330, "--quiet")
+    assert code == 0
+    assert "checking [" not in err
+    assert err == ""
+
+
+def test_no_bar_in_ci_on_a_terminal(kb_330: Path) -> None:
+    code, err = _check_on_pty(kb_330, env={**os.environ, "CI": "true"})
+    assert code == 0
+    assert "checking [" not in err
+    assert "0 errors, 0 warnings in 330 files" in err
+
+
+def test_no_bar_without_a_terminal(kb_330: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "berlintalks.cli", "check", "--root", str(kb_330)],
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k != "CI"},
+    )
+    assert done.returncode == 0
+    assert "checking [" not in done.stderr
+    assert done.stderr == "0 errors, 0 warnings in 330 files\n"
+
+
+def test_bar_skips_small_runs_and_erases_itself() -> None:
+    out = io.StringIO()
+    bar = Bar("checking", out, min_items=300)
+    bar(5, 10)
+    assert out.getvalue() == ""
+    bar(150, 300)
+    assert out.getvalue() == "\rchecking [###############...............] 150/300 files"
+    bar.close()
+    assert out.getvalue().endswith("\r\x1b[K")
+
+
+def test_wanted_only_on_a_terminal_outside_ci() -> None:
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert wanted(Tty(), quiet=False, env={}) is True
+    assert wanted(Tty(), quiet=True, env={}) is False
+    assert wanted(Tty(), quiet=False, env={"CI": "1"}) is False
+    assert wanted(io.StringIO(), quiet=False, env={}) is False
