@@ -202,15 +202,36 @@ CASES: dict[str, tuple[str, str | bytes, int, str]] = {
         "talks",
         claim_yaml(title="title: Talks\x00 in Berlin"),
         1,
-        "claims/talks.yaml:2:13: error BT001 character U+0000 (a control character) is not "
-        "allowed in YAML",
+        "claims/talks.yaml:2:13: error BT001 character U+0000 is a control character, not "
+        "allowed in YAML; delete it",
     ),
     "escape character": (
         "talks",
         claim_yaml(statement="statement: Delegations \x1b[31mmet\x1b[0m."),
         1,
-        "claims/talks.yaml:3:24: error BT001 character U+001B (a control character) is not "
-        "allowed in YAML",
+        "claims/talks.yaml:3:24: error BT001 character U+001B is a control character, not "
+        "allowed in YAML; delete it",
+    ),
+    "key hidden after a line separator in a comment": (
+        "talks",
+        claim_yaml(status="# status is set below\u2028status: confirmed"),
+        1,
+        "claims/talks.yaml:4:22: error BT001 character U+2028 is a line break to YAML but not to "
+        "editors; replace it with a newline or a space",
+    ),
+    "NEL line break": (
+        "talks",
+        claim_yaml(title="title: Talks\x85in Berlin"),
+        1,
+        "claims/talks.yaml:2:13: error BT001 character U+0085 is a line break to YAML but not to "
+        "editors",
+    ),
+    "bidirectional override": (
+        "talks",
+        claim_yaml(title="title: Talks \u202edenifnoc\u202c in Berlin"),
+        1,
+        "claims/talks.yaml:2:14: error BT001 character U+202E is a bidirectional control that "
+        "changes how the line is displayed; delete it",
     ),
     "key that is a list": (
         "talks",
