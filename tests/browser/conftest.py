@@ -26,6 +26,7 @@ PHONE = {"width": 390, "height": 844}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
+    "--disable-dev-shm-usage",  # containers give /dev/shm 64 MB, too little for a renderer
     "--no-first-run",
     "--disable-background-networking",
     "--disable-component-update",
