@@ -39,8 +39,12 @@ def step_running(job: dict[str, Any], command: str) -> dict[str, Any]:
     return found[0]
 
 
+def steps_using(job: dict[str, Any], action: str) -> list[dict[str, Any]]:
+    return [s for s in steps(job) if s.get("uses", "").split("@")[0] == action]
+
+
 def step_using(job: dict[str, Any], action: str) -> dict[str, Any]:
-    found = [s for s in steps(job) if s.get("uses", "").split("@")[0] == action]
+    found = steps_using(job, action)
     assert len(found) == 1, f"one step should use {action}, found {len(found)}"
     return found[0]
 
@@ -66,11 +70,18 @@ def test_pull_request_workflow_checks_tests_and_builds():
     schema = step_running(job, "berlintalks schema --check")
     tests = step_running(job, "python -m pytest")
     build = step_running(job, "berlintalks build --site-dir site")
-    upload = step_using(job, "actions/upload-artifact")
+    uploads = {s["with"]["name"]: s for s in steps_using(job, "actions/upload-artifact")}
+    assert sorted(uploads) == ["screenshots", "site"]
+    upload = uploads["site"]
     assert upload["with"]["path"] == "site/"
     order = [index(job, s) for s in (install, check, schema, tests, build, upload)]
     assert order == sorted(order)
     assert index(job, chromium) < index(job, tests)
+    # The browser tests write screenshots there; they are kept even when a test fails.
+    assert tests["env"]["BERLINTALKS_ARTIFACTS"] == uploads["screenshots"]["with"]["path"].rstrip(
+        "/"
+    )
+    assert uploads["screenshots"]["if"] == "always()"
 
 
 def test_pull_request_workflow_posts_the_change_report():
