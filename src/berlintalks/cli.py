@@ -7,9 +7,12 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .check import Report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -55,7 +58,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import BuildFailed, build
-    from .report import as_text
 
     root = _root(args)
     try:
@@ -72,20 +74,26 @@ def cmd_build(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     if result.site_dir is None:
-        sys.stdout.write(as_text(result.report.findings))
-        print(
-            f"berlintalks: not building: {len(result.report.errors)} error(s) in the records",
-            file=sys.stderr,
-        )
-        return EXIT_FINDINGS
+        return _refuse(result.report, "building")
     if not args.quiet:
         print(f"built {result.site_dir}", file=sys.stderr)
     return EXIT_OK
 
 
+def _refuse(report: Report, doing: str) -> int:
+    """Print the findings that stop a command, the way `check` prints them."""
+    from .report import as_text
+
+    sys.stdout.write(as_text(report.findings))
+    print(
+        f"berlintalks: not {doing}: {len(report.errors)} error(s) in the records",
+        file=sys.stderr,
+    )
+    return EXIT_FINDINGS
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .build import BuildFailed
-    from .report import as_text
     from .serve import serve
 
     try:
@@ -101,12 +109,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     if report.errors:
-        sys.stdout.write(as_text(report.findings))
-        print(
-            f"berlintalks: not serving: {len(report.errors)} error(s) in the records",
-            file=sys.stderr,
-        )
-        return EXIT_FINDINGS
+        return _refuse(report, "serving")
     return EXIT_OK
 
 
@@ -123,19 +126,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _write_files(args: argparse.Namespace, fn: Callable[..., Any], *fn_args: Any) -> int:
-    from .report import as_text
-
     try:
         report, written = fn(*fn_args)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     if report.errors:
-        sys.stdout.write(as_text(report.findings))
-        print(
-            f"berlintalks: not writing: {len(report.errors)} error(s) in the records",
-            file=sys.stderr,
-        )
-        return EXIT_FINDINGS
+        return _refuse(report, "writing")
     if not args.quiet:
         print(f"wrote {len(written)} files to {args.out}", file=sys.stderr)
     return EXIT_OK
