@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import functools
+import gc
 import math
 import os
 import stat
@@ -11,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from .findings import Finding, Severity
@@ -595,6 +597,31 @@ def record_files(root: Path, folder: str) -> Iterator[tuple[Path, Finding | None
             yield path, None
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _without_cycle_collector(fn: _F) -> _F:
+    """Run ``fn`` with Python's cycle collector paused, and restore it after.
+
+    Loading allocates hundreds of thousands of small objects, none in a reference cycle, so
+    each collection rescans a growing heap for nothing: a sixth of load time at 10,000 claims
+    (`python benchmarks/bench.py --sizes 10000`). Memory is still freed by reference counting.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return wrapper  # type: ignore[return-value]
+
+
+@_without_cycle_collector
 def load(
     root: Path, progress: Callable[[int, int], None] | None = None
 ) -> tuple[KnowledgeBase, list[Finding]]:
