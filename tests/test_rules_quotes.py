@@ -203,3 +203,14 @@ def test_bt702_a_loop_of_links_or_a_nul_in_the_path(cli, make_kb):
         "sources/zelensky.yaml:5:10:BT702": "archive 'archive/x\\x00y' contains a character no "
         "path may hold",
     }
+
+
+def test_a_long_missed_quote_is_compared_by_its_first_words_only():
+    from berlintalks.quotes import QUOTE_WORDS_MAX, closest_passage, words
+
+    text = words(" ".join(f"w{i}" for i in range(5 * QUOTE_WORDS_MAX)))
+    quote = " ".join(f"w{i}" for i in range(3 * QUOTE_WORDS_MAX))
+    passage = closest_passage(quote, text)
+    assert passage is not None
+    assert passage.text.startswith("w0 w1 w2 ")
+    assert passage.similarity == 1.0  # the first QUOTE_WORDS_MAX words, compared exactly

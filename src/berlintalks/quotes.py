@@ -27,6 +27,9 @@ _KEY = re.compile(r"\W+")
 PASSAGE_MAX = 160
 COMMON_WORD = 200
 CANDIDATES = 8
+# The passage shown is at most PASSAGE_MAX characters, so the quote's first words are enough
+# to find it; comparing more would make a long missed quote cost quadratic time.
+QUOTE_WORDS_MAX = 120
 
 
 def normalise(text: str) -> str:
@@ -88,7 +91,7 @@ def closest_passage(quote: str, text: Words) -> Passage | None:
     best-supported starts are compared in full, so a miss costs about as much as the
     quote's words occur in the text, not the text's length times the quote's.
     """
-    q = words(quote).keys
+    q = words(quote).keys[:QUOTE_WORDS_MAX]
     if not q or not text.keys:
         return None
     # Words as common as "the" vote everywhere and drown the signal; use them only when
