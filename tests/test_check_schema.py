@@ -136,3 +136,16 @@ def test_bundled_knowledge_base_has_no_errors(cli):
     errors = [f for f in json.loads(run.out) if f["severity"] == "error"]
     assert errors == []
     assert run.code == 0
+
+
+def test_empty_values_get_advice_that_fits_the_key(cli, make_kb):
+    claim = (
+        claim_yaml(statement='statement: ""')
+        .replace('quote: "', 'quote: "  ')
+        .replace('    quote: "  There was ample dialogue on territories."', '    quote: " "')
+    )
+    root = make_kb(claims={"talks": claim})
+    assert cli("check", "--root", root).lines() == [
+        "claims/talks.yaml:3:12: error BT103 'statement' is empty; write the text",
+        "claims/talks.yaml:10:12: error BT103 'quote' is empty; write the text or remove the key",
+    ]

@@ -7,6 +7,7 @@ import functools
 import gc
 import math
 import os
+import re
 import stat
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -232,6 +233,8 @@ def slug_problem(value: str) -> str | None:
 
 def shown(rel: str) -> str:
     """A path as it can be printed: undecodable bytes and control characters escaped."""
+    if rel.isprintable():  # nothing to escape, as for nearly every path: skip the scan
+        return rel
     text = os.fsencode(rel).decode("utf-8", "backslashreplace")
     return "".join(
         c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) == "Cc" else c
@@ -302,7 +305,9 @@ class _Validator:
                 self.wrong_type(path, name, expected, value)
                 return False, None
             if not value.strip():
-                self.error(pos, "BT103", f"'{name}' is empty; write the text or remove the key")
+                # A required key cannot simply be dropped, so the advice differs.
+                fix = "write the text" if fs.required else "write the text or remove the key"
+                self.error(pos, "BT103", f"'{name}' is empty; {fix}")
                 return False, None
         if kind == "line" and "\n" in value.strip():
             self.error(pos, "BT103", f"'{name}' must be a single line")
@@ -404,8 +409,12 @@ class _Validator:
         return ok, tuple(items)
 
 
+# Whitespace (as str.isspace sees it) or a control character: no part of a link.
+_NOT_IN_URL = re.compile(r"[\s\x00-\x1f]")
+
+
 def _is_web_url(value: str) -> bool:
-    if any(c.isspace() or ord(c) < 32 for c in value):
+    if _NOT_IN_URL.search(value):
         return False
     try:
         parts = urlsplit(value)
