@@ -242,6 +242,10 @@ def shown(rel: str) -> str:
     )
 
 
+# A record type's specs never change: read them once, not for every mapping of every file.
+_specs_of = functools.cache(field_specs)
+
+
 @dataclass(slots=True)
 class _Validator:
     positions: Positions
@@ -263,7 +267,7 @@ class _Validator:
         if not isinstance(value, dict):
             self.wrong_type(path, what, "a mapping of keys", value)
             return None
-        specs = field_specs(record)
+        specs = _specs_of(record)
         ok = True
         for key in value:
             if key not in specs:
