@@ -109,3 +109,13 @@ def test_edit_url_option_needs_no_repo_url() -> None:
     conf = site_config(config, "berlintalks", "https://git.example/kb/edit/main")
     assert conf.edit_base == "https://git.example/kb/edit/main/"
     assert site_config(config, "berlintalks").edit_base is None
+
+
+def test_mkdocs_yml_takes_the_edit_address_from_the_environment(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from mkdocs.config import load_config
+
+    monkeypatch.setenv("BERLINTALKS_EDIT_URL", "https://git.example/kb/edit/main/")
+    config = load_config(str(REPO / "mkdocs.yml"))
+    assert config.plugins["berlintalks"].config.edit_url == "https://git.example/kb/edit/main/"
+    monkeypatch.delenv("BERLINTALKS_EDIT_URL")
+    assert load_config(str(REPO / "mkdocs.yml")).plugins["berlintalks"].config.edit_url is None

@@ -111,6 +111,9 @@ def test_pages_workflow_publishes_main_with_the_official_actions():
     assert upload["with"]["path"] == "site/"
     assert index(build, configure) < index(build, make) < index(build, upload)
     assert make["env"]["BERLINTALKS_SITE_URL"] == "${{ steps.pages.outputs.base_url }}"
+    assert make["env"]["BERLINTALKS_EDIT_URL"] == (
+        "${{ github.server_url }}/${{ github.repository }}/edit/${{ github.ref_name }}/"
+    )
     assert deploy["needs"] == "build"
     assert deploy["environment"]["name"] == "github-pages"
     assert step_using(deploy, "actions/deploy-pages")["id"] == "deployment"
