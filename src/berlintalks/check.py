@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import rules as _rules  # noqa: F401  (registers the rules)
 from .findings import Finding, Severity, settle
-from .load import load
+from .load import load, without_cycle_collector
 from .model import Claim, Exemption, KnowledgeBase, Source
 from .registry import RULES
 
@@ -37,6 +37,7 @@ class Report:
         return [f for f in self.findings if f.severity is Severity.WARNING]
 
 
+@without_cycle_collector
 def check(root: Path, progress: Callable[[int, int], None] | None = None) -> Report:
     kb, findings = load(root, progress)
     for r in RULES.values():
