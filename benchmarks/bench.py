@@ -121,7 +121,11 @@ def plain_site(dest: Path, pages: int, page_bytes: int) -> Path:
         "site_name": "Plain Material site",
         "docs_dir": "docs",
         "theme": theme,
-        "plugins": [p for p in config.get("plugins", []) if p != "berlintalks"],
+        "plugins": [
+            p
+            for p in config.get("plugins", [])
+            if "berlintalks" not in (p if isinstance(p, dict) else {p: 0})
+        ],
         "markdown_extensions": config.get("markdown_extensions", []),
         "validation": config.get("validation", {}),
         "nav": [{"Home": "index.md"}],
