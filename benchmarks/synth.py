@@ -290,7 +290,9 @@ def generate(root: Path, claims: int, *, seed: int = 7, site: bool = True) -> Pa
             parent = claim
             claim.lines.append(f"count: {parts_left}")
         if status == "disputed":
-            relations.append(("contradicts", rng.choice(not_confirmed[-200:])))
+            # Never the whole this claim is part of: one relation per pair would drop it.
+            rivals = [c for c in not_confirmed[-200:] if parent is None or c != parent.id]
+            relations.insert(0, ("contradicts", rng.choice(rivals)))
         for _ in range(rng.choice((0, 1, 1, 2))):
             if not made:
                 break
