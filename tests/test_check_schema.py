@@ -149,3 +149,11 @@ def test_empty_values_get_advice_that_fits_the_key(cli, make_kb):
         "claims/talks.yaml:3:12: error BT103 'statement' is empty; write the text",
         "claims/talks.yaml:10:12: error BT103 'quote' is empty; write the text or remove the key",
     ]
+
+
+def test_an_escaped_invisible_line_break_is_refused_like_a_raw_one(cli, make_kb):
+    root = make_kb(claims={"talks": claim_yaml(title='title: "Talks\\u2028status: denied"')})
+    assert cli("check", "--root", root).lines() == [
+        "claims/talks.yaml:2:8: error BT103 'title' holds U+2028, an invisible line break or "
+        "text-direction control; remove it"
+    ]

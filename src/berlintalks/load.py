@@ -30,7 +30,7 @@ from .model import (
     Source,
     field_specs,
 )
-from .parse import MAX_FILE_BYTES, ParseError, parse
+from .parse import DECEPTIVE, MAX_FILE_BYTES, ParseError, parse
 from .registry import declare
 
 FOLDERS: dict[str, type] = {"claims": Claim, "sources": Source}
@@ -312,6 +312,17 @@ class _Validator:
                 # A required key cannot simply be dropped, so the advice differs.
                 fix = "write the text" if fs.required else "write the text or remove the key"
                 self.error(pos, "BT103", f"'{name}' is empty; {fix}")
+                return False, None
+            hidden = DECEPTIVE.search(value)
+            if hidden:
+                # However it is written (raw or as a "\u2028" escape), a reader of the page
+                # or of the diff would not see this character do its work.
+                self.error(
+                    pos,
+                    "BT103",
+                    f"'{name}' holds U+{ord(hidden.group()):04X}, an invisible line break or "
+                    "text-direction control; remove it",
+                )
                 return False, None
         if kind == "line" and "\n" in value.strip():
             self.error(pos, "BT103", f"'{name}' must be a single line")

@@ -32,7 +32,7 @@ _FORBIDDEN = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000
 # reads: YAML breaks lines at NEL, LS and PS where editors and diff views do not, so
 # `# note<LS>status: confirmed` shows as a comment yet sets a key; bidirectional
 # embeddings, overrides and isolates reorder how a line is displayed ("Trojan Source").
-_DECEPTIVE = re.compile("[\x85\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+DECEPTIVE = re.compile("[\x85\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _LINE_SEPARATORS = "\x85\u2028\u2029"
 
 # The line breaks of YAML 1.1, which libyaml counts when it gives a line.
@@ -186,13 +186,13 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
 
 
 def _forbidden_character(text: str) -> ParseError | None:
-    bad = _FORBIDDEN.search(text) or _DECEPTIVE.search(text)
+    bad = _FORBIDDEN.search(text) or DECEPTIVE.search(text)
     if bad is None:
         return None
     char = bad.group()
     if char in _LINE_SEPARATORS:
         why = "a line break to YAML but not to editors; replace it with a newline or a space"
-    elif _DECEPTIVE.match(char):
+    elif DECEPTIVE.match(char):
         why = "a bidirectional control that changes how the line is displayed; delete it"
     else:
         why = "a control character, not allowed in YAML; delete it"

@@ -21,6 +21,7 @@ from .model import (
     Source,
     field_specs,
 )
+from .parse import DECEPTIVE
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 RECORDS: dict[str, type] = {"claim": Claim, "source": Source}
@@ -72,6 +73,14 @@ def choice_docs(choices: Sequence[str]) -> list[str] | None:
 
 def _value(fs: FieldSpec, ids: Ids) -> dict[str, Any]:
     """The schema of one value, without its description."""
+    out = _plain_value(fs, ids)
+    if fs.kind in ("line", "text", "url", "path"):
+        # The checker refuses invisible line breaks and direction controls in any text.
+        out["not"] = {"pattern": DECEPTIVE.pattern}
+    return out
+
+
+def _plain_value(fs: FieldSpec, ids: Ids) -> dict[str, Any]:
     kind = fs.kind
     if kind == "line":
         return {"type": "string", "pattern": ONE_LINE}
