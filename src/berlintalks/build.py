@@ -7,8 +7,10 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .check import Report, check
 from .export import Publisher
@@ -108,28 +110,39 @@ def publisher_from_env() -> Publisher:
 
 def generate_tree(root: Path, out: Path) -> tuple[Report, list[Path]]:
     """Write the generated pages and data files under ``out``, refusing records with errors."""
-    from .export import write_tree
-    from .history import read_history
     from .render import SiteConfig, generate
 
-    root = root.resolve()
-    _refuse_records_dir(root, out)
-    report = check(root)
-    if report.errors:
-        return report, []
-    files = generate(
-        report.kb,
-        templates=root / "templates",
-        findings=report.findings,
-        history=read_history(root),
-        config=SiteConfig(publisher=publisher_from_env()),
+    return _write_checked(
+        root,
+        out,
+        lambda root, report, history: generate(
+            report.kb,
+            templates=root / "templates",
+            findings=report.findings,
+            history=history,
+            config=SiteConfig(publisher=publisher_from_env()),
+        ),
     )
-    return report, write_tree(files, out)
 
 
 def export_tree(root: Path, out: Path, formats: tuple[str, ...]) -> tuple[Report, list[Path]]:
     """Write the chosen export formats under ``out`` (the same files the site carries in data/)."""
-    from .export import FORMATS, export_all, write_tree
+    from .export import FORMATS, export_all
+
+    return _write_checked(
+        root,
+        out,
+        lambda root, report, history: export_all(
+            report.kb, formats or FORMATS, publisher=publisher_from_env(), history=history
+        ),
+    )
+
+
+def _write_checked(
+    root: Path, out: Path, files: Callable[[Path, Report, Any], Mapping[str, str]]
+) -> tuple[Report, list[Path]]:
+    """Check the records, then write ``files(root, report, history)`` under ``out``."""
+    from .export import write_tree
     from .history import read_history
 
     root = root.resolve()
@@ -137,13 +150,7 @@ def export_tree(root: Path, out: Path, formats: tuple[str, ...]) -> tuple[Report
     report = check(root)
     if report.errors:
         return report, []
-    files = export_all(
-        report.kb,
-        formats or FORMATS,
-        publisher=publisher_from_env(),
-        history=read_history(root),
-    )
-    return report, write_tree(files, out)
+    return report, write_tree(files(root, report, read_history(root)), out)
 
 
 def _refuse_records_dir(root: Path, out: Path) -> None:
