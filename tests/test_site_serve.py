@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, claim_yaml
+from conftest import REPO, claim_yaml, commit_all, git
 
 # An upper bound on waiting for the server, not a speed target: slow machines pass too.
 PATIENCE = 90.0
@@ -61,6 +62,8 @@ def served(make_kb: Callable[..., Path]):  # type: ignore[no-untyped-def]
             ],
             stdout=out,
             stderr=subprocess.STDOUT,
+            # git must not find a repository around the temporary folder.
+            env={**os.environ, "GIT_CEILING_DIRECTORIES": str(root.parent)},
         )
     try:
         yield root, port, log
@@ -93,6 +96,38 @@ def test_serve_rebuilds_on_claim_and_template_edits(served) -> None:  # type: ig
     wait_for(lambda: log.read_text(), "claims/talks.yaml:4:9: error BT104")
 
 
+def test_serve_follows_theme_edits_and_new_commits(served) -> None:  # type: ignore[no-untyped-def]
+    # The server keeps compiled theme templates and git histories between rebuilds; an
+    # edited theme template and a new commit must still show.
+    root, port, _ = served
+
+    def page() -> str | None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/claims/talks/", timeout=5) as r:
+                return r.read().decode()
+        except OSError:
+            return None
+
+    wait_for(page, "Talks took place in Berlin")
+    git(root, "init", "-q", "-b", "main")
+    commit_all(root, "Add the Berlin talks")
+    claim = root / "claims" / "talks.yaml"
+    claim.write_text(claim_yaml(title="title: Retitled after the first commit"), "utf-8")
+    first = wait_for(page, "Retitled after the first commit")
+    assert "Add the Berlin talks" in first
+
+    commit_all(root, "Retitle the talks", date="2025-12-17T09:00:00+00:00")
+    theme = root / "templates" / "theme" / "main.html"
+    theme.write_text(
+        theme.read_text("utf-8")
+        + '{% block extrahead %}<meta name="bt-probe" content="theme edited">{% endblock %}\n',
+        "utf-8",
+    )
+    second = wait_for(page, 'content="theme edited"')
+    assert "Retitle the talks" in second
+    assert "Add the Berlin talks" in second
+
+
 def test_serve_refuses_records_with_errors(make_kb: Callable[..., Path]) -> None:
     root = make_kb(claims={"talks": claim_yaml(status="status: confirmd")})
     shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
@@ -106,3 +141,13 @@ def test_serve_refuses_records_with_errors(make_kb: Callable[..., Path]) -> None
     assert done.stdout.startswith("claims/talks.yaml:4:9: error BT104 ")
     assert "not serving: 1 error(s) in the records" in done.stderr
     assert "internal error" not in done.stderr
+
+
+def test_the_plugin_outlives_a_rebuild(tmp_path: Path) -> None:
+    # MkDocs keeps a plugin between `serve` rebuilds only if it has a startup hook; without
+    # one, the compiled templates and histories it keeps would be thrown away every time.
+    from mkdocs.config import load_config
+
+    first = load_config(str(REPO / "mkdocs.yml"), site_dir=str(tmp_path / "a"))
+    second = load_config(str(REPO / "mkdocs.yml"), site_dir=str(tmp_path / "b"))
+    assert first.plugins["berlintalks"] is second.plugins["berlintalks"]

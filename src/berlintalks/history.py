@@ -79,3 +79,19 @@ def read_history(
             if name.startswith(prefix) and name:
                 changes[name[len(prefix) :]].append(change)
     return {path: FileHistory(path, tuple(cs)) for path, cs in changes.items()}
+
+
+def head_commit(root: Path) -> str | None:
+    """The commit checked out at ``root``, or None outside git or before the first commit.
+
+    The histories depend on nothing else, so `serve` reads them again only when this moves.
+    """
+    try:
+        return subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--verify", "--quiet", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
