@@ -240,14 +240,11 @@ def serve_reload(work: Path, runs: int, log: Callable[[str], None]) -> list[tupl
             edited = re.sub(r"(?m)^title: .*$", f'title: "{marker}"', text, count=1)
             start = time.perf_counter()
             claim.write_text(edited, "utf-8")
-            page = None
-            while time.perf_counter() - start < 120:
-                page = _get(base + url, 10)
-                if page and marker in page:
-                    break
-                time.sleep(0.02)
-            seen = time.perf_counter()
+            # Like a browser, ask for the page only once told to reload: fetching it over and
+            # over meanwhile would take the server's time from the rebuild it is timing.
             poller.join(timeout=120)
+            page = _get(base + url, 10) if reload_at else None
+            seen = time.perf_counter()
             if not reload_at or not page or marker not in page:
                 raise SystemExit(f"bench: the edit never showed; see {work / 'serve.log'}")
             times.append((reload_at[0] - start, seen - start))
@@ -465,7 +462,7 @@ def report(
     if serve_times:
         reload_s = statistics.median(t for t, _ in serve_times)
         page_s = statistics.median(p for _, p in serve_times)
-        ok = reload_s < SERVE_TARGET_S
+        ok = page_s < SERVE_TARGET_S
         out.append(
             f"- serve, bundled knowledge base: a saved claim → browser told to reload after "
             f"{reload_s:.2f} s, page showing the edit after {page_s:.2f} s (median of "
