@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from berlintalks.build import _exchange, swap
 from conftest import REPO
 
 TIMEOUT = 300
@@ -202,3 +203,55 @@ def test_serve_never_writes_into_the_knowledge_base(tmp_path: Path) -> None:
     assert "Traceback" not in log.read_text()
     assert records_snapshot(root) == before
     assert sorted(p.name for p in root.iterdir()) == entries
+
+
+def _site(folder: Path, text: str) -> Path:
+    folder.mkdir()
+    (folder / "index.html").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_swap_replaces_the_site_and_leaves_nothing_beside_it(tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    swap(_site(tmp_path / "first", "first"), target)
+    assert (target / "index.html").read_text() == "first"
+    swap(_site(tmp_path / "second", "second"), target)
+    assert (target / "index.html").read_text() == "second"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="atomic exchange is Linux's")
+def test_swap_never_leaves_the_site_missing(tmp_path: Path) -> None:
+    # Another process reads the site as fast as it can while builds swap it in, as a web
+    # server would; it must never find the site gone.
+    if not _exchange(_site(tmp_path / "a", "a"), _site(tmp_path / "b", "b")):
+        pytest.skip("this file system cannot exchange two folders in one step")
+    target = _site(tmp_path / "site", "0")
+    watcher = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import os, sys\n"
+            "path, stop, misses = sys.argv[1], sys.argv[2], 0\n"
+            "print('ready', flush=True)\n"
+            "while not os.path.exists(stop):\n"
+            "    misses += not os.path.exists(path)\n"
+            "print(misses)\n",
+            str(target / "index.html"),
+            str(tmp_path / "stop"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert watcher.stdout is not None
+    try:
+        assert watcher.stdout.readline() == "ready\n"
+        n, start = 0, time.monotonic()
+        while time.monotonic() - start < 1.0:
+            n += 1
+            swap(_site(tmp_path / f"new-{n}", str(n)), target)
+    finally:
+        (tmp_path / "stop").touch()
+        out, _ = watcher.communicate(timeout=60)
+    assert (target / "index.html").read_text() == str(n)
+    assert out.strip() == "0", f"the site was missing {out.strip()} times"

@@ -93,14 +93,41 @@ def build(root: Path, site_dir: Path | None = None, *, quiet: bool = True) -> Re
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
-        target.rename(old / "site")
-    fresh.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    swap(fresh, target)
     return Result(report, target)
+
+
+def swap(fresh: Path, target: Path) -> None:
+    """Put the folder ``fresh`` at ``target`` and delete whatever was there.
+
+    Where the system can exchange two folders in one step (Linux), a reader or a killed
+    build never sees ``target`` missing; elsewhere the old folder is moved aside first.
+    """
+    if not target.exists():
+        fresh.rename(target)
+        return
+    if _exchange(fresh, target):
+        shutil.rmtree(fresh, ignore_errors=True)  # now holds the old site
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+    target.rename(old / "site")
+    fresh.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically with renameat2(RENAME_EXCHANGE); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):  # C library older than glibc 2.28
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    done = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return bool(done == 0)
 
 
 def publisher_from_env() -> Publisher:
