@@ -11,6 +11,7 @@ from pathlib import Path
 from frictionless import validate
 
 from berlintalks.load import load
+from berlintalks.model import Status
 from conftest import REPO, Run
 
 KB, _ = load(REPO)
@@ -137,3 +138,21 @@ def test_generate_writes_the_markdown_tree(tmp_path: Path, cli: Callable[..., Ru
     assert page.startswith("---\ntags:\n  - european-commitments\n")
     assert '<script type="application/ld+json">' in page
     assert (out / "data" / "datapackage.json").is_file()
+
+
+def test_datapackage_tables_carry_the_models_choices(built_site: Path, tmp_path: Path) -> None:
+    package = json.loads((built_site / "data" / "datapackage.json").read_text())
+    claims = next(r for r in package["resources"] if r["name"] == "claims")
+    status = next(f for f in claims["schema"]["fields"] if f["name"] == "status")
+    assert status["constraints"]["enum"] == [str(s) for s in Status]
+    # A status outside the model's list must fail validation of the table.
+    broken = tmp_path / "data"
+    shutil.copytree(built_site / "data", broken)
+    table = broken / "claims.csv"
+    with table.open(newline="", encoding="utf-8") as f:
+        grid = list(csv.reader(f))
+    grid[1][grid[0].index("status")] = "probably"
+    with table.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerows(grid)
+    bad = validate(str(broken / "datapackage.json"))
+    assert [e[0] for e in bad.flatten(["type"])] == ["constraint-error"]

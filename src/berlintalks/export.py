@@ -5,14 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from .history import FileHistory
-from .model import Claim, KnowledgeBase, Source, Status
+from .model import Attribution, Claim, KnowledgeBase, Relation, Source, Status, field_specs
 
 FORMATS = ("json", "claimreview", "datapackage")
 
@@ -186,24 +188,55 @@ def claim_review(
 # ---------------------------------------------------------------- data package
 
 
-def _csv(header: list[str], rows: list[list[Any]]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
-    for row in rows:
-        w.writerow(["" if v is None else v for v in row])
-    return buf.getvalue()
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One CSV column: its name, Table Schema type and description, and how to read a row."""
+
+    name: str
+    get: Callable[[Any], Any]
+    type: str
+    doc: str
+    required: bool
+    choices: tuple[str, ...] = ()
 
 
-def _field(name: str, typ: str, doc: str, required: bool = False) -> dict[str, Any]:
-    out: dict[str, Any] = {"name": name, "type": typ, "description": doc}
-    if required:
-        out["constraints"] = {"required": True}
-    return out
+# Table Schema types of the model's field kinds; every other kind is a string.
+_TYPES = {"date": "date", "count": "integer", "number": "number"}
 
 
-def _table(name: str, doc: str, fields: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
-    return {
+def _from_model(
+    record: type, name: str, get: Callable[[Any], Any], *, column: str = "", doc: str = ""
+) -> Column:
+    """A column holding one model field, typed and described by the model itself."""
+    fs = field_specs(record)[name]
+    typ = _TYPES.get(fs.kind, "string")
+    return Column(column or name, get, typ, doc or fs.doc, fs.required, fs.choices)
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return " ".join(map(str, value))
+    return value
+
+
+def _table(
+    name: str, doc: str, columns: list[Column], rows: Iterable[Any], **schema: Any
+) -> tuple[dict[str, Any], str]:
+    """The resource entry of ``datapackage.json`` and the CSV text of one table."""
+    fields = []
+    for c in columns:
+        f: dict[str, Any] = {"name": c.name, "type": c.type, "description": c.doc}
+        constraints: dict[str, Any] = {"required": True} if c.required else {}
+        if c.choices:
+            constraints["enum"] = [str(choice) for choice in c.choices]
+        if constraints:
+            f["constraints"] = constraints
+        fields.append(f)
+    resource = {
         "name": name,
         "path": f"{name}.csv",
         "profile": "tabular-data-resource",
@@ -211,118 +244,107 @@ def _table(name: str, doc: str, fields: list[dict[str, Any]], **extra: Any) -> d
         "mediatype": "text/csv",
         "encoding": "utf-8",
         "description": doc,
-        "schema": {"fields": fields, **extra},
+        "schema": {"fields": fields, **schema},
     }
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow([c.name for c in columns])
+    for row in rows:
+        w.writerow([_cell(c.get(row)) for c in columns])
+    return resource, buf.getvalue()
+
+
+def _fk(fields: str, resource: str) -> dict[str, Any]:
+    return {"fields": fields, "reference": {"resource": resource, "fields": "id"}}
+
+
+def _claim_columns() -> list[Column]:
+    def own(name: str, **kw: str) -> Column:
+        return _from_model(Claim, name, attrgetter(name), **kw)
+
+    return [
+        own("id"),
+        own("title"),
+        own("statement"),
+        own("status"),
+        own("date"),
+        own("topics", doc="Topic slugs, separated by spaces."),
+        own("count"),
+    ]
+
+
+def _source_columns() -> list[Column]:
+    names = ("id", "name", "kind", "reliability", "role", "affiliation", "url")
+    return [_from_model(Source, n, attrgetter(n)) for n in names]
+
+
+def _attribution_columns() -> list[Column]:
+    # Rows are (claim, position, attribution).
+    def att(name: str) -> Column:
+        return _from_model(Attribution, name, lambda row: getattr(row[2], name))
+
+    return [
+        Column("claim", itemgetter(0), "string", "The claim's id.", True),
+        Column(
+            "position", itemgetter(1), "integer", "Order of the attribution on the claim.", True
+        ),
+        *(att(n) for n in ("source", "via", "quote", "date", "url")),
+    ]
+
+
+def _relation_columns() -> list[Column]:
+    # Rows are (claim, relation).
+    def rel(name: str, column: str = "") -> Column:
+        return _from_model(Relation, name, lambda row: getattr(row[1], name), column=column)
+
+    return [
+        Column("claim", itemgetter(0), "string", "The claim declaring the relation.", True),
+        rel("type"),
+        rel("claim", column="other"),
+        rel("note"),
+    ]
 
 
 def datapackage(kb: KnowledgeBase) -> dict[str, str]:
     """A Frictionless Tabular Data Package: claims, sources, attributions and relations."""
     claims = sorted(kb.claims.values(), key=lambda c: c.id)
     sources = sorted(kb.sources.values(), key=lambda s: s.id)
-    claim_rows = [
-        [c.id, c.title, c.statement, c.status, c.date.isoformat(), " ".join(c.topics), c.count]
-        for c in claims
+    tables = [
+        _table("claims", "One row per claim.", _claim_columns(), claims, primaryKey="id"),
+        _table(
+            "sources",
+            "One row per source: outlet, person, anonymous group, document or organisation.",
+            _source_columns(),
+            sources,
+            primaryKey="id",
+            foreignKeys=[_fk("affiliation", "sources")],
+        ),
+        _table(
+            "attributions",
+            "Who reported each claim, through which outlet, in which words.",
+            _attribution_columns(),
+            ((c.id, i, a) for c in claims for i, a in enumerate(c.attributions, 1)),
+            primaryKey=["claim", "position"],
+            foreignKeys=[_fk("claim", "claims"), _fk("source", "sources"), _fk("via", "sources")],
+        ),
+        _table(
+            "relations",
+            "Links between claims, as declared by the first claim.",
+            _relation_columns(),
+            ((c.id, r) for c in claims for r in c.relations),
+            foreignKeys=[_fk("claim", "claims"), _fk("other", "claims")],
+        ),
     ]
-    source_rows = [
-        [s.id, s.name, s.kind, s.reliability, s.role, s.affiliation, s.url] for s in sources
-    ]
-    att_rows = [
-        [
-            c.id,
-            i + 1,
-            a.source,
-            a.via,
-            a.quote,
-            a.date.isoformat() if a.date else None,
-            a.url,
-        ]
-        for c in claims
-        for i, a in enumerate(c.attributions)
-    ]
-    rel_rows = [[c.id, r.type, r.claim, r.note] for c in claims for r in c.relations]
-
-    def fk(fields: str | list[str], resource: str, ref: str = "id") -> dict[str, Any]:
-        return {"fields": fields, "reference": {"resource": resource, "fields": ref}}
-
     package = {
         "profile": "tabular-data-package",
         "name": "berlintalks",
         "title": "Claims and sources on the U.S.–Ukraine talks in Berlin, 14–15 December 2025",
         "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
-        "resources": [
-            _table(
-                "claims",
-                "One row per claim.",
-                [
-                    _field("id", "string", "The claim's id.", True),
-                    _field("title", "string", "A headline, in our own words.", True),
-                    _field("statement", "string", "What was reported.", True),
-                    _field("status", "string", "The editorial verdict.", True),
-                    _field("date", "date", "The date of the event or statement.", True),
-                    _field("topics", "string", "Topic slugs, separated by spaces.", True),
-                    _field("count", "integer", "How many parts the claim has, if any."),
-                ],
-                primaryKey="id",
-            ),
-            _table(
-                "sources",
-                "One row per source: outlet, person, anonymous group, document or organisation.",
-                [
-                    _field("id", "string", "The source's id.", True),
-                    _field("name", "string", "Who or what it is.", True),
-                    _field("kind", "string", "What kind of source it is.", True),
-                    _field("reliability", "string", "Admiralty grade, A to F.", True),
-                    _field("role", "string", "Their role or position."),
-                    _field("affiliation", "string", "The source this one belongs to."),
-                    _field("url", "string", "A home page."),
-                ],
-                primaryKey="id",
-                foreignKeys=[fk("affiliation", "sources")],
-            ),
-            _table(
-                "attributions",
-                "Who reported each claim, through which outlet, in which words.",
-                [
-                    _field("claim", "string", "The claim's id.", True),
-                    _field("position", "integer", "Order of the attribution on the claim.", True),
-                    _field("source", "string", "Who said it.", True),
-                    _field("via", "string", "The outlet that carried it."),
-                    _field("quote", "string", "The words as published."),
-                    _field("date", "date", "When it was said or published."),
-                    _field("url", "string", "Where it was published."),
-                ],
-                primaryKey=["claim", "position"],
-                foreignKeys=[
-                    fk("claim", "claims"),
-                    fk("source", "sources"),
-                    fk("via", "sources"),
-                ],
-            ),
-            _table(
-                "relations",
-                "Links between claims, as declared by the first claim.",
-                [
-                    _field("claim", "string", "The claim declaring the relation.", True),
-                    _field("type", "string", "supports, contradicts, qualifies, part_of, …", True),
-                    _field("other", "string", "The other claim.", True),
-                    _field("note", "string", "Why the two are related."),
-                ],
-                foreignKeys=[fk("claim", "claims"), fk("other", "claims")],
-            ),
-        ],
+        "resources": [resource for resource, _ in tables],
     }
     return {
         "datapackage.json": _dump(package),
-        "claims.csv": _csv(
-            ["id", "title", "statement", "status", "date", "topics", "count"], claim_rows
-        ),
-        "sources.csv": _csv(
-            ["id", "name", "kind", "reliability", "role", "affiliation", "url"], source_rows
-        ),
-        "attributions.csv": _csv(
-            ["claim", "position", "source", "via", "quote", "date", "url"], att_rows
-        ),
-        "relations.csv": _csv(["claim", "type", "other", "note"], rel_rows),
+        **{f"{resource['name']}.csv": text for resource, text in tables},
     }
 
 
