@@ -42,6 +42,10 @@ _STD = "tag:yaml.org,2002:"
 _STR = _STD + "str"
 _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _COLLECTION_TAGS = {None, "!", _STD + "seq", _STD + "map"}
+_NODE_EVENTS = frozenset(
+    {yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent}
+)
+_COLLECTION_END = frozenset({yaml.MappingEndEvent, yaml.SequenceEndEvent})
 
 declare(
     "BT001",
@@ -147,7 +151,8 @@ class _Frame:
     path: Path_
     anchor: str | None
     nodes_at_start: int
-    key: str | None = None
+    is_map: bool
+    key: str | None = None  # in a mapping, the key whose value comes next
 
 
 _resolver = Resolver()
@@ -251,17 +256,17 @@ def parse(text: str, file: str) -> Parsed:
             values[()] = Pos(file, line, col)
             return ()
         top = stack[-1]
-        if isinstance(top.container, list):
-            path = (*top.path, len(top.container))
-            top.container.append(value)
-        else:
+        if top.is_map:
             key = top.key
             top.key = None
             assert key is not None
             path = (*top.path, key)
             if key in top.container:
                 return None
-            top.container[key] = value
+            top.container[key] = value  # type: ignore[call-overload]
+        else:
+            path = (*top.path, len(top.container))
+            top.container.append(value)  # type: ignore[union-attr]
         values[path] = Pos(file, line, col)
         return path
 
@@ -279,40 +284,47 @@ def parse(text: str, file: str) -> Parsed:
             message = f"the file holds more than {MAX_NODES:,} values; a record needs far fewer"
         raise ParseError("BT007", message, *_pos_of(mark))
 
+    # The loader's events are read one call at a time (not through yaml.parse's generator)
+    # and told apart by exact class: this loop is most of what `check` costs per file.
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise ParseError(
-                        "BT004",
-                        "the file holds more than one YAML document ('---'); keep one record "
-                        "per file",
-                        *_pos_of(event.start_mark),
-                    )
-                continue
-            if not isinstance(event, yaml.NodeEvent | yaml.CollectionEndEvent):
-                continue
-            top = stack[-1] if stack else None
-            awaiting_key = (
-                isinstance(top, _Frame) and isinstance(top.container, dict) and (top.key is None)
-            )
-            line, col = _pos_of(event.start_mark)
-            if isinstance(event, yaml.CollectionEndEvent):
+        loader = _Loader(text)
+    except yaml.YAMLError as exc:
+        raise _syntax_error(exc, text) from None
+    next_event = loader.get_event
+    try:
+        while True:
+            event = next_event()
+            kind = type(event)
+            if kind in _COLLECTION_END:
                 done = stack.pop()
                 if done.anchor:
                     anchors[done.anchor] = (done.container, nodes - done.nodes_at_start)
                 continue
-            if awaiting_key:
-                assert top is not None
-                if not isinstance(event, yaml.ScalarEvent):
+            if kind not in _NODE_EVENTS:
+                if kind is yaml.StreamEndEvent or event is None:
+                    break
+                if kind is yaml.DocumentStartEvent:
+                    documents += 1
+                    if documents > 1:
+                        raise ParseError(
+                            "BT004",
+                            "the file holds more than one YAML document ('---'); keep one "
+                            "record per file",
+                            *_pos_of(event.start_mark),
+                        )
+                continue
+            mark = event.start_mark
+            line, col = mark.line + 1, mark.column + 1
+            top = stack[-1] if stack else None
+            if top is not None and top.is_map and top.key is None:
+                if kind is not yaml.ScalarEvent:
                     raise ParseError(
                         "BT001",
                         "mapping keys must be plain words, not lists, mappings or aliases",
                         line,
                         col,
                     )
-                count(1, event.start_mark)
+                count(1, mark)
                 key = event.value
                 path = (*top.path, key)
                 if key in top.container:
@@ -330,15 +342,15 @@ def parse(text: str, file: str) -> Parsed:
                     keys[path] = Pos(file, line, col)
                 top.key = key
                 continue
-            if isinstance(event, yaml.AliasEvent):
+            if kind is yaml.AliasEvent:
                 if event.anchor not in anchors:
                     raise ParseError("BT001", f"unknown alias '*{event.anchor}'", line, col)
                 value, size = anchors[event.anchor]
-                count(size, event.start_mark, alias=True)
+                count(size, mark, alias=True)
                 place(value, line, col)
                 continue
-            count(1, event.start_mark)
-            if isinstance(event, yaml.ScalarEvent):
+            count(1, mark)
+            if kind is yaml.ScalarEvent:
                 value = _scalar(event)
                 place(value, line, col)
                 if event.anchor:
@@ -355,17 +367,18 @@ def parse(text: str, file: str) -> Parsed:
                     line,
                     col,
                 )
-            container: dict[str, Any] | list[Any] = (
-                {} if isinstance(event, yaml.MappingStartEvent) else []
-            )
+            is_map = kind is yaml.MappingStartEvent
+            container: dict[str, Any] | list[Any] = {} if is_map else []
             path = place(container, line, col)
             if path is None:  # the value of a duplicate key: read it, but keep it apart
                 path = (*stack[-1].path, f"<duplicate {nodes}>")
-            stack.append(_Frame(container, path, event.anchor, nodes))
+            stack.append(_Frame(container, path, event.anchor, nodes, is_map))
     except yaml.YAMLError as exc:
         raise _syntax_error(exc, text) from None
     except RecursionError:  # pragma: no cover - the depth limit stops this first
         raise ParseError("BT007", "values nest too deeply", 1, 1) from None
+    finally:
+        loader.dispose()
 
     if not root:
         raise ParseError("BT003", "the file holds no record; fill it in or delete it", 1, 1)
