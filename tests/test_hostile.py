@@ -487,9 +487,12 @@ def test_alias_expansion_limit_is_exact(
 def test_hidden_record_file_is_reported_not_skipped(tmp_path: Path) -> None:
     root = kb(tmp_path, {"talks": claim_yaml(), ".sneaky": claim_yaml("sneaky")})
     (root / "claims" / ".#talks.yaml").symlink_to("editor@host.123")
+    (root / "claims" / ".yaml").write_text(claim_yaml("x"), encoding="utf-8")
     done = check(root)
     assert done.returncode == 1
     assert [ln for ln in done.stdout.splitlines() if ": error " in ln] == [
         "claims/.sneaky.yaml:1:1: error BT008 '.sneaky.yaml' is not a valid record file name: "
-        "use lowercase letters, digits and single hyphens (at most 80 characters)"
+        "use lowercase letters, digits and single hyphens (at most 80 characters)",
+        "claims/.yaml:1:1: error BT008 '.yaml' is not a valid record file name: "
+        "use lowercase letters, digits and single hyphens (at most 80 characters)",
     ]

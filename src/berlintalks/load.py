@@ -557,12 +557,21 @@ def load_file(root: Path, path: Path, record_type: type) -> Loaded:
     return Loaded(stem, record_type(**kwargs, path=rel, positions=parsed.positions), findings)
 
 
-def _misfit(path: Path, root: Path, real_root: Path, base: Path) -> Finding | None:
-    """Why ``path`` is no record file (a finding), or None when it should be loaded."""
-    rel = shown(path.relative_to(root).as_posix())
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """A name found under a records folder, with what the directory listing told of it."""
+
+    parts: tuple[str, ...]  # relative to the records folder
+    path: str
+    link: bool
+    folder: bool  # a folder, or a link to one
+
+
+def _misfit(entry: _Entry, root: Path, real_root: Path, folder: str) -> Finding | None:
+    """Why ``entry`` is no record file (a finding), or None when it should be loaded."""
+    rel = shown("/".join((folder, *entry.parts)))
     here = Pos(rel, 1, 1)
-    folders = path.parent.relative_to(base).parts
-    for part in folders:
+    for part in entry.parts[:-1]:
         if slug_problem(part) is not None:
             return Finding.at(
                 here,
@@ -570,9 +579,10 @@ def _misfit(path: Path, root: Path, real_root: Path, base: Path) -> Finding | No
                 f"folder name '{_short(shown(part))}' is not allowed here: use lowercase letters, "
                 "digits and single hyphens",
             )
-    if path.is_symlink():
+    name = entry.parts[-1]
+    if entry.link:
         try:
-            target = path.resolve(strict=False)
+            target = Path(entry.path).resolve(strict=False)
         except (OSError, RuntimeError):  # a loop of links: Python 3.11 raises RuntimeError
             return Finding.at(
                 here, "BT009", "this symbolic link loops back on itself; replace it with a file"
@@ -584,11 +594,11 @@ def _misfit(path: Path, root: Path, real_root: Path, base: Path) -> Finding | No
                 "this symbolic link points outside the knowledge base; replace it with "
                 "the file itself",
             )
-    if path.suffix == ".yml":
+    if name.endswith(".yml") and name != ".yml":
         return Finding.at(
-            here, "BT008", f"record files end in .yaml: rename it to {path.stem}.yaml"
+            here, "BT008", f"record files end in .yaml: rename it to {name[:-4]}.yaml"
         )
-    if path.suffix == SUFFIX and path.is_dir():
+    if name.endswith(SUFFIX) and name != SUFFIX and entry.folder:
         return Finding.at(
             here, "BT008", "this is a folder named like a record file; a record is a file"
         )
@@ -603,29 +613,47 @@ def _wanted(name: str) -> bool:
     return True
 
 
+def _listing(base: str, parts: tuple[str, ...], out: list[_Entry]) -> None:
+    # os.scandir rather than os.walk and Path checks: the listing already says which names
+    # are folders and links, where asking again cost two system calls per record.
+    try:
+        with os.scandir(base) as it:
+            entries = list(it)
+    except OSError:
+        return
+    for e in entries:
+        link = e.is_symlink()
+        try:
+            folder = e.is_dir()
+        except OSError:
+            folder = False
+        here = (*parts, e.name)
+        if folder:
+            # A folder called x.yaml is reported rather than searched: it was meant to be a
+            # record; a linked folder is reported, never followed.
+            if e.name.endswith(SUFFIX) or link:
+                out.append(_Entry(here, e.path, link, True))
+            elif not e.name.startswith("."):
+                _listing(e.path, here, out)
+        elif _wanted(e.name):
+            out.append(_Entry(here, e.path, link, False))
+
+
 def record_files(root: Path, folder: str) -> Iterator[tuple[Path, Finding | None]]:
     """Every candidate record file under ``root/folder``, sorted, with a finding for misfits."""
     base = root / folder
     if not base.is_dir():
         return
     real_root = root.resolve()
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
-        here = Path(dirpath)
-        # A folder called x.yaml is reported rather than searched: it was meant to be a record.
-        found.extend(here / d for d in dirnames if d.endswith(SUFFIX) or (here / d).is_symlink())
-        dirnames[:] = sorted(
-            d
-            for d in dirnames
-            if not d.startswith(".") and not d.endswith(SUFFIX) and not (here / d).is_symlink()
-        )
-        found.extend(here / f for f in filenames if _wanted(f))
-    for path in sorted(found):
-        misfit = _misfit(path, root, real_root, base)
+    found: list[_Entry] = []
+    _listing(str(base), (), found)
+    found.sort(key=lambda e: e.parts)
+    for entry in found:
+        misfit = _misfit(entry, root, real_root, folder)
         if misfit is not None:
-            yield path, misfit
-        elif path.suffix == SUFFIX and not path.is_dir():
-            yield path, None
+            yield Path(entry.path), misfit
+        elif entry.parts[-1].endswith(SUFFIX) and not entry.folder:
+            yield Path(entry.path), None
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])
