@@ -301,7 +301,7 @@ class _Validator:
         return kwargs if ok else None
 
     def value(self, fs: FieldSpec, value: Any, path: Path_, name: str) -> tuple[bool, Any]:
-        pos = self.positions.at(*path)
+        # Positions are looked up only for a finding: most values have none.
         kind = fs.kind
         if kind in ("line", "text", "slug", "ref", "url", "path", "enum"):
             if not isinstance(value, str):
@@ -311,33 +311,35 @@ class _Validator:
             if not value.strip():
                 # A required key cannot simply be dropped, so the advice differs.
                 fix = "write the text" if fs.required else "write the text or remove the key"
-                self.error(pos, "BT103", f"'{name}' is empty; {fix}")
+                self.error(self.positions.at(*path), "BT103", f"'{name}' is empty; {fix}")
                 return False, None
             hidden = DECEPTIVE.search(value)
             if hidden:
                 # However it is written (raw or as a "\u2028" escape), a reader of the page
                 # or of the diff would not see this character do its work.
                 self.error(
-                    pos,
+                    self.positions.at(*path),
                     "BT103",
                     f"'{name}' holds U+{ord(hidden.group()):04X}, an invisible line break or "
                     "text-direction control; remove it",
                 )
                 return False, None
         if kind == "line" and "\n" in value.strip():
-            self.error(pos, "BT103", f"'{name}' must be a single line")
+            self.error(self.positions.at(*path), "BT103", f"'{name}' must be a single line")
             return False, None
         if kind in ("slug", "ref"):
             problem = slug_problem(value)
             if problem is not None:
                 self.error(
-                    pos, "BT106", f"'{_short(value)}' is not a valid id for '{name}': {problem}"
+                    self.positions.at(*path),
+                    "BT106",
+                    f"'{_short(value)}' is not a valid id for '{name}': {problem}",
                 )
                 return False, None
         elif kind == "enum":
             if value not in fs.choices:
                 self.error(
-                    pos,
+                    self.positions.at(*path),
                     "BT104",
                     f"'{_short(value)}' is not a valid {name}{_suggest(value, fs.choices)} "
                     f"(choose one of: {', '.join(fs.choices)})",
@@ -346,7 +348,7 @@ class _Validator:
         elif kind == "url":
             if not _is_web_url(value):
                 self.error(
-                    pos,
+                    self.positions.at(*path),
                     "BT107",
                     f"'{_short(value)}' is not an http or https address; only those become links",
                 )
@@ -355,7 +357,7 @@ class _Validator:
             p = value.replace("\\", "/")
             if p.startswith("/") or ".." in p.split("/") or ":" in p or "\\" in value:
                 self.error(
-                    pos,
+                    self.positions.at(*path),
                     "BT108",
                     f"archive path '{_short(value)}' must be relative to the root and stay "
                     "inside it",
@@ -372,7 +374,7 @@ class _Validator:
                 self.wrong_type(path, name, "a number", value)
                 return False, None
             if isinstance(value, float) and not math.isfinite(value):
-                self.error(pos, "BT103", f"'{name}' must be a finite number")
+                self.error(self.positions.at(*path), "BT103", f"'{name}' must be a finite number")
                 return False, None
         elif kind == "list":
             return self.list(fs, value, path, name)
@@ -383,9 +385,12 @@ class _Validator:
         return True, value
 
     def date(self, value: Any, path: Path_, name: str) -> tuple[bool, Any]:
-        pos = self.positions.at(*path)
         if isinstance(value, datetime):
-            self.error(pos, "BT105", f"'{name}' must be a date (YYYY-MM-DD) without a time")
+            self.error(
+                self.positions.at(*path),
+                "BT105",
+                f"'{name}' must be a date (YYYY-MM-DD) without a time",
+            )
             return False, None
         if isinstance(value, date):
             return True, value
@@ -396,7 +401,7 @@ class _Validator:
             except ValueError:
                 pass
             self.error(
-                pos,
+                self.positions.at(*path),
                 "BT105",
                 f"'{_short(value)}' is not a real calendar date; write it as YYYY-MM-DD",
             )
