@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
 import pytest
 
+from berlintalks.check import check
+from berlintalks.model import KnowledgeBase
 from conftest import REPO, claim_yaml
 
 
@@ -157,3 +160,14 @@ def test_an_escaped_invisible_line_break_is_refused_like_a_raw_one(cli, make_kb)
         "claims/talks.yaml:2:8: error BT103 'title' holds U+2028, an invisible line break or "
         "text-direction control; remove it"
     ]
+
+
+def test_a_finished_check_keeps_no_records_alive(make_kb):
+    # `serve` checks again on every edit and a command's process ends after one check: the
+    # records must go with their report, not linger for the interpreter to sweep at exit.
+    root = make_kb()
+    report = check(root)
+    assert report.kb.claims
+    del report
+    gc.collect()
+    assert not [o for o in gc.get_objects() if type(o) is KnowledgeBase and o.root == str(root)]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import rules as _rules  # noqa: F401  (registers the rules)
+from . import rules as _rules  # registers the rules
 from .findings import Finding, Severity, settle
 from .load import load, without_cycle_collector
 from .model import Claim, Exemption, KnowledgeBase, Source
@@ -40,9 +40,10 @@ class Report:
 @without_cycle_collector
 def check(root: Path, progress: Callable[[int, int], None] | None = None) -> Report:
     kb, findings = load(root, progress)
-    for r in RULES.values():
-        if r.fn is not None:
-            findings.extend(r.fn(kb))
+    with _rules.shared(kb):
+        for r in RULES.values():
+            if r.fn is not None:
+                findings.extend(r.fn(kb))
     kept, accepted = apply_exceptions(kb, settle(findings))
     return Report(kb, settle(kept), accepted)
 

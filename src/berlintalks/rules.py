@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,16 +101,29 @@ class _Context:
 
 
 # The registry calls each rule with the knowledge base alone, and a KnowledgeBase (frozen,
-# holding dicts) cannot be hashed; one context remembered by identity lets every rule share
-# the graph and the archives of the current check instead of rebuilding them per rule.
+# holding dicts) cannot be hashed; the context of the check under way, remembered by identity,
+# lets every rule share the graph and the archives instead of rebuilding them per rule.
 _current: _Context | None = None
 
 
-def context(kb: KnowledgeBase) -> _Context:
+@contextmanager
+def shared(kb: KnowledgeBase) -> Iterator[None]:
+    """Let the rules run inside this block share one graph and archive cache for ``kb``.
+
+    Forgotten on leaving, so nothing keeps the records alive after their check.
+    """
     global _current
-    if _current is None or _current.kb is not kb:
-        _current = _Context(kb, build_graph(kb), {}, {})
-    return _current
+    _current = _Context(kb, build_graph(kb), {}, {})
+    try:
+        yield
+    finally:
+        _current = None
+
+
+def context(kb: KnowledgeBase) -> _Context:
+    if _current is not None and _current.kb is kb:
+        return _current
+    return _Context(kb, build_graph(kb), {}, {})  # a rule called on its own
 
 
 def graph_of(kb: KnowledgeBase) -> Graph:
