@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -209,3 +211,42 @@ def test_plain_mkdocs_build_strict_uses_the_plugin(tmp_path: Path) -> None:
     assert [ln for ln in done.stderr.splitlines() if ln.startswith(("WARNING", "ERROR"))] == []
     for cid in KB.claims:
         assert (site / "claims" / cid / "index.html").is_file()
+
+
+def test_a_build_reads_each_record_once_and_renders_each_page_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Counted on the real functions, through a real build of the bundled records.
+    import berlintalks.load as load_module
+    import berlintalks.render as render_module
+    from berlintalks.build import build
+
+    parsed: Counter[str] = Counter()
+    rendered: Counter[str] = Counter()
+    real_parse, real_render = load_module.parse, render_module._render
+
+    def counting_parse(text: str, file: str) -> Any:
+        parsed[file] += 1
+        return real_parse(text, file)
+
+    def counting_render(env: Any, name: str, ctx: dict[str, Any]) -> str:
+        rendered[ctx["page_path"]] += 1
+        return real_render(env, name, ctx)
+
+    monkeypatch.setattr(load_module, "parse", counting_parse)
+    monkeypatch.setattr(render_module, "_render", counting_render)
+    result = build(REPO, tmp_path / "site")
+    assert result.site_dir is not None
+    records = sorted(p.relative_to(REPO).as_posix() for p in REPO.glob("*/*.yaml"))
+    records = [r for r in records if r.split("/")[0] in ("claims", "sources")]
+    assert sorted(parsed) == records
+    assert set(parsed.values()) == {1}
+    pages = {
+        p.relative_to(tmp_path / "site").as_posix() for p in (tmp_path / "site").rglob("*.html")
+    }
+    assert len(rendered) >= len(records) + 10
+    assert set(rendered.values()) == {1}
+    for page in rendered:  # every generated page reached the built site
+        stem = page.removesuffix(".md")
+        html = stem + ".html" if stem.rpartition("/")[2] == "index" else stem + "/index.html"
+        assert html in pages, page
