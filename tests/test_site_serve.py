@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import socket
@@ -35,6 +36,15 @@ def wait_for(fetch: Callable[[], str | None], want: str) -> str:
             return last
         time.sleep(0.2)
     raise AssertionError(f"never saw {want!r}; last response: {last!r:.300}")
+
+
+def talks_page(port: int) -> str | None:
+    """The served page of the claim `talks`, or None while the server cannot answer."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/claims/talks/", timeout=5) as r:
+            return str(r.read().decode())
+    except OSError:
+        return None
 
 
 @pytest.fixture
@@ -75,12 +85,7 @@ def served(make_kb: Callable[..., Path]):  # type: ignore[no-untyped-def]
 def test_serve_rebuilds_on_claim_and_template_edits(served) -> None:  # type: ignore[no-untyped-def]
     root, port, log = served
 
-    def page() -> str | None:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/claims/talks/", timeout=5) as r:
-                return r.read().decode()
-        except OSError:
-            return None
+    page = functools.partial(talks_page, port)
 
     wait_for(page, "Talks took place in Berlin")
     (root / "claims" / "talks.yaml").write_text(
@@ -101,12 +106,7 @@ def test_serve_follows_theme_edits_and_new_commits(served) -> None:  # type: ign
     # edited theme template and a new commit must still show.
     root, port, _ = served
 
-    def page() -> str | None:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/claims/talks/", timeout=5) as r:
-                return r.read().decode()
-        except OSError:
-            return None
+    page = functools.partial(talks_page, port)
 
     wait_for(page, "Talks took place in Berlin")
     git(root, "init", "-q", "-b", "main")
