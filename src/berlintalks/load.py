@@ -254,13 +254,13 @@ class _Validator:
     def error(self, pos: Pos, code: str, message: str) -> None:
         self.findings.append(Finding.at(pos, code, message))
 
+    def error_at(self, path: Path_, code: str, message: str) -> None:
+        """A finding at the value ``path``; its position is looked up only now, when needed."""
+        self.error(self.positions.at(*path), code, message)
+
     def wrong_type(self, path: Path_, name: str, expected: str, value: Any) -> None:
         hint = f"; {_BOOL_HINT}" if isinstance(value, bool) else ""
-        self.error(
-            self.positions.at(*path),
-            "BT103",
-            f"'{name}' must be {expected}, not {_describe(value)}{hint}",
-        )
+        self.error_at(path, "BT103", f"'{name}' must be {expected}, not {_describe(value)}{hint}")
 
     def record(self, record: type, value: Any, path: Path_, what: str) -> dict[str, Any] | None:
         """The keyword arguments for ``record``, or None when the mapping is invalid."""
@@ -282,8 +282,8 @@ class _Validator:
             if name not in value or value[name] is None:
                 if fs.required:
                     ok = False
-                    self.error(
-                        self.positions.at(*path),
+                    self.error_at(
+                        path,
                         "BT101",
                         f"{what} is missing the required key '{name}' ({fs.doc.rstrip('.')})",
                     )
@@ -293,15 +293,14 @@ class _Validator:
             kwargs[name] = converted
         if record.__name__ == "Figure" and ok and ("value" in kwargs) == bool(kwargs.get("values")):
             ok = False
-            self.error(
-                self.positions.at(*path),
+            self.error_at(
+                path,
                 "BT110",
                 "a figure needs exactly one of 'value' (a number) or 'values' (a list of numbers)",
             )
         return kwargs if ok else None
 
     def value(self, fs: FieldSpec, value: Any, path: Path_, name: str) -> tuple[bool, Any]:
-        # Positions are looked up only for a finding: most values have none.
         kind = fs.kind
         if kind in ("line", "text", "slug", "ref", "url", "path", "enum"):
             if not isinstance(value, str):
@@ -311,35 +310,35 @@ class _Validator:
             if not value.strip():
                 # A required key cannot simply be dropped, so the advice differs.
                 fix = "write the text" if fs.required else "write the text or remove the key"
-                self.error(self.positions.at(*path), "BT103", f"'{name}' is empty; {fix}")
+                self.error_at(path, "BT103", f"'{name}' is empty; {fix}")
                 return False, None
             hidden = DECEPTIVE.search(value)
             if hidden:
                 # However it is written (raw or as a "\u2028" escape), a reader of the page
                 # or of the diff would not see this character do its work.
-                self.error(
-                    self.positions.at(*path),
+                self.error_at(
+                    path,
                     "BT103",
                     f"'{name}' holds U+{ord(hidden.group()):04X}, an invisible line break or "
                     "text-direction control; remove it",
                 )
                 return False, None
         if kind == "line" and "\n" in value.strip():
-            self.error(self.positions.at(*path), "BT103", f"'{name}' must be a single line")
+            self.error_at(path, "BT103", f"'{name}' must be a single line")
             return False, None
         if kind in ("slug", "ref"):
             problem = slug_problem(value)
             if problem is not None:
-                self.error(
-                    self.positions.at(*path),
+                self.error_at(
+                    path,
                     "BT106",
                     f"'{_short(value)}' is not a valid id for '{name}': {problem}",
                 )
                 return False, None
         elif kind == "enum":
             if value not in fs.choices:
-                self.error(
-                    self.positions.at(*path),
+                self.error_at(
+                    path,
                     "BT104",
                     f"'{_short(value)}' is not a valid {name}{_suggest(value, fs.choices)} "
                     f"(choose one of: {', '.join(fs.choices)})",
@@ -347,8 +346,8 @@ class _Validator:
                 return False, None
         elif kind == "url":
             if not _is_web_url(value):
-                self.error(
-                    self.positions.at(*path),
+                self.error_at(
+                    path,
                     "BT107",
                     f"'{_short(value)}' is not an http or https address; only those become links",
                 )
@@ -356,8 +355,8 @@ class _Validator:
         elif kind == "path":
             p = value.replace("\\", "/")
             if p.startswith("/") or ".." in p.split("/") or ":" in p or "\\" in value:
-                self.error(
-                    self.positions.at(*path),
+                self.error_at(
+                    path,
                     "BT108",
                     f"archive path '{_short(value)}' must be relative to the root and stay "
                     "inside it",
@@ -374,7 +373,7 @@ class _Validator:
                 self.wrong_type(path, name, "a number", value)
                 return False, None
             if isinstance(value, float) and not math.isfinite(value):
-                self.error(self.positions.at(*path), "BT103", f"'{name}' must be a finite number")
+                self.error_at(path, "BT103", f"'{name}' must be a finite number")
                 return False, None
         elif kind == "list":
             return self.list(fs, value, path, name)
@@ -386,8 +385,8 @@ class _Validator:
 
     def date(self, value: Any, path: Path_, name: str) -> tuple[bool, Any]:
         if isinstance(value, datetime):
-            self.error(
-                self.positions.at(*path),
+            self.error_at(
+                path,
                 "BT105",
                 f"'{name}' must be a date (YYYY-MM-DD) without a time",
             )
@@ -400,8 +399,8 @@ class _Validator:
                     return True, date.fromisoformat(value)
             except ValueError:
                 pass
-            self.error(
-                self.positions.at(*path),
+            self.error_at(
+                path,
                 "BT105",
                 f"'{_short(value)}' is not a real calendar date; write it as YYYY-MM-DD",
             )
@@ -414,8 +413,8 @@ class _Validator:
             self.wrong_type(path, name, "a list", value)
             return False, None
         if len(value) < fs.min_items:
-            self.error(
-                self.positions.at(*path),
+            self.error_at(
+                path,
                 "BT109",
                 f"'{name}' needs at least {fs.min_items} entr{'y' if fs.min_items == 1 else 'ies'}",
             )
@@ -572,7 +571,7 @@ class _Entry:
     folder: bool  # a folder, or a link to one
 
 
-def _misfit(entry: _Entry, root: Path, real_root: Path, folder: str) -> Finding | None:
+def _misfit(entry: _Entry, real_root: Path, folder: str) -> Finding | None:
     """Why ``entry`` is no record file (a finding), or None when it should be loaded."""
     rel = shown("/".join((folder, *entry.parts)))
     here = Pos(rel, 1, 1)
@@ -654,7 +653,7 @@ def record_files(root: Path, folder: str) -> Iterator[tuple[Path, Finding | None
     _listing(str(base), (), found)
     found.sort(key=lambda e: e.parts)
     for entry in found:
-        misfit = _misfit(entry, root, real_root, folder)
+        misfit = _misfit(entry, real_root, folder)
         if misfit is not None:
             yield Path(entry.path), misfit
         elif entry.parts[-1].endswith(SUFFIX) and not entry.folder:

@@ -314,7 +314,7 @@ def parse(text: str, file: str) -> Parsed:
                         )
                 continue
             mark = event.start_mark
-            line, col = mark.line + 1, mark.column + 1
+            line, col = _pos_of(mark)
             top = stack[-1] if stack else None
             if top is not None and top.is_map and top.key is None:
                 if kind is not yaml.ScalarEvent:
