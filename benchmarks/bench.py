@@ -194,6 +194,7 @@ def serve_reload(work: Path, runs: int, log: Callable[[str], None]) -> list[tupl
     with a newer build; the second when the claim's page carries the new title.
     """
     root = work / "serve-kb"
+    shutil.rmtree(root, ignore_errors=True)  # a previous run's edits must not carry over
     shutil.copytree(REPO / "claims", root / "claims")
     shutil.copytree(REPO / "sources", root / "sources")
     for extra in ("archive", "archives"):
