@@ -48,38 +48,51 @@ def talks_page(port: int) -> str | None:
 
 
 @pytest.fixture
-def served(make_kb: Callable[..., Path]):  # type: ignore[no-untyped-def]
-    root = make_kb()
-    for name in ("mkdocs.yml", "templates", "docs"):
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, root / name)
-        else:
-            shutil.copy2(src, root / name)
-    port = free_port()
-    log = root.parent / "serve.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "berlintalks.cli",
-                "serve",
-                "--root",
-                str(root),
-                "--dev-addr",
-                f"127.0.0.1:{port}",
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            # git must not find a repository around the temporary folder.
-            env={**os.environ, "GIT_CEILING_DIRECTORIES": str(root.parent)},
-        )
-    try:
-        yield root, port, log
-    finally:
+def serve_kb(make_kb: Callable[..., Path]):  # type: ignore[no-untyped-def]
+    """Start `berlintalks serve` on a copy of the site files; yields (root, port, log)."""
+    procs: list[subprocess.Popen[bytes]] = []
+
+    def start(*options: str) -> tuple[Path, int, Path]:
+        root = make_kb()
+        for name in ("mkdocs.yml", "templates", "docs"):
+            src = REPO / name
+            if src.is_dir():
+                shutil.copytree(src, root / name)
+            else:
+                shutil.copy2(src, root / name)
+        port = free_port()
+        log = root.parent / "serve.log"
+        with log.open("w") as out:
+            procs.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "berlintalks.cli",
+                        "serve",
+                        "--root",
+                        str(root),
+                        "--dev-addr",
+                        f"127.0.0.1:{port}",
+                        *options,
+                    ],
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    # git must not find a repository around the temporary folder.
+                    env={**os.environ, "GIT_CEILING_DIRECTORIES": str(root.parent)},
+                )
+            )
+        return root, port, log
+
+    yield start
+    for proc in procs:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+@pytest.fixture
+def served(serve_kb):  # type: ignore[no-untyped-def]
+    return serve_kb()
 
 
 def test_serve_rebuilds_on_claim_and_template_edits(served) -> None:  # type: ignore[no-untyped-def]
@@ -126,6 +139,56 @@ def test_serve_follows_theme_edits_and_new_commits(served) -> None:  # type: ign
     second = wait_for(page, 'content="theme edited"')
     assert "Retitle the talks" in second
     assert "Add the Berlin talks" in second
+
+
+def builds(log: Path) -> int:
+    return log.read_text("utf-8").count("Building documentation")
+
+
+def test_serve_rebuilds_once_per_save(served) -> None:  # type: ignore[no-untyped-def]
+    # The operating system reports files being opened and read as well as written, and
+    # every build reads every record: unless the server listens for writes only, each
+    # build sets off the next one.
+    root, port, log = served
+
+    page = functools.partial(talks_page, port)
+    wait_for(page, "Talks took place in Berlin")
+    assert "Told of changes by inotify" in log.read_text("utf-8")
+    time.sleep(2.0)
+    assert builds(log) == 1, log.read_text("utf-8")
+    (root / "claims" / "talks.yaml").write_text(claim_yaml(title="title: Saved once"), "utf-8")
+    wait_for(page, "Saved once")
+    time.sleep(2.0)
+    assert builds(log) == 2, log.read_text("utf-8")
+
+
+def test_serve_can_poll_for_changes(serve_kb) -> None:  # type: ignore[no-untyped-def]
+    # For file systems that do not report changes (some network and container mounts).
+    root, port, log = serve_kb("--poll")
+
+    page = functools.partial(talks_page, port)
+    wait_for(page, "Talks took place in Berlin")
+    assert "Told of changes by" not in log.read_text("utf-8")
+    (root / "claims" / "talks.yaml").write_text(claim_yaml(title="title: Polled"), "utf-8")
+    wait_for(page, "Polled")
+
+
+def test_serve_says_when_its_address_is_taken(served) -> None:  # type: ignore[no-untyped-def]
+    root, port, _ = served
+
+    wait_for(functools.partial(talks_page, port), "Talks took place in Berlin")
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "berlintalks.cli", "serve"),
+            *("--root", str(root), "--dev-addr", f"127.0.0.1:{port}"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=PATIENCE,
+    )
+    assert done.returncode == 2
+    assert f"berlintalks: cannot serve on 127.0.0.1:{port}: Address already in use" in (done.stderr)
+    assert "Traceback" not in done.stderr
 
 
 def test_serve_refuses_records_with_errors(make_kb: Callable[..., Path]) -> None:

@@ -94,12 +94,15 @@ def _refuse(report: Report, doing: str) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from .build import BuildFailed
-    from .serve import serve
+    from .serve import ServeFailed, serve
 
     try:
-        report = serve(_root(args), args.dev_addr)
+        report = serve(_root(args), args.dev_addr, poll=args.poll)
     except FileNotFoundError as exc:
         raise UsageError(str(exc)) from exc
+    except ServeFailed as exc:
+        print(f"berlintalks: cannot serve on {args.dev_addr}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except BuildFailed as exc:
         if args.debug:
             traceback.print_exception(exc)
@@ -275,6 +278,12 @@ def _parser() -> argparse.ArgumentParser:
         help="preview the site, rebuilding when a record or template changes",
     )
     p.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT")
+    p.add_argument(
+        "--poll",
+        action="store_true",
+        help="look for changed files every 0.5 s, for file systems that do not report "
+        "changes (some network and container mounts)",
+    )
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser(
