@@ -19,6 +19,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from .check import Report, check
 from .export import Publisher
 from .history import FileHistory, head_commit, read_history
+from .pagecache import CachedPage, RenderCache
 from .render import INDEX_PAGES, RenderError, SiteConfig, generate
 from .report import as_text
 
@@ -100,11 +101,13 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         self._history_head: str | None = None
         self._edit: dict[str, str | None] = {}
         self._bytecode = _MemoryBytecodeCache()
+        self.pages: RenderCache | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook is what makes MkDocs keep one instance across `serve` rebuilds,
-        # and with it the caches above.
-        pass
+        # and with it the caches above. Rendered pages are kept only while serving: a
+        # single build would fill the cache and never read it.
+        self.pages = RenderCache() if command == "serve" else None
 
     def _root(self, config: MkDocsConfig) -> Path:
         if self.config.root:
@@ -141,6 +144,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         except RenderError as exc:
             raise PluginError(f"berlintalks: {exc}") from exc
         self._edit = {}
+        titles = _nav_titles(config.nav) if self.pages is not None else {}
         for path, content in generated.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(
@@ -152,7 +156,12 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
                 if path.startswith(_NOT_IN_NAV) and path not in INDEX_PAGES
                 else InclusionLevel.UNDEFINED
             )
-            files.append(File.generated(config, path, content=content, inclusion=inclusion))
+            file = File.generated(config, path, content=content, inclusion=inclusion)
+            files.append(file)
+            if path.endswith(".md") and self.pages is not None:
+                # MkDocs uses a page a plugin has set (a nav entry's title is given here, as
+                # MkDocs would) instead of making its own.
+                CachedPage(titles.get(path), file, config, self.pages)
             if path.endswith(".md"):
                 record = _record_path(path)
                 self._edit[path] = conf.edit_base + record if conf.edit_base and record else None
@@ -181,6 +190,23 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         return server
+
+
+def _nav_titles(nav: Any) -> dict[str, str | None]:
+    """The title each page has in the `nav` setting (``{title: path}``, a bare path, sections)."""
+    titles: dict[str, str | None] = {}
+    items = list(nav or ())
+    while items:
+        item = items.pop()
+        if isinstance(item, str):
+            titles.setdefault(item, None)
+        elif isinstance(item, dict):
+            for title, value in item.items():
+                if isinstance(value, str):
+                    titles[value] = title
+                else:
+                    items.extend(value if isinstance(value, list) else [value])
+    return titles
 
 
 def _record_path(page: str) -> str | None:
