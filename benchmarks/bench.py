@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import os
 import platform
@@ -17,9 +18,10 @@ import textwrap
 import threading
 import time
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -183,15 +185,65 @@ def _get(url: str, timeout: float = 70.0) -> str | None:
         return None
 
 
+# When the reload signal came, when the page came, and the page.
+_Arrivals = list[tuple[float, float, str | None]]
 _LIVERELOAD = re.compile(r"livereload\((\d+),\s*(\d+)\)")
 
 
-def serve_reload(work: Path, runs: int, log: Callable[[str], None]) -> list[tuple[float, float]]:
-    """Seconds from saving a claim to the browser being told to reload, and to the new page.
+@dataclass(frozen=True, slots=True)
+class Reload:
+    """Seconds from saving a claim to each sign that the edit arrived."""
+
+    told: float  # MkDocs' livereload request answered with a newer build
+    page: float  # the claim's page, fetched then, carries the edit
+    browser: float | None  # headless Chromium shows it; None without Playwright or Chromium
+
+
+def _chromium() -> str | None:
+    """$BERLINTALKS_CHROMIUM, else `chromium` on PATH, else Debian's, as the browser tests do."""
+    for candidate in (
+        os.environ.get("BERLINTALKS_CHROMIUM"),
+        shutil.which("chromium"),
+        "/usr/bin/chromium",
+    ):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return None
+
+
+@contextlib.contextmanager
+def _browser_page(url: str, log: Callable[[str], None]) -> Iterator[Any]:
+    """A headless Chromium tab showing ``url``, or None when there is none to drive."""
+    chromium = _chromium()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        chromium = None
+    if chromium is None:
+        log("  serve: no browser timing (needs `pip install -e '.[test]'` and Chromium)")
+        yield None
+        return
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        )
+        try:
+            page = browser.new_page()
+            page.goto(url)
+            yield page
+        finally:
+            browser.close()
+
+
+def serve_reload(work: Path, runs: int, log: Callable[[str], None]) -> list[Reload]:
+    """Time from saving a claim to the reload signal, the new page, and a browser showing it.
 
     Serves a copy of the bundled knowledge base and edits one claim's title per run. The
     first figure is when MkDocs' livereload poll (the request a browser keeps open) answers
-    with a newer build; the second when the claim's page carries the new title.
+    with a newer build; the second when the claim's page, fetched then, carries the new
+    title; the third when a headless Chromium that has the page open (and reloads it as
+    any reader's browser would) shows the new title in its heading.
     """
     root = work / "serve-kb"
     shutil.rmtree(root, ignore_errors=True)  # a previous run's edits must not carry over
@@ -211,7 +263,7 @@ def serve_reload(work: Path, runs: int, log: Callable[[str], None]) -> list[tupl
         stdout=logfile,
         stderr=subprocess.STDOUT,
     )
-    times: list[tuple[float, float]] = []
+    times: list[Reload] = []
     try:
         deadline = time.monotonic() + 180
         page = None
@@ -220,40 +272,47 @@ def serve_reload(work: Path, runs: int, log: Callable[[str], None]) -> list[tupl
         if not page:
             raise SystemExit(f"bench: serve never answered; see {work / 'serve.log'}")
         text = claim.read_text("utf-8")
-        for r in range(runs):
-            m = _LIVERELOAD.search(page)
-            if m is None:
-                raise SystemExit("bench: the served page carries no livereload script")
-            marker = f"Edited title number {r} for timing"
-            reload_at: list[float] = []
+        with _browser_page(base + url, log) as tab:
+            for r in range(runs):
+                m = _LIVERELOAD.search(page)
+                if m is None:
+                    raise SystemExit("bench: the served page carries no livereload script")
+                marker = f"Edited title number {r} for timing"
+                # (seconds told to reload, seconds the page came, the page): like a browser,
+                # the page is asked for only once told to reload; fetching it over and over
+                # meanwhile would take the server's time from the rebuild being timed.
+                got: _Arrivals = []
 
-            def poll(
-                epoch: str = m[1], rid: str = m[2], reload_at: list[float] = reload_at
-            ) -> None:
-                while not reload_at:
-                    answer = _get(f"{base}/livereload/{epoch}/{rid}")
-                    if answer is not None and int(answer) > int(epoch):
-                        reload_at.append(time.perf_counter())
+                def poll(epoch: str = m[1], rid: str = m[2], got: _Arrivals = got) -> None:
+                    while True:
+                        answer = _get(f"{base}/livereload/{epoch}/{rid}")
+                        if answer is not None and int(answer) > int(epoch):
+                            break
+                    told = time.perf_counter()
+                    fetched = _get(base + url, 10)
+                    got.append((told, time.perf_counter(), fetched))
 
-            poller = threading.Thread(target=poll, daemon=True)
-            poller.start()
-            time.sleep(0.5)  # the poll request is open, as a browser's would be
-            edited = re.sub(r"(?m)^title: .*$", f'title: "{marker}"', text, count=1)
-            start = time.perf_counter()
-            claim.write_text(edited, "utf-8")
-            # Like a browser, ask for the page only once told to reload: fetching it over and
-            # over meanwhile would take the server's time from the rebuild it is timing.
-            poller.join(timeout=120)
-            page = _get(base + url, 10) if reload_at else None
-            seen = time.perf_counter()
-            if not reload_at or not page or marker not in page:
-                raise SystemExit(f"bench: the edit never showed; see {work / 'serve.log'}")
-            times.append((reload_at[0] - start, seen - start))
-            log(
-                f"  run {r + 1}/{runs} serve: reload after {times[-1][0]:.2f} s, "
-                f"page after {times[-1][1]:.2f} s"
-            )
-            time.sleep(1.0)  # let the server settle before the next edit
+                poller = threading.Thread(target=poll, daemon=True)
+                poller.start()
+                time.sleep(0.5)  # the poll request is open, as a browser's would be
+                edited = re.sub(r"(?m)^title: .*$", f'title: "{marker}"', text, count=1)
+                start = time.perf_counter()
+                claim.write_text(edited, "utf-8")
+                shown = None
+                if tab is not None:
+                    tab.locator("h1", has_text=marker).wait_for(timeout=120_000)
+                    shown = time.perf_counter() - start
+                poller.join(timeout=120)
+                if not got or not got[0][2] or marker not in got[0][2]:
+                    raise SystemExit(f"bench: the edit never showed; see {work / 'serve.log'}")
+                told, came, page = got[0]
+                times.append(Reload(told - start, came - start, shown))
+                browser = "" if shown is None else f", browser shows it after {shown:.2f} s"
+                log(
+                    f"  run {r + 1}/{runs} serve: reload after {times[-1].told:.2f} s, "
+                    f"page after {times[-1].page:.2f} s{browser}"
+                )
+                time.sleep(1.0)  # let the server settle before the next edit
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -393,7 +452,7 @@ def _ratio(a: Series, b: Series) -> tuple[float, float]:
 
 def report(
     rows: list[Row],
-    serve_times: list[tuple[float, float]],
+    serve_times: list[Reload],
     runs: int,
     argv: Sequence[str],
 ) -> str:
@@ -461,13 +520,18 @@ def report(
     if skipped:
         out.append(f"- build not compared at {', '.join(f'{s:,}' for s in skipped)} claims")
     if serve_times:
-        reload_s = statistics.median(t for t, _ in serve_times)
-        page_s = statistics.median(p for _, p in serve_times)
-        ok = page_s < SERVE_TARGET_S
+        told = statistics.median(t.told for t in serve_times)
+        page = statistics.median(t.page for t in serve_times)
+        shown = [t.browser for t in serve_times if t.browser is not None]
+        # The target is the reader's: the browser showing the edit, where one was driven.
+        final = statistics.median(shown) if shown else page
+        slowest = max(shown) if shown else max(t.page for t in serve_times)
+        browser = f", headless Chromium showing it after {final:.2f} s" if shown else ""
         out.append(
             f"- serve, bundled knowledge base: a saved claim → browser told to reload after "
-            f"{reload_s:.2f} s, page showing the edit after {page_s:.2f} s (median of "
-            f"{len(serve_times)}; target < {SERVE_TARGET_S:g} s: {_mark(ok)})"
+            f"{told:.2f} s, page carrying the edit after {page:.2f} s{browser} (medians of "
+            f"{len(serve_times)}, slowest {slowest:.2f} s; target < {SERVE_TARGET_S:g} s: "
+            f"{_mark(final < SERVE_TARGET_S)})"
         )
     return "\n".join(out)
 
