@@ -125,7 +125,8 @@ def _changes_observer() -> BaseObserver:
     """The platform's notifying observer, told only of files written, created, moved or removed.
 
     Unlike polling, notifications also report files being opened and read, and a build
-    reads every record: without the filter each build would set off the next.
+    reads every record: without the filter each build would set off the next. (MkDocs'
+    server ignores events on folders.)
     """
     import watchdog.events as ev
     from watchdog.observers import Observer
@@ -136,10 +137,7 @@ def _changes_observer() -> BaseObserver:
         ev.FileMovedEvent,
         ev.FileDeletedEvent,
         ev.FileClosedEvent,
-        ev.FileAttribEvent,
-        ev.DirCreatedEvent,
-        ev.DirMovedEvent,
-        ev.DirDeletedEvent,
+        ev.FileAttribEvent,  # `touch`, to rebuild on purpose
     ]
 
     class ChangesObserver(Observer):  # type: ignore[misc,valid-type]
