@@ -104,3 +104,22 @@ def test_a_page_whose_link_target_went_away_is_rendered_again(root: Path, tmp_pa
     (root / "docs" / "background.md").unlink()
     with pytest.raises(Abort):
         build(serving(root, tmp_path / "second"))
+
+
+def test_nothing_is_kept_with_an_extension_that_reads_other_files(
+    root: Path, tmp_path: Path
+) -> None:
+    # pymdownx.snippets includes other files: a page could change with its Markdown unchanged.
+    conf = root / "mkdocs.yml"
+    conf.write_text(
+        conf.read_text("utf-8").replace(
+            "markdown_extensions:\n", "markdown_extensions:\n  - pymdownx.snippets\n"
+        ),
+        "utf-8",
+    )
+    build(serving(root, tmp_path / "first", first=True))
+    second = serving(root, tmp_path / "second")
+    build(second)
+    cache = second.plugins["berlintalks"].pages
+    assert cache is not None
+    assert cache.hits == 0

@@ -38,18 +38,58 @@ class _Rendered:
     links: dict[str, dict[str, str]] | None
 
 
+# Extensions whose output depends on nothing but the Markdown and their settings. One that
+# reads other files (pymdownx.snippets includes them) would leave a kept page stale when
+# only those files change, so with any extension not named here nothing is kept.
+_PURE_BUILTINS = frozenset(
+    [
+        "abbr",
+        "admonition",
+        "attr_list",
+        "codehilite",
+        "def_list",
+        "fenced_code",
+        "footnotes",
+        "legacy_attrs",
+        "legacy_em",
+        "md_in_html",
+        "meta",
+        "nl2br",
+        "sane_lists",
+        "smarty",
+        "tables",
+        "toc",
+        "wikilinks",
+    ]
+)
+_IMPURE_PYMDOWNX = frozenset({"pymdownx.snippets"})
+
+
+def _pure(extension: object) -> bool:
+    if not isinstance(extension, str):
+        return False
+    name = extension.removeprefix("markdown.extensions.")
+    if name in _PURE_BUILTINS:
+        return True
+    return name.startswith("pymdownx.") and name not in _IMPURE_PYMDOWNX
+
+
 class RenderCache:
     """The last rendering of each generated page, and the inputs it was made from."""
 
     def __init__(self) -> None:
         self._pages: dict[str, _Rendered] = {}
-        self._settings: tuple[Files, bytes] | None = None
+        self._settings: tuple[Files, bytes | None] | None = None
         self.hits = 0
         self.misses = 0
 
-    def _context(self, config: MkDocsConfig, files: Files) -> bytes:
-        """What every page's HTML depends on besides its Markdown, computed once per build."""
+    def _context(self, config: MkDocsConfig, files: Files) -> bytes | None:
+        """What every page's HTML depends on besides its Markdown, computed once per build;
+        None when an extension may read more than the page."""
         if self._settings is None or self._settings[0] is not files:
+            if not all(_pure(e) for e in config.markdown_extensions):
+                self._settings = (files, None)
+                return None
             digest = hashlib.sha256()
             settings = [
                 config.markdown_extensions,
@@ -65,8 +105,12 @@ class RenderCache:
             self._settings = (files, digest.digest())
         return self._settings[1]
 
-    def key(self, page: Page, config: MkDocsConfig, files: Files) -> bytes:
-        digest = hashlib.sha256(self._context(config, files))
+    def key(self, page: Page, config: MkDocsConfig, files: Files) -> bytes | None:
+        """What ``page`` renders from; None when it cannot be kept."""
+        context = self._context(config, files)
+        if context is None:
+            return None
+        digest = hashlib.sha256(context)
         digest.update(page.file.src_uri.encode())
         digest.update(b"\0")
         digest.update((page.markdown or "").encode())
@@ -121,6 +165,9 @@ class CachedPage(Page):
             super().render(config, files)  # MkDocs' own error
             return
         key = self._cache.key(self, config, files)
+        if key is None:
+            super().render(config, files)
+            return
         if self._cache.take(self, key, files):
             return
         with _messages() as said:
