@@ -1,9 +1,11 @@
-"""The benchmark's synthetic knowledge base passes check; the progress bar shows on terminals."""
+"""The benchmark runs: its synthetic records pass check and its serve timing reaches a browser.
+The progress bar shows on terminals."""
 
 from __future__ import annotations
 
 import io
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -113,3 +115,38 @@ def test_wanted_only_on_a_terminal_outside_ci() -> None:
     assert wanted(Tty(), quiet=True, env={}) is False
     assert wanted(Tty(), quiet=False, env={"CI": "1"}) is False
     assert wanted(io.StringIO(), quiet=False, env={}) is False
+
+
+def test_bench_times_a_serve_reload_end_to_end(tmp_path: Path) -> None:
+    # The bench as a maintainer runs it, serve timing only: it must carry an edit all the way
+    # to a browser. No figure is asserted; timings belong in the README, not in tests.
+    args = ["--sizes", "", "--runs", "1", "--workdir", str(tmp_path)]
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "bench.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "serve: reload after" in done.stderr
+    assert "a saved claim → browser told to reload after" in done.stdout
+    has_chromium = any(
+        c and Path(c).is_file()
+        for c in (
+            os.environ.get("BERLINTALKS_CHROMIUM"),
+            shutil.which("chromium"),
+            "/usr/bin/chromium",
+        )
+    )
+    if has_chromium:
+        assert "headless Chromium showing it after" in done.stdout
+    else:
+        assert "no browser timing" in done.stderr
+    # Run again in the same work folder: it starts from a fresh copy of the records.
+    again = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "bench.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert again.returncode == 0, again.stderr[-3000:]
