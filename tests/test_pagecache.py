@@ -123,3 +123,16 @@ def test_nothing_is_kept_with_an_extension_that_reads_other_files(
     cache = second.plugins["berlintalks"].pages
     assert cache is not None
     assert cache.hits == 0
+
+
+def test_a_deleted_claim_is_let_go(root: Path, tmp_path: Path) -> None:
+    config = serving(root, tmp_path / "first", first=True)
+    build(config)
+    cache = config.plugins["berlintalks"].pages
+    assert cache is not None
+    assert "claims/trump-feels-european-support.md" in cache
+    # Nothing else names this claim, so it can go without breaking a reference.
+    (root / "claims" / "trump-feels-european-support.yaml").unlink()
+    build(serving(root, tmp_path / "second"))
+    assert "claims/trump-feels-european-support.md" not in cache
+    assert "claims/us-article-5-like-guarantees.md" in cache

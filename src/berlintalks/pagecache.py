@@ -87,6 +87,10 @@ class RenderCache:
         """What every page's HTML depends on besides its Markdown, computed once per build;
         None when an extension may read more than the page."""
         if self._settings is None or self._settings[0] is not files:
+            # A new build: let go of pages that are gone (a claim deleted or renamed).
+            present = files.src_uris
+            for gone in [uri for uri in self._pages if uri not in present]:
+                del self._pages[gone]
             if not all(_pure(e) for e in config.markdown_extensions):
                 self._settings = (files, None)
                 return None
@@ -104,6 +108,9 @@ class RenderCache:
                 digest.update(f"\0{f.src_uri}\0{f.dest_uri}\0{f.inclusion.name}".encode())
             self._settings = (files, digest.digest())
         return self._settings[1]
+
+    def __contains__(self, src_uri: object) -> bool:
+        return src_uri in self._pages
 
     def key(self, page: Page, config: MkDocsConfig, files: Files) -> bytes | None:
         """What ``page`` renders from; None when it cannot be kept."""
