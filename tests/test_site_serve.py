@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -47,12 +48,19 @@ def talks_page(port: int) -> str | None:
         return None
 
 
+def scratch(root: Path) -> Path:
+    """The server's temporary folder."""
+    folder = root.parent / "serve-tmp"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
 @pytest.fixture
 def serve_kb(make_kb: Callable[..., Path]):  # type: ignore[no-untyped-def]
-    """Start `berlintalks serve` on a copy of the site files; yields (root, port, log)."""
+    """Start `berlintalks serve` on a copy of the site files: (root, port, log, process)."""
     procs: list[subprocess.Popen[bytes]] = []
 
-    def start(*options: str) -> tuple[Path, int, Path]:
+    def start(*options: str) -> tuple[Path, int, Path, subprocess.Popen[bytes]]:
         root = make_kb()
         for name in ("mkdocs.yml", "templates", "docs"):
             src = REPO / name
@@ -78,11 +86,16 @@ def serve_kb(make_kb: Callable[..., Path]):  # type: ignore[no-untyped-def]
                     ],
                     stdout=out,
                     stderr=subprocess.STDOUT,
-                    # git must not find a repository around the temporary folder.
-                    env={**os.environ, "GIT_CEILING_DIRECTORIES": str(root.parent)},
+                    # git must not find a repository around the temporary folder, and the
+                    # server's own temporary site goes where a test can look for it.
+                    env={
+                        **os.environ,
+                        "GIT_CEILING_DIRECTORIES": str(root.parent),
+                        "TMPDIR": str(scratch(root)),
+                    },
                 )
             )
-        return root, port, log
+        return root, port, log, procs[-1]
 
     yield start
     for proc in procs:
@@ -96,7 +109,7 @@ def served(serve_kb):  # type: ignore[no-untyped-def]
 
 
 def test_serve_rebuilds_on_claim_and_template_edits(served) -> None:  # type: ignore[no-untyped-def]
-    root, port, log = served
+    root, port, log, _ = served
 
     page = functools.partial(talks_page, port)
 
@@ -117,7 +130,7 @@ def test_serve_rebuilds_on_claim_and_template_edits(served) -> None:  # type: ig
 def test_serve_follows_theme_edits_and_new_commits(served) -> None:  # type: ignore[no-untyped-def]
     # The server keeps compiled theme templates and git histories between rebuilds; an
     # edited theme template and a new commit must still show.
-    root, port, _ = served
+    root, port, _, _ = served
 
     page = functools.partial(talks_page, port)
 
@@ -149,7 +162,7 @@ def test_serve_rebuilds_once_per_save(served) -> None:  # type: ignore[no-untype
     # The operating system reports files being opened and read as well as written, and
     # every build reads every record: unless the server listens for writes only, each
     # build sets off the next one.
-    root, port, log = served
+    root, port, log, _ = served
 
     page = functools.partial(talks_page, port)
     wait_for(page, "Talks took place in Berlin")
@@ -164,7 +177,7 @@ def test_serve_rebuilds_once_per_save(served) -> None:  # type: ignore[no-untype
 
 def test_serve_can_poll_for_changes(serve_kb) -> None:  # type: ignore[no-untyped-def]
     # For file systems that do not report changes (some network and container mounts).
-    root, port, log = serve_kb("--poll")
+    root, port, log, _ = serve_kb("--poll")
 
     page = functools.partial(talks_page, port)
     wait_for(page, "Talks took place in Berlin")
@@ -174,7 +187,7 @@ def test_serve_can_poll_for_changes(serve_kb) -> None:  # type: ignore[no-untype
 
 
 def test_serve_says_when_its_address_is_taken(served) -> None:  # type: ignore[no-untyped-def]
-    root, port, _ = served
+    root, port, _, _ = served
 
     wait_for(functools.partial(talks_page, port), "Talks took place in Berlin")
     done = subprocess.run(
@@ -189,6 +202,22 @@ def test_serve_says_when_its_address_is_taken(served) -> None:  # type: ignore[n
     assert done.returncode == 2
     assert f"berlintalks: cannot serve on 127.0.0.1:{port}: Address already in use" in (done.stderr)
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "terminate"])
+def test_serve_removes_its_temporary_site_when_stopped(
+    serve_kb,  # type: ignore[no-untyped-def]
+    stop: signal.Signals,
+) -> None:
+    root, port, log, server = serve_kb()
+    wait_for(functools.partial(talks_page, port), "Talks took place in Berlin")
+    assert [p.name[:17] for p in scratch(root).iterdir()] == ["berlintalks-serve"]
+    server.send_signal(stop)
+    deadline = time.monotonic() + PATIENCE
+    while any(scratch(root).iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert list(scratch(root).iterdir()) == []
+    assert "Shutting down..." in log.read_text("utf-8")
 
 
 def test_serve_refuses_records_with_errors(make_kb: Callable[..., Path]) -> None:

@@ -5,8 +5,12 @@ from __future__ import annotations
 import errno
 import logging
 import shutil
+import signal
 import sys
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -63,21 +67,43 @@ def _serve(config_path: Path, dev_addr: str, *, open_browser: bool, poll: bool) 
     platform's equivalent, which watchdog picks) reports a save at once and costs nothing
     while idle, whatever the number of records.
     """
+    site_dir = tempfile.mkdtemp(prefix="berlintalks-serve-")
+    try:
+        with _terminate_as_interrupt():
+            _run_server(config_path, dev_addr, site_dir, open_browser=open_browser, poll=poll)
+    finally:
+        shutil.rmtree(site_dir, ignore_errors=True)
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """Stop on SIGTERM as on Ctrl-C, so the temporary site is removed either way."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run_server(
+    config_path: Path, dev_addr: str, site_dir: str, *, open_browser: bool, poll: bool
+) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
 
-    site_dir = tempfile.mkdtemp(prefix="berlintalks-serve-")
-
     def get_config() -> MkDocsConfig:
         return load_config(config_file=str(config_path), site_dir=site_dir, dev_addr=dev_addr)
 
-    try:
-        config = get_config()
-    except BaseException:
-        shutil.rmtree(site_dir, ignore_errors=True)
-        raise
+    config = get_config()
     config.plugins.on_startup(command="serve", dirty=False)
     try:
         host, port = config.dev_addr
@@ -118,7 +144,6 @@ def _serve(config_path: Path, dev_addr: str, *, open_browser: bool, poll: bool) 
             server.shutdown()
     finally:
         config.plugins.on_shutdown()
-        shutil.rmtree(site_dir, ignore_errors=True)
 
 
 def _changes_observer() -> BaseObserver:
