@@ -300,7 +300,13 @@ def serve_reload(work: Path, runs: int, log: Callable[[str], None]) -> list[Relo
                 claim.write_text(edited, "utf-8")
                 shown = None
                 if tab is not None:
-                    tab.locator("h1", has_text=marker).wait_for(timeout=120_000)
+                    try:
+                        tab.locator("h1", has_text=marker).wait_for(timeout=120_000)
+                    except Exception as exc:  # Playwright's timeout, or the browser gone
+                        raise SystemExit(
+                            f"bench: the browser never showed the edit ({exc}); "
+                            f"see {work / 'serve.log'}"
+                        ) from exc
                     shown = time.perf_counter() - start
                 poller.join(timeout=120)
                 if not got or not got[0][2] or marker not in got[0][2]:
