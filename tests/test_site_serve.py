@@ -200,7 +200,8 @@ def test_serve_says_when_its_address_is_taken(served) -> None:  # type: ignore[n
         timeout=PATIENCE,
     )
     assert done.returncode == 2
-    assert f"berlintalks: cannot serve on 127.0.0.1:{port}: Address already in use" in (done.stderr)
+    taken = f"berlintalks: cannot serve on 127.0.0.1:{port}: Address already in use"
+    assert taken in done.stderr
     assert "Traceback" not in done.stderr
 
 
