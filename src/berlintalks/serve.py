@@ -77,19 +77,23 @@ def _serve(config_path: Path, dev_addr: str, *, open_browser: bool, poll: bool) 
 
 @contextmanager
 def _terminate_as_interrupt() -> Iterator[None]:
-    """Stop on SIGTERM as on Ctrl-C, so the temporary site is removed either way."""
+    """Stop on SIGTERM and on SIGINT (Ctrl-C) alike, so the temporary site is removed.
+
+    SIGINT is set explicitly too: a process started in the background of a script inherits
+    it ignored, and Python then leaves it so, which made `kill -INT` do nothing.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
+    previous = {
+        sig: signal.signal(sig, signal.default_int_handler)
+        for sig in (signal.SIGINT, signal.SIGTERM)
+    }
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _run_server(
