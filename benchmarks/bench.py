@@ -199,7 +199,7 @@ class Reload:
     browser: float | None  # headless Chromium shows it; None without Playwright or Chromium
 
 
-def _chromium() -> str | None:
+def chromium_path() -> str | None:
     """$BERLINTALKS_CHROMIUM, else `chromium` on PATH, else Debian's, as the browser tests do."""
     for candidate in (
         os.environ.get("BERLINTALKS_CHROMIUM"),
@@ -214,7 +214,7 @@ def _chromium() -> str | None:
 @contextlib.contextmanager
 def _browser_page(url: str, log: Callable[[str], None]) -> Iterator[Any]:
     """A headless Chromium tab showing ``url``, or None when there is none to drive."""
-    chromium = _chromium()
+    chromium = chromium_path()
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ import pytest
 from conftest import REPO
 
 sys.path.insert(0, str(REPO / "benchmarks"))
+from bench import chromium_path
 from synth import generate
 
 from berlintalks.progress import Bar, wanted
@@ -136,15 +136,7 @@ def test_bench_times_a_serve_reload_end_to_end(tmp_path: Path) -> None:
     done = bench()
     assert "serve: reload after" in done.stderr
     assert "a saved claim → browser told to reload after" in done.stdout
-    has_chromium = any(
-        c and Path(c).is_file()
-        for c in (
-            os.environ.get("BERLINTALKS_CHROMIUM"),
-            shutil.which("chromium"),
-            "/usr/bin/chromium",
-        )
-    )
-    if has_chromium:
+    if chromium_path() is not None:
         assert "headless Chromium showing it after" in done.stdout
     else:
         assert "no browser timing" in done.stderr

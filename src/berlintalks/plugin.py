@@ -158,11 +158,11 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             )
             file = File.generated(config, path, content=content, inclusion=inclusion)
             files.append(file)
-            if path.endswith(".md") and self.pages is not None:
-                # MkDocs uses a page a plugin has set (a nav entry's title is given here, as
-                # MkDocs would) instead of making its own.
-                CachedPage(titles.get(path), file, config, self.pages)
             if path.endswith(".md"):
+                if self.pages is not None:
+                    # MkDocs uses a page a plugin has set (a nav entry's title is given here,
+                    # as MkDocs would) instead of making its own.
+                    CachedPage(titles.get(path), file, config, self.pages)
                 record = _record_path(path)
                 self._edit[path] = conf.edit_base + record if conf.edit_base and record else None
         return files
