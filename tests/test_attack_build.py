@@ -376,3 +376,49 @@ def test_a_record_that_cannot_be_rendered_is_one_line_under_serve_and_build(
     assert f"berlintalks: {where}" in built.err
     assert "the last good site was left as it was" in built.err
     assert not site.exists()
+
+
+def test_history_survives_forged_fields_and_names_with_newlines(no_outer_repo: Path) -> None:
+    from berlintalks.history import Change, read_history
+
+    root = write_kb(no_outer_repo / "kb", claims={"talks": claim_yaml()}, sources=SOURCES)
+    git(root, "init", "-q", "-b", "main")
+    # A subject built to look like the old separators and a second commit's fields.
+    first = commit_all(root, "x\x1ffake\x1e0000000\x1f2000-01-01\x1fforged\nclaims/talks.yaml")
+    # A file named with a newline, and a commit object written by hand with a NUL in its
+    # message (git itself refuses one): the rest of the message must not become file names.
+    (root / "claims" / "odd\nname.yaml").write_text("id: odd\n", encoding="utf-8")
+    git(root, "add", "-A", ".")
+    tree = git(root, "write-tree").strip()
+    raw = (
+        f"tree {tree}\nparent {first}\nauthor E <e@x> 1765875600 +0000\n"
+        f"committer E <e@x> 1765875600 +0000\n\nnul\0claims/talks.yaml\n"
+    )
+    forged = (
+        subprocess.run(
+            ["git", "-C", str(root), "hash-object", "-t", "commit", "-w", "--literally", "--stdin"],
+            input=raw.encode(),
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .strip()
+    )
+    git(root, "reset", "-q", forged)
+
+    history = read_history(root)
+    assert history is not None
+    assert history["claims/talks.yaml"].changes == (
+        Change(
+            first[:7],
+            "2025-12-16",
+            r"x\x1ffake\x1e0000000\x1f2000-01-01\x1fforged claims/talks.yaml",
+        ),
+    )
+    assert history["claims/odd\nname.yaml"].changes == (Change(forged[:7], "2025-12-16", "nul"),)
+    assert sorted(history) == [
+        "claims/odd\nname.yaml",
+        "claims/talks.yaml",
+        "sources/afp.yaml",
+        "sources/zelensky.yaml",
+    ]
