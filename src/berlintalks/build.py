@@ -157,7 +157,10 @@ def is_built_site(folder: Path) -> bool:
     """True when ``folder`` carries the mark every berlintalks build writes into its output."""
     mark = folder / MARK
     try:
-        return stat.S_ISREG(mark.lstat().st_mode) and mark.read_bytes().startswith(b"berlintalks ")
+        if not stat.S_ISREG(mark.lstat().st_mode):
+            return False
+        with mark.open("rb") as f:
+            return f.read(12) == b"berlintalks "
     except OSError:
         return False
 
