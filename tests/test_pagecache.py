@@ -37,11 +37,12 @@ def serving(root: Path, site: Path, *, first: bool = False) -> MkDocsConfig:
 
 
 def files_of(site: Path) -> dict[str, bytes]:
-    # The compressed sitemap carries the time it was written.
+    # The compressed sitemap carries the time it was written; `berlintalks build` marks the
+    # sites it builds, MkDocs on its own does not.
     return {
         str(p.relative_to(site)): p.read_bytes()
         for p in sorted(site.rglob("*"))
-        if p.is_file() and p.name != "sitemap.xml.gz"
+        if p.is_file() and p.name not in ("sitemap.xml.gz", ".berlintalks-site")
     }
 
 

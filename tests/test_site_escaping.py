@@ -333,7 +333,7 @@ def test_build_refuses_to_replace_what_is_not_a_site(
         (root.parent, "holds the knowledge base"),
         (root / "templates", "is the site's templates/"),
         (root / "claims" / "site", "lies inside claims/"),
-        (notes, "is not a built site (no index.html)"),
+        (notes, "is not a built site (no .berlintalks-site mark"),
     ):
         run = cli("build", "--root", root, "--site-dir", target, "-q")
         assert run.code == 2, target

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import glob
 import logging
 import os
+import secrets
 import shutil
+import stat
 import sys
 import tempfile
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import __version__
 from .check import Report, check
 from .export import Publisher
+
+try:
+    import fcntl
+except ImportError:  # Windows: leftovers are recognised by their age instead
+    fcntl = None  # type: ignore[assignment]
+
+# The file every build writes into its output: only a folder holding it is replaced.
+MARK = ".berlintalks-site"
 
 
 class BuildFailed(Exception):
@@ -76,24 +90,31 @@ def mkdocs_build(root: Path, site_dir: Path, *, quiet: bool = True) -> None:
 
 def build(root: Path, site_dir: Path | None = None, *, quiet: bool = True) -> Result:
     """Check, then build into a fresh folder beside ``site_dir`` and swap it in on success."""
+    given_root = Path(os.path.abspath(root))
     root = root.resolve()
-    target = (site_dir or root / "site").resolve()
+    target = _site_path(root, given_root, site_dir or given_root / "site")
     _refuse_records_dir(root, target)
     _refuse_replacing(root, target)
     report = check(root)
     if report.errors:
         return Result(report, None)
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(target)
     fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
     from .plugin import checked
 
-    try:
-        with checked(root, report):
-            mkdocs_build(root, fresh, quiet=quiet)
-    except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise
-    swap(fresh, target)
+    # MkDocs empties its site folder but keeps hidden files, so the mark made here stays
+    # through the build, held locked: the next build tells a killed build's folder (lock
+    # released by the system) from one still being built.
+    with _marked(fresh):
+        try:
+            with checked(root, report):
+                mkdocs_build(root, fresh, quiet=quiet)
+            _readable(fresh)
+        except BaseException:
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
+        swap(fresh, target)
     return Result(report, target)
 
 
@@ -109,8 +130,10 @@ def swap(fresh: Path, target: Path) -> None:
     if _exchange(fresh, target):
         shutil.rmtree(fresh, ignore_errors=True)  # now holds the old site
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
-    target.rename(old / "site")
+    # The old site keeps its mark under the new name, so a build killed before the removal
+    # below leaves a folder the next build recognises as its own and removes.
+    old = target.parent / f".{target.name}-old-{secrets.token_hex(4)}"
+    target.rename(old)
     fresh.rename(target)
     shutil.rmtree(old, ignore_errors=True)
 
@@ -128,6 +151,83 @@ def _exchange(a: Path, b: Path) -> bool:
     at_fdcwd, rename_exchange = -100, 2
     done = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
     return bool(done == 0)
+
+
+def is_built_site(folder: Path) -> bool:
+    """True when ``folder`` carries the mark every berlintalks build writes into its output."""
+    mark = folder / MARK
+    try:
+        if not stat.S_ISREG(mark.lstat().st_mode):
+            return False
+        with mark.open("rb") as f:
+            return f.read(12) == b"berlintalks "
+    except OSError:
+        return False
+
+
+@contextmanager
+def _marked(folder: Path) -> Iterator[None]:
+    """Write the mark into ``folder`` and hold it locked until the block ends."""
+    fd = os.open(folder / MARK, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        os.write(fd, f"berlintalks {__version__}\n".encode())
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _abandoned(folder: Path) -> bool:
+    """True when no running build holds ``folder``'s mark (or, without locks, it is a day old)."""
+    try:
+        fd = os.open(folder / MARK, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return False
+    try:
+        if fcntl is None:
+            return time.time() - os.fstat(fd).st_mtime > 86400
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False
+        return True
+    finally:
+        os.close(fd)
+
+
+def remove_leftovers(target: Path) -> list[Path]:
+    """Remove the temporary folders of builds of ``target`` that were killed; the removed ones.
+
+    Only folders named as a build names them, that are real folders (not links) and carry
+    the mark of a berlintalks build no running build holds: anything else stays.
+    """
+    removed = []
+    for prefix in (f".{target.name}-new-", f".{target.name}-old-"):
+        for path in sorted(target.parent.glob(glob.escape(prefix) + "*")):
+            if not stat.S_ISDIR(path.lstat().st_mode):
+                continue
+            if is_built_site(path) and _abandoned(path):
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path)
+    return removed
+
+
+def _readable(site: Path) -> None:
+    """Folders 0755 and files 0644, whatever the umask: the site is for a web server to read.
+
+    ``mkdtemp`` makes its folder 0700, which a server running as another user cannot enter.
+    """
+    os.chmod(site, 0o755)
+    for top, dirs, files in os.walk(site):
+        for name in dirs:
+            path = os.path.join(top, name)
+            if not os.path.islink(path):
+                os.chmod(path, 0o755)
+        for name in files:
+            path = os.path.join(top, name)
+            if not os.path.islink(path):
+                os.chmod(path, 0o644)
 
 
 def publisher_from_env() -> Publisher:
@@ -190,16 +290,52 @@ def _refuse_records_dir(root: Path, out: Path) -> None:
             raise ValueError(f"{out} lies inside {guarded}/; write the files somewhere else")
 
 
+def _site_path(root: Path, given_root: Path, site_dir: Path) -> Path:
+    """The site folder with its parent resolved, refusing a link at it or on the way to it.
+
+    The swap renames and deletes what is at the site path, so a link there (a committed
+    ``site`` pointing elsewhere, or a folder of the repository that is one) would make the
+    build delete and write outside the repository. Inside the repository every component
+    below its top is looked at; outside it, only the site path itself (the folders above
+    are the operator's own, and may well be links, such as macOS's /tmp).
+    """
+    given = Path(os.path.abspath(site_dir))
+    for top in (given_root, root):
+        if given == top or top in given.parents:
+            here = top
+            for part in given.relative_to(top).parts:
+                here = here / part
+                if here.is_symlink():
+                    raise ValueError(
+                        f"{here} is a symbolic link; the site is built only into a real "
+                        "folder, never through a link (remove the link or choose another "
+                        "--site-dir)"
+                    )
+            break
+    if given.is_symlink():
+        raise ValueError(
+            f"{given} is a symbolic link; the site is built only into a real folder, never "
+            "through a link (remove the link or choose another --site-dir)"
+        )
+    return given.parent.resolve() / given.name
+
+
 def _refuse_replacing(root: Path, target: Path) -> None:
-    """The swap replaces ``target`` wholesale, so it must be a site and nothing else."""
+    """The swap replaces ``target`` wholesale, so it must be a site berlintalks built."""
     if target == root or target in root.parents:
         raise ValueError(f"the site directory {target} holds the knowledge base; choose another")
     for name in ("docs", "templates"):
         if target == root / name:
             raise ValueError(f"the site directory {target} is the site's {name}/; choose another")
-    if target.exists() and (
-        not target.is_dir() or (any(target.iterdir()) and not (target / "index.html").exists())
-    ):
+    try:
+        mode = target.lstat().st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISDIR(mode):
+        raise ValueError(f"{target} exists and is not a folder; refusing to replace it")
+    if any(target.iterdir()) and not is_built_site(target):
         raise ValueError(
-            f"{target} exists and is not a built site (no index.html); refusing to replace it"
+            f"{target} is not a built site (no {MARK} mark from a berlintalks build) and is "
+            "not empty; refusing to replace it (move it away, or delete it if it is a site "
+            "an older version built)"
         )

@@ -143,6 +143,11 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             )
         except RenderError as exc:
             raise PluginError(f"berlintalks: {exc}") from exc
+        except (ArithmeticError, ValueError, TypeError, RecursionError) as exc:
+            # A value the check let through that a template cannot show (an integer too long
+            # to print, say): one line naming the record and the template, never a traceback,
+            # which `serve` would otherwise print on every rebuild.
+            raise PluginError(f"berlintalks: {_render_failure(exc)}") from None
         self._edit = {}
         titles = _nav_titles(config.nav) if self.pages is not None else {}
         for path, content in generated.items():
@@ -200,6 +205,24 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         return server
+
+
+def _render_failure(exc: BaseException) -> str:
+    """``RECORD: TEMPLATE:LINE: Error: message`` for an exception raised while rendering a page."""
+    record = template = None
+    tb = exc.__traceback__
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_code.co_filename.endswith(".j2"):
+            template = f"templates/{Path(frame.f_code.co_filename).name}:{tb.tb_lineno}"
+        ctx = frame.f_locals.get("ctx") if frame.f_code.co_name == "_render" else None
+        if isinstance(ctx, dict):
+            shown = ctx.get("claim") or ctx.get("source")
+            record = getattr(shown, "path", None) or ctx.get("page_path")
+        tb = tb.tb_next
+    where = ": ".join(str(part) for part in (record, template) if part)
+    what = " ".join(f"{type(exc).__name__}: {exc}".split())
+    return f"{where + ': ' if where else ''}the page cannot be rendered ({what}); fix the value"
 
 
 def _nav_titles(nav: Any) -> dict[str, str | None]:

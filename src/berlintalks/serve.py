@@ -102,6 +102,7 @@ def _run_server(
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.exceptions import Abort, MkDocsException
     from mkdocs.livereload import LiveReloadServer
 
     def get_config() -> MkDocsConfig:
@@ -118,7 +119,17 @@ def _run_server(
             if config is None:
                 config = get_config()
             config.site_url = server.url
-            build(config, serve_url=server.url)
+            try:
+                build(config, serve_url=server.url)
+            except MkDocsException:
+                raise
+            except Exception as exc:
+                # MkDocs' server prints the traceback of anything but its own errors; an
+                # editor saving a record needs one line, and the next save rebuilds.
+                log.error(
+                    "berlintalks: the site could not be built: %s: %s", type(exc).__name__, exc
+                )
+                raise Abort("Aborted with an error") from None
 
         server = LiveReloadServer(
             builder=builder, host=host, port=port, root=site_dir, mount_path=mount_path
