@@ -334,12 +334,13 @@ class _Validator:
     def value(self, fs: FieldSpec, value: Any, path: Path_, name: str) -> tuple[bool, Any]:
         kind = fs.kind
         if isinstance(value, LongNumber):
-            self.error_at(
-                path,
-                "BT103",
-                f"'{name}' holds {_describe(value)}; figures lie within ±10^15 and a count "
-                f"at most {COUNT_MAX:,}, and text goes in quotes",
-            )
+            if kind == "count":
+                want = f"a count is a whole number from 1 to {COUNT_MAX:,}"
+            elif kind == "number":
+                want = "figures lie within ±10^15"
+            else:
+                want = "text goes in quotes"
+            self.error_at(path, "BT103", f"'{name}' holds {_describe(value)}; {want}")
             return False, None
         if kind in ("line", "text", "slug", "ref", "url", "path", "enum"):
             if not isinstance(value, str):
