@@ -18,6 +18,8 @@ from typing import Any, TypeVar
 
 from .findings import Finding, Severity
 from .model import (
+    COUNT_MAX,
+    FIGURE_MAX,
     SLUG_MAX,
     SLUG_RE,
     Claim,
@@ -198,12 +200,6 @@ declare(
 )
 
 _BOOL_HINT = "YAML reads unquoted yes/no/on/off/true/false as a boolean: put the value in quotes"
-
-# Figures are amounts people read, and a count is a number of parts: far inside these bounds,
-# which keep every value printable and every sum exact enough, in the checks, the pages and
-# the exports alike.
-FIGURE_MAX = 10**15
-COUNT_MAX = 10_000
 
 # The control characters each kind of text field refuses: tabs and line breaks are allowed
 # only where the text may run over several lines. A one-line field may end in the line break
