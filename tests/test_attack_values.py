@@ -6,16 +6,19 @@ Each case is the attack as it would arrive in a pull request: a record file, che
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import subprocess
 import sys
 import textwrap
+from contextlib import redirect_stderr, redirect_stdout
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
+from berlintalks.cli import main
 from berlintalks.findings import Finding, printable
 from berlintalks.schema import schema_for
 from berlintalks.urls import check_web_url, link_target
@@ -37,12 +40,20 @@ def run(*args: str | Path) -> subprocess.CompletedProcess[bytes]:
     return done
 
 
-def check(root: Path, *extra: str) -> tuple[int, str]:
-    done = run("check", "--root", root, *extra)
+def check(root: Path, *extra: str, fresh: bool = False) -> tuple[int, str]:
+    """Exit code and output of ``berlintalks check``; ``fresh``: in a new interpreter, as CI."""
+    if fresh:
+        done = run("check", "--root", root, *extra)
+        code, out, err = done.returncode, done.stdout, done.stderr
+    else:
+        with redirect_stdout(io.StringIO()) as o, redirect_stderr(io.StringIO()) as e:
+            code = main(["check", "--root", str(root), *extra])
+        out, err = o.getvalue().encode(), e.getvalue().encode()
+        assert b"internal error" not in err and b"Traceback" not in err, err.decode()
     # Whatever a record holds, nothing the checker prints can steer the terminal.
     for byte in (b"\x1b", b"\x9b", b"\x07", b"\x00", b"\r", b"\xc2\x9b", b"\xe2\x80\xa8"):
-        assert byte not in done.stdout + done.stderr, (byte, done.stdout)
-    return done.returncode, done.stdout.decode("utf-8")
+        assert byte not in out + err, (byte, out)
+    return code, out.decode("utf-8")
 
 
 def kb(tmp_path: Path, text: str) -> Path:
@@ -164,7 +175,7 @@ ERASE = 'status: "\\e[2K\\e[1A\\e[2Kconfirmed"'
 
 
 def test_terminal_erasing_status_in_text_format(tmp_path: Path) -> None:
-    code, out = check(kb(tmp_path, claim_yaml(status=ERASE)))
+    code, out = check(kb(tmp_path, claim_yaml(status=ERASE)), fresh=True)
     assert code == 1
     assert errors(out) == [
         f"{CLAIM}:4:9: error BT103 'status' holds the control character U+001B: it can act on "
@@ -174,7 +185,7 @@ def test_terminal_erasing_status_in_text_format(tmp_path: Path) -> None:
 
 
 def test_terminal_erasing_status_in_json_format(tmp_path: Path) -> None:
-    code, out = check(kb(tmp_path, claim_yaml(status=ERASE)), "--format", "json")
+    code, out = check(kb(tmp_path, claim_yaml(status=ERASE)), "--format", "json", fresh=True)
     assert code == 1
     [finding] = json.loads(out)
     assert (finding["file"], finding["line"], finding["column"], finding["code"]) == (
@@ -188,7 +199,7 @@ def test_terminal_erasing_status_in_json_format(tmp_path: Path) -> None:
 
 
 def test_terminal_erasing_status_in_github_format(tmp_path: Path) -> None:
-    code, out = check(kb(tmp_path, claim_yaml(status=ERASE)), "--format", "github")
+    code, out = check(kb(tmp_path, claim_yaml(status=ERASE)), "--format", "github", fresh=True)
     assert code == 1
     assert out.startswith(
         f"::error file={CLAIM},line=4,col=9,title=BT103::'status' holds the control character "
@@ -206,7 +217,7 @@ def test_record_text_quoted_in_a_message_is_escaped(tmp_path: Path, fmt: str) ->
             claim: talks
         """
     )
-    code, out = check(kb(tmp_path, text), "--format", fmt)
+    code, out = check(kb(tmp_path, text), "--format", fmt, fresh=True)
     assert code == 1
     decoded = "".join(f["message"] for f in json.loads(out)) if fmt == "json" else out
     assert "'2025\\x1b[2K-12\\x9b-14' is not a real calendar date" in decoded
@@ -520,3 +531,15 @@ def test_the_schema_refuses_them_too(url: str) -> None:
     assert not Draft202012Validator(schema_for("source")).is_valid(source), written
     allowed = {**source, "url": "https://münchen.de/"}
     assert Draft202012Validator(schema_for("source")).is_valid(allowed)
+
+
+def test_diff_shows_escaped_values_escaped(tmp_path: Path) -> None:
+    from conftest import commit_all, git
+
+    root = kb(tmp_path, claim_yaml(status="status: reported"))
+    git(root, "init", "-q")
+    commit_all(root, "one")
+    (root / "claims" / "talks.yaml").write_text(claim_yaml(status=ERASE), encoding="utf-8")
+    done = run("diff", "--root", root, "HEAD")
+    assert b"\x1b" not in done.stdout + done.stderr
+    assert "status: `reported` → `\\x1b[2K\\x1b[1A\\x1b[2Kconfirmed`" in done.stdout.decode()
