@@ -409,7 +409,8 @@ class _Validator:
             if isinstance(value, bool) or not isinstance(value, int | float):
                 self.wrong_type(path, name, "a number", value)
                 return False, None
-            if not math.isfinite(value):
+            # Floats only: math.isfinite turns an int into a float, which overflows.
+            if isinstance(value, float) and not math.isfinite(value):
                 self.error_at(path, "BT103", f"'{name}' must be a finite number, not {value}")
                 return False, None
             if abs(value) > FIGURE_MAX:
