@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .findings import printable
 from .load import FOLDERS, SUFFIX, record_files
 from .parse import MAX_FILE_BYTES, ParseError, parse
 
@@ -190,7 +191,7 @@ _MARKDOWN_PUNCT = re.compile(r"([\\`*_\[\]<>#|~&])")
 
 def text(value: Any, limit: int = _TITLE_MAX) -> str:
     """Record text made inert in Markdown: one line, punctuation escaped, no @mentions."""
-    s = " ".join(str(value).split())
+    s = printable(" ".join(str(value).split()))
     if len(s) > limit:
         s = s[: limit - 1] + "…"
     s = _MARKDOWN_PUNCT.sub(r"\\\1", s)
@@ -200,7 +201,7 @@ def text(value: Any, limit: int = _TITLE_MAX) -> str:
 
 def code(value: Any, limit: int = _TITLE_MAX) -> str:
     """A Markdown code span that holds any text, backticks included."""
-    s = " ".join(str(value).split())
+    s = printable(" ".join(str(value).split()))
     if len(s) > limit:
         s = s[: limit - 1] + "…"
     longest = max((len(m) for m in re.findall(r"`+", s)), default=0)

@@ -11,10 +11,10 @@ from datetime import date
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from .history import FileHistory
 from .model import Attribution, Claim, KnowledgeBase, Relation, Source, Status, field_specs
+from .urls import link_target
 
 FORMATS = ("json", "claimreview", "datapackage")
 
@@ -45,16 +45,9 @@ class Publisher:
 
 
 def web_url(value: str | None) -> str | None:
-    """``value`` when it is an http(s) URL with a host, else None: nothing else becomes a link."""
-    if not value or any(c.isspace() or ord(c) < 32 for c in value):
-        return None
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return value
+    """Where a link to ``value`` points (its host in ASCII), or None: only checked http(s)
+    URLs become links (see urls.py)."""
+    return link_target(value)
 
 
 # ---------------------------------------------------------------- JSON

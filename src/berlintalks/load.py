@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 from .findings import Finding, Severity
 from .model import (
+    COUNT_MAX,
+    FIGURE_MAX,
     SLUG_MAX,
     SLUG_RE,
     Claim,
@@ -30,8 +31,9 @@ from .model import (
     Source,
     field_specs,
 )
-from .parse import DECEPTIVE, MAX_FILE_BYTES, ParseError, parse
+from .parse import DECEPTIVE, MAX_FILE_BYTES, LongNumber, ParseError, parse
 from .registry import declare
+from .urls import WebUrl, check_web_url
 
 FOLDERS: dict[str, type] = {"claims": Claim, "sources": Source}
 SUFFIX = ".yaml"
@@ -137,10 +139,18 @@ declare(
 declare(
     "BT107",
     _S,
-    "A URL that is not http or https",
+    "A URL that cannot become a link",
     """
     Only http and https addresses become links on the site; `javascript:`, `data:` and other
-    schemes could run code in a reader's browser. Give the full https address.
+    schemes could run code in a reader's browser. Give the full https address. Refused too,
+    because the text shown and the place the link leads to would differ: user info before
+    the host (`https://www.google.com@evil.example/` leads to evil.example), spaces, control
+    and invisible characters (zero-width spaces, the BOM, direction controls), a port that is
+    not a number from 0 to 65535, an empty host or an empty part of one, dots other than `.`
+    in the host (`。`, `．`), and a host part that mixes scripts (a Cyrillic `а` in
+    `аpple.com`; Latin with Chinese, Japanese or Korean is fine, as Unicode TS #39 allows).
+    An internationalised host such as `münchen.de` is shown as written and linked in its
+    ASCII form (`xn--mnchen-3ya.de`).
     """,
     group="schema",
     exemptable=False,
@@ -191,10 +201,27 @@ declare(
 
 _BOOL_HINT = "YAML reads unquoted yes/no/on/off/true/false as a boolean: put the value in quotes"
 
+# The control characters each kind of text field refuses: tabs and line breaks are allowed
+# only where the text may run over several lines. A one-line field may end in the line break
+# a block scalar (`|`) leaves; the single-line check says the rest.
+# The same patterns go into the JSON Schema, so they are written for Python and ECMA alike.
+CONTROL_PATTERNS = {
+    "text": r"[\x00-\x08\x0b-\x1f\x7f-\x9f]",
+    "line": r"[\x00-\x09\x0b-\x1f\x7f-\x9f]",
+}
+CONTROL_PATTERN = r"[\x00-\x1f\x7f-\x9f]"
+_CONTROLS = {kind: re.compile(p) for kind, p in CONTROL_PATTERNS.items()}
+_CONTROL = re.compile(CONTROL_PATTERN)
+
 
 def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
+    if isinstance(value, LongNumber):
+        return f"a number written with {len(value):,} characters"
+    if isinstance(value, int) and abs(value) >= FIGURE_MAX:
+        # Never the digits: an int of more than 4,300 of them cannot be turned into text.
+        return f"a number of about {int(value.bit_length() * math.log10(2)) + 1} digits"
     if isinstance(value, int | float):
         return f"the number {value}"
     if isinstance(value, dict):
@@ -302,6 +329,15 @@ class _Validator:
 
     def value(self, fs: FieldSpec, value: Any, path: Path_, name: str) -> tuple[bool, Any]:
         kind = fs.kind
+        if isinstance(value, LongNumber):
+            if kind == "count":
+                want = f"a count is a whole number from 1 to {COUNT_MAX:,}"
+            elif kind == "number":
+                want = "figures lie within ±10^15"
+            else:
+                want = "text goes in quotes"
+            self.error_at(path, "BT103", f"'{name}' holds {_describe(value)}; {want}")
+            return False, None
         if kind in ("line", "text", "slug", "ref", "url", "path", "enum"):
             if not isinstance(value, str):
                 expected = "one of " + ", ".join(fs.choices) if kind == "enum" else "text"
@@ -322,6 +358,10 @@ class _Validator:
                     f"'{name}' holds U+{ord(hidden.group()):04X}, an invisible line break or "
                     "text-direction control; remove it",
                 )
+                return False, None
+            control = self.control(value, kind)
+            if control is not None:
+                self.error_at(path, "BT103", f"'{name}' {control}")
                 return False, None
         if kind == "line" and "\n" in value.strip():
             self.error_at(path, "BT103", f"'{name}' must be a single line")
@@ -345,12 +385,9 @@ class _Validator:
                 )
                 return False, None
         elif kind == "url":
-            if not _is_web_url(value):
-                self.error_at(
-                    path,
-                    "BT107",
-                    f"'{_short(value)}' is not an http or https address; only those become links",
-                )
+            checked = check_web_url(value)
+            if not isinstance(checked, WebUrl):
+                self.error_at(path, "BT107", f"'{_short(value)}' cannot be a link: {checked}")
                 return False, None
         elif kind == "path":
             p = value.replace("\\", "/")
@@ -365,15 +402,24 @@ class _Validator:
         elif kind == "date":
             return self.date(value, path, name)
         elif kind == "count":
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                self.wrong_type(path, name, "a whole number of at least 1", value)
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= COUNT_MAX:
+                self.wrong_type(path, name, f"a whole number from 1 to {COUNT_MAX:,}", value)
                 return False, None
         elif kind == "number":
             if isinstance(value, bool) or not isinstance(value, int | float):
                 self.wrong_type(path, name, "a number", value)
                 return False, None
+            # Floats only: math.isfinite turns an int into a float, which overflows.
             if isinstance(value, float) and not math.isfinite(value):
-                self.error_at(path, "BT103", f"'{name}' must be a finite number")
+                self.error_at(path, "BT103", f"'{name}' must be a finite number, not {value}")
+                return False, None
+            if abs(value) > FIGURE_MAX:
+                self.error_at(
+                    path,
+                    "BT103",
+                    f"'{name}' is {_describe(value)}, beyond ±10^15; check it, or give it in a "
+                    "larger unit (millions, billions)",
+                )
                 return False, None
         elif kind == "list":
             return self.list(fs, value, path, name)
@@ -382,6 +428,26 @@ class _Validator:
             kwargs = self.record(fs.record, value, path, f"'{name}'")
             return (False, None) if kwargs is None else (True, fs.record(**kwargs))
         return True, value
+
+    @staticmethod
+    def control(value: str, kind: str) -> str | None:
+        """Why ``value`` may not hold one of its control characters, or None.
+
+        The value as decoded: the raw file holds none (BT001), but a double-quoted scalar
+        can write any of them as an escape (`"\\e[2K"`, `"\\x9b"`, `"\\0"`).
+        """
+        m = _CONTROLS.get(kind, _CONTROL).search(value)
+        if m is not None:
+            c = m.group()
+            if c in "\t\n":
+                why = "tabs and line breaks belong only in text that may run over several lines"
+            else:
+                why = "it can act on a terminal or a spreadsheet, and no reader would see it"
+            return (
+                f"holds the control character U+{ord(c):04X}: {why}; remove it (in double "
+                f"quotes it may be written as an escape, such as \\x{ord(c):02x})"
+            )
+        return None
 
     def date(self, value: Any, path: Path_, name: str) -> tuple[bool, Any]:
         if isinstance(value, datetime):
@@ -426,20 +492,6 @@ class _Validator:
             ok = ok and good
             items.append(converted)
         return ok, tuple(items)
-
-
-# Whitespace (as str.isspace sees it) or a control character: no part of a link.
-_NOT_IN_URL = re.compile(r"[\s\x00-\x1f]")
-
-
-def _is_web_url(value: str) -> bool:
-    if _NOT_IN_URL.search(value):
-        return False
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,11 @@ from typing import Any, Literal
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 80
+# Figures are amounts people read, and a count is a number of parts: far inside these bounds,
+# which keep every value printable and every sum exact enough, in the checks, the pages and
+# the exports alike.
+FIGURE_MAX = 10**15  # written "±10^15" in the field docs and messages
+COUNT_MAX = 10_000
 
 FieldKind = Literal[
     "line",
@@ -194,7 +199,9 @@ class Attribution:
     )
     quote: str | None = spec("text", "The words as published, copied character for character.")
     date: date | None = spec("date", "When it was said or published (YYYY-MM-DD).")
-    url: str | None = spec("url", "Where it was published (http or https).")
+    url: str | None = spec(
+        "url", "Where it was published (http or https, no user info, one script per host part)."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,10 +220,14 @@ class Relation:
 class Figure:
     label: str = spec("line", "What is counted, e.g. 'agreed share'.", required=True)
     unit: str = spec("line", "The unit: percent, personnel, …", required=True)
-    value: float | None = spec("number", "A single value (give either value or values).")
+    value: float | None = spec(
+        "number",
+        "A single value (give either value or values); a finite number within ±10^15.",
+    )
     values: tuple[float, ...] = spec(
         "list",
-        "Several values, e.g. the shares of a split (give either value or values).",
+        "Several values, e.g. the shares of a split (give either value or values); each a "
+        "finite number within ±10^15.",
         item=item_of("number"),
     )
 
@@ -256,7 +267,9 @@ class Claim:
     relations: tuple[Relation, ...] = spec(
         "list", "Links to other claims.", item=item_of("object", record=Relation)
     )
-    count: int | None = spec("count", "On a claim with parts: how many part_of claims it has.")
+    count: int | None = spec(
+        "count", f"On a claim with parts: how many part_of claims it has (1 to {COUNT_MAX:,})."
+    )
     figures: tuple[Figure, ...] = spec(
         "list", "Numbers the claim states.", item=item_of("object", record=Figure)
     )
@@ -291,7 +304,9 @@ class Source:
     affiliation: str | None = spec(
         "ref", "The source (organisation, government) this one belongs to.", ref="source"
     )
-    url: str | None = spec("url", "A home page (http or https).")
+    url: str | None = spec(
+        "url", "A home page (http or https, no user info, one script per host part)."
+    )
     archive: str | None = spec(
         "path", "Path, relative to the root, of a plain-text snapshot of what the source published."
     )

@@ -23,6 +23,11 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 100_000
+# No figure needs more characters than this (10^15 has 16 digits). A longer YAML number is
+# never converted: sexagesimal integers (`1:30:00`) cost time quadratic in their length, and
+# an integer of thousands of hex digits cannot even be printed (Python refuses to turn an
+# int of more than 4,300 digits into text).
+MAX_NUMBER_CHARS = 64
 
 # The characters YAML 1.1 allows in a stream (spec section 5.1); anything else, NUL and
 # the other C0 controls above all, is refused with its own position before libyaml sees it,
@@ -41,6 +46,7 @@ _LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 _STD = "tag:yaml.org,2002:"
 _STR = _STD + "str"
 _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_NUMBER_TAGS = {_STD + "int", _STD + "float"}
 _COLLECTION_TAGS = {None, "!", _STD + "seq", _STD + "map"}
 _NODE_EVENTS = frozenset(
     {yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent}
@@ -155,6 +161,12 @@ class _Frame:
     key: str | None = None  # in a mapping, the key whose value comes next
 
 
+class LongNumber(str):
+    """A YAML number longer than ``MAX_NUMBER_CHARS``, kept as the text it was written as."""
+
+    __slots__ = ()
+
+
 _resolver = Resolver()
 _constructor = SafeConstructor()
 
@@ -178,6 +190,8 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
         raise ParseError(
             "BT006", f"tag '{tag}' is not allowed in records; remove it", *_pos_of(event.start_mark)
         )
+    if len(event.value) > MAX_NUMBER_CHARS and tag in _NUMBER_TAGS:
+        return LongNumber(event.value)
     node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
     try:
         return _constructor.yaml_constructors[tag](_constructor, node)

@@ -8,7 +8,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .load import FOLDERS, SUFFIX, WINDOWS_DEVICES, record_files, slug_problem
+from .load import (
+    CONTROL_PATTERN,
+    CONTROL_PATTERNS,
+    COUNT_MAX,
+    FIGURE_MAX,
+    FOLDERS,
+    SUFFIX,
+    WINDOWS_DEVICES,
+    record_files,
+    slug_problem,
+)
 from .model import (
     KIND_DOCS,
     RELATION_DOCS,
@@ -33,7 +43,14 @@ SLUG_PATTERN = f"^(?!(?:{'|'.join(sorted(WINDOWS_DEVICES))})$){SLUG_RE.pattern[1
 NOT_BLANK = r"\S"
 ONE_LINE = r"^\s*[^\n]*\S[^\n]*\s*$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-WEB_URL = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+([/?#]\S*)?$"
+# An http(s) URL without user info, backslashes or invisible characters, and with a port
+# of at most 65535; the checker (urls.py) also refuses hosts that mix scripts.
+_PORT = r"(?::(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5]?[0-9]{0,4}))?"
+_INVISIBLE = r"\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff"
+WEB_URL = (
+    rf"^(?![\s\S]*[{_INVISIBLE}])[Hh][Tt][Tt][Pp][Ss]?://"
+    rf"(?:\[[0-9A-Fa-f:.]+\]|[^\s/?#@\\:\[\]\u3002\uff0e\uff61]+){_PORT}([/?#]\S*)?$"
+)
 INSIDE_PATH = r"^(?!/)(?![\s\S]*(?:^|/)\.\.(?:/|$))(?=[\s\S]*\S)[^:\\]*$"
 
 _CHOICE_DOCS: tuple[Mapping[str, str], ...] = (
@@ -75,8 +92,10 @@ def _value(fs: FieldSpec, ids: Ids) -> dict[str, Any]:
     """The schema of one value, without its description."""
     out = _plain_value(fs, ids)
     if fs.kind in ("line", "text", "url", "path"):
-        # The checker refuses invisible line breaks and direction controls in any text.
-        out["not"] = {"pattern": DECEPTIVE.pattern}
+        # The checker refuses invisible line breaks, direction controls and control
+        # characters (tabs and line breaks only where the field may hold several lines).
+        control = CONTROL_PATTERNS.get(fs.kind, CONTROL_PATTERN)
+        out["not"] = {"pattern": f"{control}|{DECEPTIVE.pattern}"}
     return out
 
 
@@ -109,9 +128,9 @@ def _plain_value(fs: FieldSpec, ids: Ids) -> dict[str, Any]:
     if kind == "path":
         return {"type": "string", "pattern": INSIDE_PATH}
     if kind == "count":
-        return {"type": "integer", "minimum": 1}
+        return {"type": "integer", "minimum": 1, "maximum": COUNT_MAX}
     if kind == "number":
-        return {"type": "number"}
+        return {"type": "number", "minimum": -FIGURE_MAX, "maximum": FIGURE_MAX}
     if kind == "list":
         assert fs.item is not None
         out = {"type": "array", "items": _value(fs.item, ids)}
