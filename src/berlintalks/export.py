@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -213,13 +214,42 @@ def _from_model(
     return Column(column or name, get, typ, doc or fs.doc, fs.required, fs.choices)
 
 
+# Calc and Excel run a CSV cell as a formula (or, for CR, start a new row) when its text
+# begins with one of these, also after leading spaces; Calc reads the fullwidth forms the
+# same way. OWASP's advice ("CSV Injection") is to prefix such a cell with an apostrophe.
+FORMULA_STARTS = frozenset("=+-@\t\r＝＋－＠")
+INERT_PREFIX = "'"
+NEUTRALISED = (
+    "In the CSV files, a text cell that begins with =, +, -, @, a tab or a carriage return "
+    "(also after leading spaces, and the fullwidth ＝ ＋ － ＠) is prefixed with an "
+    "apostrophe (') so that no spreadsheet runs it as a formula; the JSON exports keep the "
+    "exact text."
+)
+
+
+def inert(text: str) -> str:
+    """``text`` as a spreadsheet shows it but never evaluates it: see ``FORMULA_STARTS``."""
+    for char in text:
+        if char in FORMULA_STARTS:
+            return INERT_PREFIX + text
+        # Spaces, and format characters no reader sees (a zero-width space, a BOM), may stand
+        # before the sign: what cannot be seen must not decide what the spreadsheet runs.
+        if not (char.isspace() or unicodedata.category(char) == "Cf"):
+            return text
+    return text
+
+
 def _cell(value: Any) -> Any:
+    # Only text is neutralised: numbers and dates stay what they are, so a spreadsheet still
+    # reads a count as a number; a negative one is written as a number, not as text.
     if value is None:
         return ""
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, tuple):
-        return " ".join(map(str, value))
+        return inert(" ".join(map(str, value)))
+    if isinstance(value, str):
+        return inert(value)
     return value
 
 
@@ -243,11 +273,14 @@ def _table(
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
-        "description": doc,
+        "description": f"{doc} {NEUTRALISED}",
         "schema": {"fields": fields, **schema},
     }
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    # The writer quotes a cell holding any character of the line terminator: with RFC 4180's
+    # CRLF that is every cell with a CR or an LF. With "\n" alone a CR went out unquoted and
+    # a spreadsheet started a new row at it.
+    w = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     w.writerow([c.name for c in columns])
     for row in rows:
         w.writerow([_cell(c.get(row)) for c in columns])
@@ -339,6 +372,8 @@ def datapackage(kb: KnowledgeBase) -> dict[str, str]:
         "profile": "tabular-data-package",
         "name": "berlintalks",
         "title": "Claims and sources on the U.S.–Ukraine talks in Berlin, 14–15 December 2025",
+        "description": "The fact-checked claims, their sources, who reported each claim in "
+        f"which words, and how the claims relate. {NEUTRALISED}",
         "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
         "resources": [resource for resource, _ in tables],
     }
