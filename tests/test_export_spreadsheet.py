@@ -14,6 +14,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from frictionless import validate
 
 from berlintalks.export import inert
 from conftest import REPO, SOURCES, Run, claim_yaml, write_kb
@@ -273,6 +274,15 @@ def test_data_package_says_what_was_done_to_such_cells(exported: Path) -> None:
     assert said in package["description"]
     assert "the JSON exports keep the exact text" in package["description"]
     assert [said in r["description"] for r in package["resources"]] == [True] * len(TABLES)
+    # CRLF rows and quoted CRs are still the tables the package describes, row for row.
+    report = validate(str(exported / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    assert [task.stats["rows"] for task in report.tasks] == [
+        len(PAYLOADS) + 1,
+        len(PAYLOADS) + len(SOURCES),
+        len(PAYLOADS) + 1,
+        len(PAYLOADS),
+    ]
 
 
 def test_libreoffice_opens_every_csv_with_no_formula_and_no_extra_row(
