@@ -219,7 +219,8 @@ def exported(tmp_path: Path, cli: Callable[..., Run]) -> Path:
     """The hostile knowledge base, checked clean and exported by ``berlintalks export``."""
     root = hostile_kb(tmp_path / "kb")
     out = tmp_path / "out"
-    run = cli("export", "--root", root, "--out", out, "--format", "json", "--format", "datapackage")
+    formats = ("--format", "json", "--format", "claimreview", "--format", "datapackage")
+    run = cli("export", "--root", root, "--out", out, *formats)
     assert run.code == 0, run.out + run.err
     return out
 
@@ -266,6 +267,14 @@ def test_json_exports_keep_the_exact_text(exported: Path) -> None:
         assert claim["relations"][0]["note"] == text
         assert sources[f"mallory-{i}"]["name"] == single_line(text)
         assert sources[f"mallory-{i}"]["role"] == single_line(text)
+    reviews = json.loads((exported / "claimreview.json").read_text("utf-8"))
+    by_url = {r["url"].rsplit("/", 2)[-2]: r for r in reviews}
+    for i, (text, _) in enumerate(PAYLOADS):
+        review = by_url[f"evil-{i}"]
+        assert review["claimReviewed"] == text
+        assert review["headline"] == single_line(text)
+        assert review["itemReviewed"]["author"]["name"] == single_line(text)
+        assert review["itemReviewed"]["appearance"][0]["text"] == text
 
 
 def test_data_package_says_what_was_done_to_such_cells(exported: Path) -> None:
