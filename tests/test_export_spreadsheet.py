@@ -171,12 +171,16 @@ def read_ods(path: Path) -> list[list[Cell]]:
     return rows
 
 
-def open_in_calc(binary: str, csvs: list[Path], tmp_path: Path) -> dict[str, list[list[Cell]]]:
+def open_in_calc(
+    binary: str, csvs: list[Path], tmp_path: Path, *, trim_spaces: bool = False
+) -> dict[str, list[list[Cell]]]:
     """Each CSV as LibreOffice Calc opens it, saved as .ods: ``{file stem: rows}``."""
-    out = tmp_path / "ods"
+    out = tmp_path / ("ods-trimmed" if trim_spaces else "ods")
     # Comma, double quote, UTF-8 (76), from line 1, quoted fields not forced to text, special
-    # numbers detected, and token 13, "evaluate formulas", on: Calc at its most eager.
-    infilter = "CSV:44,34,76,1,,1033,false,true,false,false,false,-1,true"
+    # numbers detected, token 11 "trim spaces" as asked, and token 13, "evaluate formulas",
+    # on: Calc at its most eager.
+    trim = "true" if trim_spaces else "false"
+    infilter = f"CSV:44,34,76,1,,1033,false,true,false,false,{trim},-1,true"
     done = subprocess.run(
         [
             binary,
@@ -209,6 +213,19 @@ def trimmed(row: list[str]) -> list[str]:
 def as_calc_shows(text: str) -> str:
     # Calc turns every line break inside a quoted cell (CRLF, CR or LF) into a new paragraph.
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def control_csv(tmp_path: Path) -> Path:
+    """Cells written the way the exports were before: this Calc must run them, or the tests
+    below could not fail. A bare CR splits row 2; row 3 runs once spaces are trimmed."""
+    control = tmp_path / "control" / "control.csv"
+    control.parent.mkdir(exist_ok=True)
+    control.write_bytes(b"id,title\n1,=1+1\n2,said\r=3+3\n3,  =2+2\n")
+    return control
+
+
+def formulas(rows: list[list[Cell]]) -> list[str]:
+    return [c.formula for row in rows for c in row if c.formula]
 
 
 # ---------------------------------------------------------------- tests
@@ -298,23 +315,15 @@ def test_libreoffice_opens_every_csv_with_no_formula_and_no_extra_row(
     exported: Path, tmp_path: Path
 ) -> None:
     binary = soffice()
-    # The control: the same text written as the exports were before, so the test shows that
-    # this Calc does run such cells and split rows at a bare CR, and would catch a regression.
-    control = tmp_path / "control" / "control.csv"
-    control.parent.mkdir()
-    control.write_bytes(b"id,title\n1,=1+1\n2,said\r=3+3\n")
-    sheets = open_in_calc(binary, [*(exported / f"{n}.csv" for n in TABLES), control], tmp_path)
+    csvs = [*(exported / f"{n}.csv" for n in TABLES), control_csv(tmp_path)]
+    sheets = open_in_calc(binary, csvs, tmp_path)
 
-    assert [c.formula for row in sheets["control"] for c in row if c.formula] == [
-        "of:=1+1",
-        "of:=3+3",
-    ]
-    assert len(sheets["control"]) == 4
+    assert formulas(sheets["control"]) == ["of:=1+1", "of:=3+3"]
+    assert len(sheets["control"]) == 5
 
     for name in TABLES:
         rows = sheets[name]
-        formulas = [(r, c.formula) for r, row in enumerate(rows) for c in row if c.formula]
-        assert formulas == [], name
+        assert formulas(rows) == [], name
         written = csv_rows(exported / f"{name}.csv")
         assert len(rows) == len(written), name
         # Calc reads exactly the cells Python's csv module reads: nothing split, nothing run.
@@ -381,3 +390,18 @@ def test_the_built_sites_data_csvs_are_neutralised_too(
     assert cli("export", "--root", root, "--out", out, "--format", "datapackage").code == 0
     for name in TABLES:
         assert (site / "data" / f"{name}.csv").read_bytes() == (out / f"{name}.csv").read_bytes()
+
+
+def test_libreoffice_trimming_spaces_runs_no_cell_either(exported: Path, tmp_path: Path) -> None:
+    # With "Trim spaces" on, Calc drops the spaces before a sign and runs what follows: the
+    # apostrophe must come before the spaces, not after them.
+    binary = soffice()
+    csvs = [*(exported / f"{n}.csv" for n in TABLES), control_csv(tmp_path)]
+    sheets = open_in_calc(binary, csvs, tmp_path, trim_spaces=True)
+    assert formulas(sheets["control"]) == ["of:=1+1", "of:=3+3", "of:=2+2"]
+    for name in TABLES:
+        assert formulas(sheets[name]) == [], name
+        assert len(sheets[name]) == len(csv_rows(exported / f"{name}.csv")), name
+    claims = {row[0].text: row for row in sheets["claims"][1:]}
+    spaced = next(i for i, (text, _) in enumerate(PAYLOADS) if text == "  =1+1")
+    assert claims[f"evil-{spaced}"][1].text == "'  =1+1"

@@ -214,16 +214,16 @@ def _from_model(
     return Column(column or name, get, typ, doc or fs.doc, fs.required, fs.choices)
 
 
-# Calc and Excel run a CSV cell as a formula (or, for CR, start a new row) when its text
-# begins with one of these, also after leading spaces; Calc reads the fullwidth forms the
-# same way. OWASP's advice ("CSV Injection") is to prefix such a cell with an apostrophe.
+# Excel runs a CSV cell as a formula when its text begins with = + - or @, Calc when it
+# begins with =; Calc with "Trim spaces" on (and other readers) drops leading spaces, tabs
+# and CRs first, and a reader that folds text to NFKC turns the fullwidth signs into these.
+# OWASP's advice ("CSV Injection") is to put an apostrophe in front of such a cell.
 FORMULA_STARTS = frozenset("=+-@\t\r＝＋－＠")
 INERT_PREFIX = "'"
 NEUTRALISED = (
-    "In the CSV files, a text cell that begins with =, +, -, @, a tab or a carriage return "
-    "(also after leading spaces, and the fullwidth ＝ ＋ － ＠) is prefixed with an "
-    "apostrophe (') so that no spreadsheet runs it as a formula; the JSON exports keep the "
-    "exact text."
+    "a text cell that begins with =, +, -, @, a tab or a carriage return (also after leading "
+    "spaces, and the fullwidth ＝ ＋ － ＠) is prefixed with an apostrophe (') so that no "
+    "spreadsheet runs it as a formula; the JSON exports keep the exact text."
 )
 
 
@@ -273,7 +273,7 @@ def _table(
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
-        "description": f"{doc} {NEUTRALISED}",
+        "description": f"{doc} In this CSV, {NEUTRALISED}",
         "schema": {"fields": fields, **schema},
     }
     buf = io.StringIO()
@@ -373,7 +373,7 @@ def datapackage(kb: KnowledgeBase) -> dict[str, str]:
         "name": "berlintalks",
         "title": "Claims and sources on the U.S.–Ukraine talks in Berlin, 14–15 December 2025",
         "description": "The fact-checked claims, their sources, who reported each claim in "
-        f"which words, and how the claims relate. {NEUTRALISED}",
+        f"which words, and how the claims relate. In the CSV files, {NEUTRALISED}",
         "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
         "resources": [resource for resource, _ in tables],
     }
