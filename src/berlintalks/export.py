@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -206,13 +207,42 @@ def _from_model(
     return Column(column or name, get, typ, doc or fs.doc, fs.required, fs.choices)
 
 
+# Excel runs a CSV cell as a formula when its text begins with = + - or @, Calc when it
+# begins with =; Calc with "Trim spaces" on (and other readers) drops leading spaces, tabs
+# and CRs first, and a reader that folds text to NFKC turns the fullwidth signs into these.
+# OWASP's advice ("CSV Injection") is to put an apostrophe in front of such a cell.
+FORMULA_STARTS = frozenset("=+-@\t\r＝＋－＠")
+INERT_PREFIX = "'"
+NEUTRALISED = (
+    "a text cell that begins with =, +, -, @, a tab or a carriage return (also after leading "
+    "spaces, and the fullwidth ＝ ＋ － ＠) is prefixed with an apostrophe (') so that no "
+    "spreadsheet runs it as a formula; the JSON exports keep the exact text."
+)
+
+
+def inert(text: str) -> str:
+    """``text`` as a spreadsheet shows it but never evaluates it: see ``FORMULA_STARTS``."""
+    for char in text:
+        if char in FORMULA_STARTS:
+            return INERT_PREFIX + text
+        # Spaces, and format characters no reader sees (a zero-width space, a BOM), may stand
+        # before the sign: what cannot be seen must not decide what the spreadsheet runs.
+        if not (char.isspace() or unicodedata.category(char) == "Cf"):
+            return text
+    return text
+
+
 def _cell(value: Any) -> Any:
+    # Only text is neutralised: numbers and dates stay what they are, so a spreadsheet still
+    # reads a count as a number; a negative one is written as a number, not as text.
     if value is None:
         return ""
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, tuple):
-        return " ".join(map(str, value))
+        return inert(" ".join(map(str, value)))
+    if isinstance(value, str):
+        return inert(value)
     return value
 
 
@@ -236,11 +266,14 @@ def _table(
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
-        "description": doc,
+        "description": f"{doc} In this CSV, {NEUTRALISED}",
         "schema": {"fields": fields, **schema},
     }
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    # The writer quotes a cell holding any character of the line terminator: with RFC 4180's
+    # CRLF that is every cell with a CR or an LF. With "\n" alone a CR went out unquoted and
+    # a spreadsheet started a new row at it.
+    w = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     w.writerow([c.name for c in columns])
     for row in rows:
         w.writerow([_cell(c.get(row)) for c in columns])
@@ -332,6 +365,8 @@ def datapackage(kb: KnowledgeBase) -> dict[str, str]:
         "profile": "tabular-data-package",
         "name": "berlintalks",
         "title": "Claims and sources on the U.S.–Ukraine talks in Berlin, 14–15 December 2025",
+        "description": "The fact-checked claims, their sources, who reported each claim in "
+        f"which words, and how the claims relate. In the CSV files, {NEUTRALISED}",
         "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
         "resources": [resource for resource, _ in tables],
     }
