@@ -109,8 +109,7 @@ def test_closest_passage_without_a_shared_word_is_none():
     [
         (
             None,
-            "archive 'archive/afp.txt' does not exist; give the path of a text file under "
-            "archive/",
+            "archive 'archive/afp.txt' does not exist; give the path of a text file under archive/",
         ),
         (b"caf\xe9\n", "archive 'archive/afp.txt' is not UTF-8 text (line 1); save it as UTF-8"),
     ],
