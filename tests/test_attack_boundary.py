@@ -499,7 +499,7 @@ def test_records_folder_that_is_a_file(kb: Path) -> None:
 def test_diff_checks_a_blob_size_before_reading_it(kb: Path) -> None:
     git(kb, "init", "-q", "-b", "main")
     first = commit_all(kb, "Add the first claim")
-    size = 200 * 1024 * 1024
+    size = 100 * 1024 * 1024
     with (kb / "claims" / "huge.yaml").open("wb") as f:
         f.truncate(size)  # zeros: git stores them in a few hundred kilobytes
     commit_all(kb, "Add a huge file")
