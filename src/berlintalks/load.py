@@ -458,14 +458,14 @@ class Loaded:
     findings: list[Finding]
 
 
-def _read(root: Path, path: Path) -> bytes | str:
+def _read(root: Path, parts: tuple[str, ...]) -> bytes | str:
     """The file's bytes, or why they cannot be read; never more than the size limit.
 
     Read through the boundary: no link is followed, a FIFO or device that slipped in cannot
     hang the check, and a file that grows after the size check still cannot fill memory.
     """
     try:
-        return read_bytes(root, path.relative_to(root).parts, MAX_FILE_BYTES)
+        return read_bytes(root, parts, MAX_FILE_BYTES)
     except TooLarge as exc:
         if exc.size is None:
             return f"the file is over {MAX_FILE_BYTES:,} bytes; records may be at most that"
@@ -496,7 +496,8 @@ def _decode(data: bytes, rel: str) -> str | Finding:
 
 def load_file(root: Path, path: Path, record_type: type) -> Loaded:
     """Read, parse and validate one record file; never raises for bad content."""
-    rel = shown(path.relative_to(root).as_posix())
+    relpath = path.relative_to(root)
+    rel = shown(relpath.as_posix())
     start = Pos(rel, 1, 1)
     stem = path.name[: -len(SUFFIX)]
     problem = slug_problem(stem)
@@ -512,7 +513,7 @@ def load_file(root: Path, path: Path, record_type: type) -> Loaded:
                 )
             ],
         )
-    data = _read(root, path)
+    data = _read(root, relpath.parts)
     if isinstance(data, str):
         code = "BT007" if data.startswith("the file is") else "BT009"
         return Loaded(stem, None, [Finding.at(start, code, data)])
