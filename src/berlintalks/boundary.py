@@ -25,7 +25,7 @@ renamed into place, and refused when the target or any folder above it is a link
 
 The walk checks each component with `lstat` and opens the last one with `O_NOFOLLOW`. That
 answers what a pull request can commit; it does not defend against another process on the
-same machine swapping folders during the walk, which is no one a pull request can be.
+same machine swapping folders during the walk, which no pull request can do.
 """
 
 from __future__ import annotations
