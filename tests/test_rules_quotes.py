@@ -109,8 +109,7 @@ def test_closest_passage_without_a_shared_word_is_none():
     [
         (
             None,
-            "archive 'archive/afp.txt' does not exist; give the path of a text file relative to "
-            "the root",
+            "archive 'archive/afp.txt' does not exist; give the path of a text file under archive/",
         ),
         (b"caf\xe9\n", "archive 'archive/afp.txt' is not UTF-8 text (line 1); save it as UTF-8"),
     ],
@@ -124,7 +123,7 @@ def test_bt702_unreadable_archive_points_at_the_archive_line(cli, make_kb, write
     assert messages(cli, root)["sources/afp.yaml:5:10:BT702"] == message
 
 
-def test_bt702_archive_link_leading_outside_the_root(cli, make_kb, tmp_path):
+def test_bt108_archive_link_leading_outside_the_root(cli, make_kb, tmp_path):
     outside = tmp_path / "secret.txt"
     outside.write_text("There was ample dialogue on territories.\n", encoding="utf-8")
     sources = {"afp": with_archive("afp"), "zelensky": SOURCE_POOL["zelensky"]}
@@ -132,7 +131,8 @@ def test_bt702_archive_link_leading_outside_the_root(cli, make_kb, tmp_path):
     (root / "archive").mkdir()
     os.symlink(outside, root / "archive" / "afp.txt")
     assert messages(cli, root) == {
-        "sources/afp.yaml:5:10:BT702": "archive 'archive/afp.txt' leads outside the knowledge base"
+        "sources/afp.yaml:5:10:BT108": "archive 'archive/afp.txt' is a symbolic link; a snapshot "
+        "is a plain text file under archive/"
     }
 
 
@@ -171,13 +171,13 @@ def test_every_bundled_quote_is_in_the_seed_article():
     assert not occurs(longest.replace(" ", " not ", 1), article)
 
 
-def test_bt702_a_folder_is_not_an_archive(cli, make_kb):
-    sources = {"afp": with_archive("afp", "archive"), "zelensky": SOURCE_POOL["zelensky"]}
+def test_bt108_a_folder_is_not_an_archive(cli, make_kb):
+    sources = {"afp": with_archive("afp", "archive/afp"), "zelensky": SOURCE_POOL["zelensky"]}
     root = make_kb(claims=afp_claim("There was ample dialogue on territories."), sources=sources)
-    (root / "archive").mkdir()
+    (root / "archive" / "afp").mkdir(parents=True)
     assert messages(cli, root) == {
-        "sources/afp.yaml:5:10:BT702": "archive 'archive' is not a regular file; give the path "
-        "of a text file relative to the root"
+        "sources/afp.yaml:5:10:BT108": "archive 'archive/afp' is not a regular file; a snapshot "
+        "is a plain text file under archive/"
     }
 
 
@@ -189,7 +189,7 @@ def test_closest_passage_in_a_long_archive_finds_the_near_copy():
     assert passage.text == "“We view this as demands from Russia.” The delegations"
 
 
-def test_bt702_a_loop_of_links_or_a_nul_in_the_path(cli, make_kb):
+def test_bt108_a_loop_of_links_or_a_nul_in_the_path(cli, make_kb):
     sources = {
         "afp": with_archive("afp", "archive/a"),
         "zelensky": SOURCE_POOL["zelensky"] + 'archive: "archive/x\\0y"\n',
@@ -199,7 +199,8 @@ def test_bt702_a_loop_of_links_or_a_nul_in_the_path(cli, make_kb):
     os.symlink("b", root / "archive" / "a")
     os.symlink("a", root / "archive" / "b")
     assert messages(cli, root) == {
-        "sources/afp.yaml:5:10:BT702": "archive 'archive/a' is a loop of symbolic links",
+        "sources/afp.yaml:5:10:BT108": "archive 'archive/a' is a symbolic link; a snapshot is a "
+        "plain text file under archive/",
         # A NUL written as an escape is refused with the value, before any path is tried.
         "sources/zelensky.yaml:5:10:BT103": "'archive' holds the control character U+0000: it "
         "can act on a terminal or a spreadsheet, and no reader would see it; remove it (in "

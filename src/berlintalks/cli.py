@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from .boundary import OutsideBoundary
 
 if TYPE_CHECKING:
     from .check import Report
@@ -317,7 +318,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)
-    except UsageError as exc:
+    except (UsageError, OutsideBoundary) as exc:
         print(f"berlintalks: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .boundary import OutsideBoundary, TooLarge, read_bytes
 from .findings import printable
 from .load import FOLDERS, SUFFIX, record_files
 from .parse import MAX_FILE_BYTES, ParseError, parse
@@ -36,6 +37,7 @@ class Side:
     commit: str | None
     blobs: dict[str, str]  # path relative to the root -> git blob id
     links: frozenset[str] = frozenset()
+    large: frozenset[str] = frozenset()  # blob ids over the size limit: never read
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,37 +90,50 @@ def commit_side(root: Path, rev: str) -> Side:
     except DiffError:
         raise DiffError(f"unknown revision {rev!r}: give a commit, branch or tag") from None
     commit = commit.strip()
-    listing = _git(root, "ls-tree", "-r", "-z", commit, "--", *FOLDERS)
-    blobs, links = {}, set()
+    # -l: each blob's size, so a blob over the limit is never read (git cat-file would hand
+    # over all of it, and a pull request can commit gigabytes).
+    listing = _git(root, "ls-tree", "-r", "-z", "-l", commit, "--", *FOLDERS)
+    blobs, links, large = {}, set(), set()
     for entry in listing.decode("utf-8", "replace").split("\0"):
         if not entry:
             continue
         meta, _, path = entry.partition("\t")
-        mode, kind, sha = meta.split()
+        mode, kind, sha, size = meta.split()
         if kind != "blob" or not _is_record_path(path):
             continue
         blobs[path] = sha
         if mode == _SYMLINK_MODE:
             links.add(path)
+        elif not size.isdigit() or int(size) > MAX_FILE_BYTES:
+            large.add(sha)
     short = _git(root, "rev-parse", "--short", commit).decode().strip()
     label = f"`{short}`" if rev.lower().startswith(short.lower()) else f"{code(rev)} (`{short}`)"
-    return Side(label, commit, blobs, frozenset(links))
+    return Side(label, commit, blobs, frozenset(links), frozenset(large))
+
+
+_TOO_LARGE, _UNREADABLE = "too-large", "unreadable"
+
+
+def _worktree_file(root: Path, rel: str) -> bytes | str:
+    """A record file's bytes through the boundary, or the marker of why it cannot be read."""
+    try:
+        return read_bytes(root, rel, MAX_FILE_BYTES)
+    except TooLarge:
+        return _TOO_LARGE
+    except (OutsideBoundary, OSError):
+        return _UNREADABLE
 
 
 def worktree_side(root: Path) -> Side:
+    """The working tree's records, listed and read with no link followed."""
     blobs: dict[str, str] = {}
     for folder in FOLDERS:
         for path, misfit in record_files(root, folder):
             rel = path.relative_to(root).as_posix()
             if misfit is not None or not _is_record_path(rel):
                 continue
-            try:
-                if path.stat().st_size > MAX_FILE_BYTES:
-                    blobs[rel] = "too-large"
-                    continue
-                blobs[rel] = blob_id(path.read_bytes())
-            except OSError:
-                blobs[rel] = "unreadable"
+            data = _worktree_file(root, rel)
+            blobs[rel] = data if isinstance(data, str) else blob_id(data)
     return Side("the working tree", None, blobs)
 
 
@@ -166,20 +181,23 @@ class _Reader:
 
     def __init__(self, root: Path, wanted: list[tuple[Side, str]]):
         self.root = root
-        shas = sorted({s.blobs[p] for s, p in wanted if s.commit is not None})
+        shas = sorted(
+            {s.blobs[p] for s, p in wanted if s.commit is not None and s.blobs[p] not in s.large}
+        )
         self.blobs = _read_blobs(root, shas)
 
     def read(self, side: Side, path: str) -> Record:
         if side.commit is None:
-            marker = side.blobs[path]
-            if marker == "too-large":
+            data = _worktree_file(self.root, path)
+            if data == _TOO_LARGE:
                 return _record(path, None, f"larger than {MAX_FILE_BYTES:,} bytes")
-            try:
-                return _record(path, (self.root / path).read_bytes())
-            except OSError as exc:
-                return _record(path, None, f"cannot be read: {exc.strerror}")
+            if isinstance(data, str):
+                return _record(path, None, "cannot be read")
+            return _record(path, data)
         if path in side.links:
             return _record(path, None, "a symbolic link, not a record")
+        if side.blobs[path] in side.large:
+            return _record(path, None, f"larger than {MAX_FILE_BYTES:,} bytes")
         return _record(path, self.blobs.get(side.blobs[path]))
 
 

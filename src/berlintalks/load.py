@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .boundary import NotRegular, OutsideBoundary, TooLarge, read_bytes
 from .findings import Finding, Severity
 from .model import (
     COUNT_MAX,
@@ -158,9 +159,15 @@ declare(
 declare(
     "BT108",
     _S,
-    "An archive path that leaves the knowledge base",
-    "An archive is a relative path inside the repository, such as `archive/afp-2025-12-15.txt`, "
-    "without `..` or a leading `/`.",
+    "An archive path that is not a plain file under archive/",
+    """
+    An archive is a plain text file under the folder `archive/`, named by a path relative to
+    the root such as `archive/afp-2025-12-15.txt`: no leading `/`, no `..`, no dotfile or
+    dot-folder anywhere in it (`.git/config` holds a CI token, `.env` files hold secrets), and
+    no symbolic link on the way. Anything else is refused unread, so no other file of the
+    repository or the machine can be shown as the "closest passage" of a missed quote. Move
+    the snapshot into `archive/` and give its path.
+    """,
     group="schema",
     exemptable=False,
 )
@@ -503,37 +510,24 @@ class Loaded:
     findings: list[Finding]
 
 
-def _read(path: Path) -> bytes | str:
+def _read(root: Path, parts: tuple[str, ...]) -> bytes | str:
     """The file's bytes, or why they cannot be read; never more than the size limit.
 
-    Opened without blocking and checked to be a regular file, so a FIFO or device that
-    slipped in cannot hang the check; read with a bound, so a file that grows after the
-    size check still cannot fill memory.
+    Read through the boundary: no link is followed, a FIFO or device that slipped in cannot
+    hang the check, and a file that grows after the size check still cannot fill memory.
     """
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        return read_bytes(root, parts, MAX_FILE_BYTES)
+    except TooLarge as exc:
+        if exc.size is None:
+            return f"the file is over {MAX_FILE_BYTES:,} bytes; records may be at most that"
+        return f"the file is {exc.size:,} bytes; records may be at most {MAX_FILE_BYTES:,}"
+    except NotRegular:
+        return "this is not a regular file; a record is a plain text file"
+    except OutsideBoundary:
+        return _LINK
     except OSError as exc:
         return f"cannot read the file: {exc.strerror or exc}"
-    # Plain reads on the descriptor: a buffered file object per record cost more than the read.
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return "this is not a regular file; a record is a plain text file"
-        if info.st_size > MAX_FILE_BYTES:
-            return f"the file is {info.st_size:,} bytes; records may be at most {MAX_FILE_BYTES:,}"
-        chunks: list[bytes] = []
-        left = MAX_FILE_BYTES + 1
-        while left > 0 and (chunk := os.read(fd, left)):
-            chunks.append(chunk)
-            left -= len(chunk)
-        data = b"".join(chunks)
-    except OSError as exc:
-        return f"cannot read the file: {exc.strerror or exc}"
-    finally:
-        os.close(fd)
-    if len(data) > MAX_FILE_BYTES:
-        return f"the file is over {MAX_FILE_BYTES:,} bytes; records may be at most that"
-    return data
 
 
 def _decode(data: bytes, rel: str) -> str | Finding:
@@ -554,7 +548,8 @@ def _decode(data: bytes, rel: str) -> str | Finding:
 
 def load_file(root: Path, path: Path, record_type: type) -> Loaded:
     """Read, parse and validate one record file; never raises for bad content."""
-    rel = shown(path.relative_to(root).as_posix())
+    relpath = path.relative_to(root)
+    rel = shown(relpath.as_posix())
     start = Pos(rel, 1, 1)
     stem = path.name[: -len(SUFFIX)]
     problem = slug_problem(stem)
@@ -570,7 +565,7 @@ def load_file(root: Path, path: Path, record_type: type) -> Loaded:
                 )
             ],
         )
-    data = _read(path)
+    data = _read(root, relpath.parts)
     if isinstance(data, str):
         code = "BT007" if data.startswith("the file is") else "BT009"
         return Loaded(stem, None, [Finding.at(start, code, data)])
@@ -613,102 +608,181 @@ def load_file(root: Path, path: Path, record_type: type) -> Loaded:
     return Loaded(stem, record_type(**kwargs, path=rel, positions=parsed.positions), findings)
 
 
+# Deeper than any filing of records by year and month needs; the walk stops here instead of
+# descending a pull request's thousand nested folders.
+MAX_FOLDER_DEPTH = 16
+
+_LINK = (
+    "this is a symbolic link; berlintalks follows no links in the repository: replace it "
+    "with the file itself"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class _Entry:
     """A name found under a records folder, with what the directory listing told of it."""
 
     parts: tuple[str, ...]  # relative to the records folder
     path: str
-    link: bool
-    folder: bool  # a folder, or a link to one
+    kind: str  # "file", "folder", "link", "other" (FIFO, device, socket), "deep", "unlisted"
+    note: str = ""  # why a folder could not be listed
 
 
-def _misfit(entry: _Entry, real_root: Path, folder: str) -> Finding | None:
+def _windows_problem(name: str) -> str | None:
+    """Why Windows cannot check out a file called ``name``, or None."""
+    if name.endswith((".", " ")):
+        which = "dot" if name.endswith(".") else "space"
+        fixed = name.rstrip(". ")
+        fix = f": rename it to {_short(shown(fixed))}" if fixed else ""
+        return f"it ends in a {which}, which Windows drops from file names{fix}"
+    base = name.split(".", 1)[0].rstrip(" ").lower()
+    if base in WINDOWS_DEVICES:
+        return f"'{base}' is a device name on Windows, where no file can be called so: rename it"
+    return None
+
+
+def _is_record_name(name: str) -> bool:
+    return name.endswith(SUFFIX) and slug_problem(name[: -len(SUFFIX)]) is None
+
+
+def _misfit(entry: _Entry, folder: str) -> Finding | None:
     """Why ``entry`` is no record file (a finding), or None when it should be loaded."""
     rel = shown("/".join((folder, *entry.parts)))
     here = Pos(rel, 1, 1)
-    for part in entry.parts[:-1]:
-        if slug_problem(part) is not None:
+    name = entry.parts[-1]
+    label = _short(shown(name))
+    if entry.kind == "link":
+        return Finding.at(here, "BT009", _LINK)
+    if entry.kind == "unlisted":
+        return Finding.at(here, "BT009", f"cannot list this folder: {entry.note}")
+    if entry.kind == "deep":
+        return Finding.at(
+            here,
+            "BT008",
+            f"folders nest more than {MAX_FOLDER_DEPTH} deep here; keep records at most "
+            f"{MAX_FOLDER_DEPTH} folders below {folder}/",
+        )
+    if entry.kind == "folder":
+        if name.endswith(SUFFIX) and name != SUFFIX:
+            return Finding.at(
+                here, "BT008", "this is a folder named like a record file; a record is a file"
+            )
+        if slug_problem(name) is not None:
             return Finding.at(
                 here,
                 "BT008",
-                f"folder name '{_short(shown(part))}' is not allowed here: use lowercase letters, "
-                "digits and single hyphens",
+                f"folder name '{label}' is not allowed here: use lowercase letters, digits and "
+                f"single hyphens, and no name Windows reserves for a device (its files are not "
+                "read)",
             )
-    name = entry.parts[-1]
-    if entry.link:
-        try:
-            target = Path(entry.path).resolve(strict=False)
-        except (OSError, RuntimeError):  # a loop of links: Python 3.11 raises RuntimeError
-            return Finding.at(
-                here, "BT009", "this symbolic link loops back on itself; replace it with a file"
-            )
-        if not target.is_relative_to(real_root):
-            return Finding.at(
-                here,
-                "BT009",
-                "this symbolic link points outside the knowledge base; replace it with "
-                "the file itself",
-            )
+        return None
+    if name.endswith(SUFFIX):
+        return None  # the file name is checked as the record's id when it is loaded
+    problem = _windows_problem(name)
+    if problem is not None:
+        return Finding.at(here, "BT008", f"'{label}' is not a record file: {problem}")
     if name.endswith(".yml") and name != ".yml":
         return Finding.at(
             here, "BT008", f"record files end in .yaml: rename it to {name[:-4]}.yaml"
         )
-    if name.endswith(SUFFIX) and name != SUFFIX and entry.folder:
-        return Finding.at(
-            here, "BT008", "this is a folder named like a record file; a record is a file"
-        )
-    return None
+    return Finding.at(
+        here,
+        "BT008",
+        f"'{label}' is not a record file: records are named <id>.yaml; rename it, or move it "
+        f"out of {folder}/",
+    )
+
+
+# Vim's swap files and Emacs' lock files of a record being edited: left beside records by
+# the editor, never committed, and harmless on Windows (they start with a dot).
+_SWAP = re.compile(r"\.(?P<name>.+)\.sw[a-p]")
 
 
 def _wanted(name: str) -> bool:
-    # A hidden .yaml file is reported, not skipped: `..\..\x.yaml` must not pass unseen. Emacs
-    # lock files (.#x.yaml) are the one hidden kind an editor leaves beside records.
-    if name.startswith("."):
-        return name.endswith((SUFFIX, ".yml")) and not name.startswith(".#")
-    return True
+    if name.startswith(".#"):
+        return not _is_record_name(name[2:])
+    swap = _SWAP.fullmatch(name)
+    return swap is None or not _is_record_name(swap.group("name"))
 
 
-def _listing(base: str, parts: tuple[str, ...], out: list[_Entry]) -> None:
-    # os.scandir rather than os.walk and Path checks: the listing already says which names
-    # are folders and links, where asking again cost two system calls per record.
+def _kind(e: os.DirEntry[str]) -> str:
     try:
-        with os.scandir(base) as it:
-            entries = list(it)
+        if e.is_symlink():
+            return "link"
+        if e.is_dir(follow_symlinks=False):
+            return "folder"
+        return "file" if e.is_file(follow_symlinks=False) else "other"
     except OSError:
-        return
-    for e in entries:
-        link = e.is_symlink()
+        return "other"
+
+
+def _listing(base: str) -> list[_Entry]:
+    """Every entry under ``base``, walked with a stack: no depth of folders can overflow it."""
+    out: list[_Entry] = []
+    todo: list[tuple[str, tuple[str, ...]]] = [(base, ())]
+    while todo:
+        path, parts = todo.pop()
+        # os.scandir rather than os.walk and Path checks: the listing already says which
+        # names are folders and links, where asking again cost two system calls per record.
         try:
-            folder = e.is_dir()
-        except OSError:
-            folder = False
-        here = (*parts, e.name)
-        if folder:
-            # A folder called x.yaml is reported rather than searched: it was meant to be a
-            # record; a linked folder is reported, never followed.
-            if e.name.endswith(SUFFIX) or link:
-                out.append(_Entry(here, e.path, link, True))
-            elif not e.name.startswith("."):
-                _listing(e.path, here, out)
-        elif _wanted(e.name):
-            out.append(_Entry(here, e.path, link, False))
+            with os.scandir(path) as it:
+                entries = list(it)
+        except OSError as exc:
+            out.append(_Entry(parts, path, "unlisted", str(exc.strerror or exc)))
+            continue
+        for e in entries:
+            if not _wanted(e.name):
+                continue
+            here = (*parts, e.name)
+            kind = _kind(e)
+            entry = _Entry(here, e.path, kind)
+            # A linked folder is reported, never followed; a folder with a name that is not
+            # allowed is reported, not searched.
+            if kind == "folder" and _misfit(entry, "") is None:
+                if len(here) > MAX_FOLDER_DEPTH:
+                    out.append(_Entry(here, e.path, "deep"))
+                else:
+                    todo.append((e.path, here))
+                continue
+            out.append(entry)
+    return out
 
 
 def record_files(root: Path, folder: str) -> Iterator[tuple[Path, Finding | None]]:
-    """Every candidate record file under ``root/folder``, sorted, with a finding for misfits."""
+    """Every candidate record file under ``root/folder``, sorted, with a finding for misfits.
+
+    Nothing behind a link is listed or read, the records folder itself included.
+    """
     base = root / folder
-    if not base.is_dir():
+    here = Pos(folder, 1, 1)
+    try:
+        info = os.lstat(base)
+    except FileNotFoundError:
         return
-    real_root = root.resolve()
-    found: list[_Entry] = []
-    _listing(str(base), (), found)
+    except OSError as exc:
+        yield base, Finding.at(here, "BT009", f"cannot read {folder}/: {exc.strerror or exc}")
+        return
+    if stat.S_ISLNK(info.st_mode):
+        yield (
+            base,
+            Finding.at(
+                here,
+                "BT009",
+                f"{folder}/ is a symbolic link; berlintalks follows no links, so it reads none "
+                "of the files behind it: replace the link with the folder itself",
+            ),
+        )
+        return
+    if not stat.S_ISDIR(info.st_mode):
+        yield base, Finding.at(here, "BT008", f"{folder} must be a folder of record files")
+        return
+    found = _listing(str(base))
     found.sort(key=lambda e: e.parts)
     for entry in found:
-        misfit = _misfit(entry, real_root, folder)
+        misfit = _misfit(entry, folder)
         if misfit is not None:
             yield Path(entry.path), misfit
-        elif entry.parts[-1].endswith(SUFFIX) and not entry.folder:
+        elif entry.kind != "folder":
             yield Path(entry.path), None
 
 

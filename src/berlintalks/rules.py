@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .boundary import ARCHIVE_DIR, OutsideBoundary, TooLarge, archive_problem, read_bytes
 from .findings import Finding, Severity
 from .graph import Graph, build_graph
 from .model import (
@@ -90,6 +91,7 @@ class Archive:
     text: str | None
     normalised: str
     problem: str | None
+    code: str = "BT702"  # BT108 when the boundary refused the path, and nothing was read
 
 
 @dataclass(slots=True)
@@ -132,35 +134,39 @@ def graph_of(kb: KnowledgeBase) -> Graph:
 
 
 def read_archive(root: Path, rel: str) -> Archive:
-    """Read an archive snapshot, refusing anything outside the root, too large or not UTF-8."""
+    """Read an archive snapshot through the boundary: a plain file under archive/, no link.
+
+    A path the boundary refuses is BT108 and nothing of it is read; a snapshot that is
+    missing, too large or not UTF-8 is BT702.
+    """
     shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in rel[:80])
+    problem = archive_problem(rel)
+    if problem is not None:
+        return Archive(None, "", f"archive '{shown}' {problem}", "BT108")
     try:
-        path = (root / rel).resolve()
-        outside = not path.is_relative_to(root.resolve())
-        regular = path.is_file()
-    except RuntimeError:
-        return Archive(None, "", f"archive '{shown}' is a loop of symbolic links")
-    except ValueError:
-        return Archive(None, "", f"archive '{shown}' contains a character no path may hold")
-    except OSError as exc:
-        return Archive(None, "", f"cannot open archive '{shown}': {exc.strerror or exc}")
-    if outside:
-        return Archive(None, "", f"archive '{shown}' leads outside the knowledge base")
-    if not regular:
-        what = "is not a regular file" if path.exists() else "does not exist"
+        data = read_bytes(root, rel, MAX_ARCHIVE_BYTES)
+    except TooLarge as exc:
+        size = f"{exc.size:,} bytes" if exc.size is not None else "over the limit"
         return Archive(
-            None, "", f"archive '{shown}' {what}; give the path of a text file relative to the root"
+            None,
+            "",
+            f"archive '{shown}' is {size}; snapshots may be at most {MAX_ARCHIVE_BYTES:,} bytes",
         )
-    try:
-        size = path.stat().st_size
-        if size > MAX_ARCHIVE_BYTES:
-            return Archive(
-                None,
-                "",
-                f"archive '{shown}' is {size:,} bytes; snapshots may be at most "
-                f"{MAX_ARCHIVE_BYTES:,} bytes",
-            )
-        data = path.read_bytes()
+    except OutsideBoundary as exc:
+        where = "" if exc.rel == shown else f" ({exc.rel})"
+        return Archive(
+            None,
+            "",
+            f"archive '{shown}'{where} {exc.reason.split(';')[0]}; a snapshot is a plain text "
+            f"file under {ARCHIVE_DIR}/",
+            "BT108",
+        )
+    except FileNotFoundError:
+        return Archive(
+            None,
+            "",
+            f"archive '{shown}' does not exist; give the path of a text file under {ARCHIVE_DIR}/",
+        )
     except OSError as exc:
         return Archive(None, "", f"cannot read archive '{shown}': {exc.strerror or exc}")
     try:
@@ -673,6 +679,8 @@ def quote_in_archive(kb: KnowledgeBase) -> Iterator[Finding]:
     (– — ‐ -) and the spaces around them, and … against ... count as equal; letters, case and
     punctuation do not. The message shows the closest passage of the archive: copy the quote
     from there. To leave words out of the middle, make two attributions with one quote each.
+    Only a plain file under `archive/` is ever read as a snapshot (BT108), so no other file's
+    text can appear as a passage.
     (Web addresses are checked when the file is read: only http and https, BT107.)
     """
     for claim in kb.claims.values():
@@ -699,16 +707,17 @@ def quote_in_archive(kb: KnowledgeBase) -> Iterator[Finding]:
 def archive_readable(kb: KnowledgeBase) -> Iterator[Finding]:
     """
     A source's `archive` names the plain-text snapshot its quotes are checked against. The
-    file must exist inside the knowledge base, be UTF-8 text and at most 16 MiB. Add the file,
-    correct the path (relative to the root, e.g. `archive/afp-2025-12-15.txt`), or remove the
-    key.
+    file must exist under `archive/`, be UTF-8 text and at most 16 MiB. Add the file, correct
+    the path (relative to the root, e.g. `archive/afp-2025-12-15.txt`), or remove the key. A
+    path that is no plain file under `archive/` (a link, a dotfile, `.git/config`) is BT108
+    and is not read at all.
     """
     for source in kb.sources.values():
         if source.archive is None:
             continue
         archive = archive_of(kb, source)
         if archive.problem is not None:
-            yield Finding.at(source.pos("archive"), "BT702", archive.problem)
+            yield Finding.at(source.pos("archive"), archive.code, archive.problem)
 
 
 # ---------------------------------------------------------------- exceptions (BT8xx)

@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .boundary import OutsideBoundary, inside, write_atomic
 from .load import FOLDERS, SUFFIX, record_files, slug_problem
 from .model import Claim, FieldSpec, Source, field_specs
 from .schema import choice_docs, schema_path
@@ -149,17 +150,24 @@ def create(root: Path, kind: str, rid: str, title: str | None = None) -> Written
     if (found := existing_file(root, folder, rid)) is not None:
         rel = found.relative_to(root).as_posix()
         raise ScaffoldError(f"the {kind} id {rid!r} is already used by {rel}; choose another id")
-    base = root / folder
-    if base.is_symlink() or (base.exists() and not base.resolve().is_relative_to(root.resolve())):
-        raise ScaffoldError(f"{folder}/ is a symbolic link; berlintalks writes only inside {root}")
-    base.mkdir(exist_ok=True)
-    path = base / f"{rid}{SUFFIX}"
-    schema_file = schema_path(root, kind)
-    ref = os.path.relpath(schema_file, base).replace(os.sep, "/") if schema_file.is_file() else None
+    rel = f"{folder}/{rid}{SUFFIX}"
     try:
-        # "x": fail rather than overwrite, even if the file appeared since the check above.
-        with path.open("x", encoding="utf-8") as f:
-            f.write(skeleton(kind, rid, title, ref))
+        # Refused before anything is written: the record's folder, and the schemas that
+        # `new` refreshes afterwards, must hold no link.
+        inside(root, rel)
+        for other in KINDS:
+            inside(root, schema_path(root, other).relative_to(root))
+        schema_file = schema_path(root, kind)
+        ref = None
+        if schema_file.is_file():
+            ref = os.path.relpath(schema_file, root / folder).replace(os.sep, "/")
+        text = skeleton(kind, rid, title, ref).encode("utf-8")
+        # exclusive: fail rather than overwrite, even if the file appeared since the check above.
+        path = write_atomic(root, rel, text, exclusive=True)
+    except OutsideBoundary as exc:
+        raise ScaffoldError(str(exc)) from None
     except FileExistsError:
-        raise ScaffoldError(f"{folder}/{rid}{SUFFIX} already exists; choose another id") from None
+        raise ScaffoldError(f"{rel} already exists; choose another id") from None
+    except OSError as exc:
+        raise ScaffoldError(f"cannot write {rel}: {exc.strerror or exc}") from None
     return Written(path, path.relative_to(root).as_posix())

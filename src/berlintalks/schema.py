@@ -8,6 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .boundary import (
+    ARCHIVE_DIR,
+    NotRegular,
+    OutsideBoundary,
+    TooLarge,
+    read_bytes,
+    write_atomic,
+)
 from .load import (
     CONTROL_PATTERN,
     CONTROL_PATTERNS,
@@ -51,7 +59,8 @@ WEB_URL = (
     rf"^(?![\s\S]*[{_INVISIBLE}])[Hh][Tt][Tt][Pp][Ss]?://"
     rf"(?:\[[0-9A-Fa-f:.]+\]|[^\s/?#@\\:\[\]\u3002\uff0e\uff61]+){_PORT}([/?#]\S*)?$"
 )
-INSIDE_PATH = r"^(?!/)(?![\s\S]*(?:^|/)\.\.(?:/|$))(?=[\s\S]*\S)[^:\\]*$"
+# A plain file under archive/: no empty, hidden, `.` or `..` component, no colon or backslash.
+ARCHIVE_PATH = rf"^{ARCHIVE_DIR}(?:/[^/.:\\\x00][^/:\\\x00]*)+$"
 
 _CHOICE_DOCS: tuple[Mapping[str, str], ...] = (
     STATUS_DOCS,
@@ -126,7 +135,7 @@ def _plain_value(fs: FieldSpec, ids: Ids) -> dict[str, Any]:
     if kind == "url":
         return {"type": "string", "format": "uri", "pattern": WEB_URL}
     if kind == "path":
-        return {"type": "string", "pattern": INSIDE_PATH}
+        return {"type": "string", "pattern": ARCHIVE_PATH}
     if kind == "count":
         return {"type": "integer", "minimum": 1, "maximum": COUNT_MAX}
     if kind == "number":
@@ -212,29 +221,42 @@ def expected_files(root: Path) -> dict[Path, str]:
     return {schema_path(root, kind): dumps(schema_for(kind, ids)) for kind in RECORDS}
 
 
+# Far beyond any schema berlintalks writes; a link or a huge file in schemas/ is not read.
+_SCHEMA_MAX_BYTES = 4 * 1024 * 1024
+
+
+def _current(root: Path, path: Path) -> str | None:
+    """The text of a schema file now, or None when there is none; refuses links."""
+    try:
+        return read_bytes(root, path.relative_to(root).parts, _SCHEMA_MAX_BYTES).decode(
+            "utf-8", "replace"
+        )
+    except (FileNotFoundError, TooLarge):
+        return None
+    except NotRegular as exc:
+        raise OutsideBoundary(exc.rel, f"{exc.reason}; the schema is written there") from None
+    except OSError:
+        return None
+
+
 def stale_files(root: Path) -> list[Path]:
-    """The schema files under ``root`` that are missing or differ from what the records imply."""
-    stale = []
-    for path, text in expected_files(root).items():
-        try:
-            current = path.read_text(encoding="utf-8")
-        except OSError:
-            current = None
-        if current != text:
-            stale.append(path)
-    return stale
+    """The schema files under ``root`` that are missing or differ from what the records imply.
+
+    Raises `OutsideBoundary` when a schema file or schemas/ is a link: it is not read.
+    """
+    return [path for path, text in expected_files(root).items() if _current(root, path) != text]
 
 
 def write_all(root: Path) -> list[Path]:
-    """Write the schema files that changed; returns those written."""
+    """Write the schema files that changed; returns those written.
+
+    Each is written to a temporary file beside it and renamed into place, never through a
+    link (`OutsideBoundary`, which the command reports as a one-line error).
+    """
     written = []
     for path, text in expected_files(root).items():
-        try:
-            if path.read_text(encoding="utf-8") == text:
-                continue
-        except OSError:
-            pass
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        if _current(root, path) == text:
+            continue
+        write_atomic(root, path.relative_to(root).parts, text.encode("utf-8"))
         written.append(path)
     return written
