@@ -320,7 +320,6 @@ def test_hostile_commit_subjects_build_and_are_shown_inert(
 # ---------------------------------------------------------------- serve reports, not traces
 
 
-
 def _get(url: str) -> str | None:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:

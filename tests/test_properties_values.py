@@ -171,7 +171,8 @@ def test_what_check_passes_renders_and_nothing_shown_is_raw(text: str) -> None:
         pages = generate(report.kb, templates=REPO / "templates", findings=report.findings)
     assert "claims/talks.md" in pages
     for path, page in pages.items():
-        raw = RAW_CONTROL.search(page)
+        # CSV rows end in CRLF (RFC 4180); any other CR would be record text.
+        raw = RAW_CONTROL.search(page.replace("\r\n", "\n") if path.endswith(".csv") else page)
         assert raw is None, (path, repr(raw.group()) if raw else None)
     claim = report.kb.claims["talks"]
     for fig in claim.figures:
