@@ -7,9 +7,9 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .findings import Finding, Severity
@@ -24,7 +24,7 @@ from .model import (
     Source,
     Status,
 )
-from .quotes import Words, closest_passage, normalise, occurs, words
+from .quotes import PASSAGES_MAX, Lookup, QuoteSearch, Words, normalise, words
 from .registry import declare, rule
 
 # Archives are plain-text snapshots of articles and statements; this is far beyond any of them
@@ -33,9 +33,27 @@ MAX_ARCHIVE_BYTES = 16 * 1024 * 1024
 PERCENT_UNITS = frozenset({"percent", "per cent", "%"})
 
 
-def _did_you_mean(word: str, known: object) -> str:
-    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)  # type: ignore[call-overload]
-    return f" — did you mean '{close[0]}'?" if close else ""
+# Each search for a close id compares the unknown one with every known id; a file of
+# thousands of unknown ids would cost their number times the ids. The first ones get their
+# suggestion (the editor fixes those first); the rest are reported without.
+SUGGESTIONS_MAX = 50
+
+
+def _close_id(kb: KnowledgeBase, word: str, known: Mapping[str, object]) -> str | None:
+    """The known id most like ``word``, searched once per word and SUGGESTIONS_MAX per check."""
+    ctx = context(kb)
+    key = (id(known), word)
+    if key not in ctx.suggestions:
+        if len(ctx.suggestions) >= SUGGESTIONS_MAX:
+            return None
+        close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+        ctx.suggestions[key] = close[0] if close else None
+    return ctx.suggestions[key]
+
+
+def _did_you_mean(kb: KnowledgeBase, word: str, known: Mapping[str, object]) -> str:
+    close = _close_id(kb, word, known)
+    return f" — did you mean '{close}'?" if close else ""
 
 
 @rule("BT201", Severity.ERROR, "Unknown source", group="references", exemptable=False)
@@ -52,7 +70,7 @@ def unknown_source(kb: KnowledgeBase) -> Iterator[Finding]:
                     yield Finding.at(
                         claim.pos("attributions", i, key),
                         "BT201",
-                        f"unknown source '{sid}'{_did_you_mean(sid, kb.sources)}",
+                        f"unknown source '{sid}'{_did_you_mean(kb, sid, kb.sources)}",
                     )
     for source in kb.sources.values():
         sid = source.affiliation
@@ -60,7 +78,7 @@ def unknown_source(kb: KnowledgeBase) -> Iterator[Finding]:
             yield Finding.at(
                 source.pos("affiliation"),
                 "BT201",
-                f"unknown source '{sid}' in affiliation{_did_you_mean(sid, kb.sources)}",
+                f"unknown source '{sid}' in affiliation{_did_you_mean(kb, sid, kb.sources)}",
             )
 
 
@@ -76,7 +94,7 @@ def unknown_claim(kb: KnowledgeBase) -> Iterator[Finding]:
                 yield Finding.at(
                     claim.pos("relations", i, "claim"),
                     "BT202",
-                    f"unknown claim '{rel.claim}'{_did_you_mean(rel.claim, kb.claims)}",
+                    f"unknown claim '{rel.claim}'{_did_you_mean(kb, rel.claim, kb.claims)}",
                 )
 
 
@@ -98,6 +116,7 @@ class _Context:
     graph: Graph
     archives: dict[str, Archive]
     words: dict[str, Words]
+    suggestions: dict[tuple[int, str], str | None] = field(default_factory=dict)
 
 
 # The registry calls each rule with the knowledge base alone, and a KnowledgeBase (frozen,
@@ -294,6 +313,9 @@ def _cycles(kb: KnowledgeBase, kind: RelationType, code: str, why: str) -> Itera
     loops: dict[int, list[str]] = defaultdict(list)
     for cid, c in component.items():
         loops[c].append(cid)
+    # Named once per loop: sorting a loop of thousands for each of its relations would cost
+    # its length squared.
+    names = {c: _names(members) for c, members in loops.items()}
     for cid, c in component.items():
         claim = kb.claims[cid]
         for i, rel in enumerate(claim.relations):
@@ -302,7 +324,7 @@ def _cycles(kb: KnowledgeBase, kind: RelationType, code: str, why: str) -> Itera
                     claim.pos("relations", i, "claim"),
                     code,
                     f"'{cid}' {kind} '{rel.claim}', which leads back to '{cid}' "
-                    f"({why}); the loop runs through {_names(loops[c])}: remove one of its "
+                    f"({why}); the loop runs through {names[c]}: remove one of its "
                     f"{kind} relations",
                 )
 
@@ -344,6 +366,7 @@ def confirmed_contradiction(kb: KnowledgeBase) -> Iterator[Finding]:
     for claim in kb.claims.values():
         if claim.status != confirmed:
             continue
+        told: set[str] = set()  # the other's status is reported once, however often it is named
         for i, rel in enumerate(claim.relations):
             other = kb.claims.get(rel.claim)
             if rel.type != RelationType.CONTRADICTS or other is None or other.id == claim.id:
@@ -356,6 +379,9 @@ def confirmed_contradiction(kb: KnowledgeBase) -> Iterator[Finding]:
                 f"this confirmed claim contradicts '{other.id}', which is also confirmed; at "
                 "most one of them can be confirmed: lower the weaker one's status",
             )
+            if other.id in told:
+                continue
+            told.add(other.id)
             yield Finding.at(
                 other.pos("status"),
                 "BT301",
@@ -386,6 +412,7 @@ def supports_and_contradicts(kb: KnowledgeBase) -> Iterator[Finding]:
                 contradicting[link.other].append((link.outgoing, link.index))
         if not contradicting:
             continue
+        told: set[str] = set()
         for i, rel in enumerate(claim.relations):
             if rel.type != RelationType.SUPPORTS or rel.claim not in contradicting:
                 continue
@@ -394,6 +421,11 @@ def supports_and_contradicts(kb: KnowledgeBase) -> Iterator[Finding]:
                 "BT302",
                 f"this claim supports '{rel.claim}' but also contradicts it; keep one relation",
             )
+            # Each contradiction once, not once per repeated supports relation: 1,000 of
+            # each would otherwise make a million findings.
+            if rel.claim in told:
+                continue
+            told.add(rel.claim)
             for outgoing, j in contradicting[rel.claim]:
                 if outgoing:
                     yield Finding.at(
@@ -602,6 +634,8 @@ def _amount(figure: Figure) -> str:
 # Contradicting accounts and a newer account superseding an older one are expected to give
 # different numbers; only claims that agree with or refine each other must share them.
 _SAME_FIGURES = frozenset({RelationType.SUPPORTS, RelationType.QUALIFIES, RelationType.PART_OF})
+# A figure that differs from many related claims names the first few.
+_SHOWN = 8
 
 
 @rule(
@@ -612,31 +646,72 @@ def related_figures_agree(kb: KnowledgeBase) -> Iterator[Finding]:
     When claims that support, qualify or are part of one another give a figure with the same
     `label` (ignoring case), they speak of the same number and must give the same value and
     unit; otherwise one of them is a typo. The finding is reported on the figure in each of
-    the two claims. Claims that contradict or supersede each other are exempt: differing
-    numbers are their point. Correct the value, or rename the label if the figures measure
-    different things.
+    the two claims, once however many relations join them (a figure that differs from
+    several related claims names them in one finding). Claims that contradict or supersede
+    each other are exempt: differing numbers are their point. Correct the value, or rename
+    the label if the figures measure different things.
     """
     g = graph_of(kb)
+    labels: dict[str, dict[str, int]] = {}
+
+    def labelled(c: Claim) -> dict[str, int]:
+        """Each label of the claim's figures, with the last figure that has it."""
+        if c.id not in labels:
+            labels[c.id] = {_label(f.label): i for i, f in enumerate(c.figures)}
+        return labels[c.id]
+
     for claim in kb.claims.values():
         if not claim.figures:
             continue
+        mine = labelled(claim)
+        # For each figure here, the related claims that give it another value, each once
+        # however many relations (either way, repeated) join the two claims.
+        others: dict[str, None] = {}
         for link in g.of(claim.id):
-            other = kb.claims.get(link.other)
-            if link.type not in _SAME_FIGURES or other is None or other.id == claim.id:
+            if link.type in _SAME_FIGURES and link.other != claim.id:
+                other = kb.claims.get(link.other)
+                if other is not None and other.figures:
+                    others[other.id] = None
+        # Per label, the related claims by the value they give: a figure here is then
+        # compared with each distinct value, not with each related claim.
+        by_label: dict[str, dict[str, list[str]]] = {}
+        for oid in others:
+            other = kb.claims[oid]
+            theirs = labelled(other)
+            small, large = (mine, theirs) if len(mine) <= len(theirs) else (theirs, mine)
+            for label in small:
+                if label in large:
+                    amount = _amount(other.figures[theirs[label]])
+                    by_label.setdefault(label, {}).setdefault(amount, []).append(oid)
+        totals = {label: sum(map(len, groups.values())) for label, groups in by_label.items()}
+        for i, fig in enumerate(claim.figures):
+            label = _label(fig.label)
+            groups = by_label.get(label)
+            if groups is None:
                 continue
-            theirs = {_label(f.label): f for f in other.figures}
-            for i, fig in enumerate(claim.figures):
-                match = theirs.get(_label(fig.label))
-                if match is None or _amount(match) == _amount(fig):
-                    continue
-                key = "value" if fig.value is not None else "values"
-                yield Finding.at(
-                    claim.pos("figures", i, key),
-                    "BT504",
-                    f"'{_short(fig.label)}' is {_amount(fig)} here but {_amount(match)} in "
-                    f"related claim '{other.id}'; make them agree or give the figures different "
-                    "labels",
-                )
+            amount = _amount(fig)
+            differ = totals[label] - len(groups.get(amount, ()))
+            if differ == 0:
+                continue
+            shown: list[tuple[str, str]] = []  # (claim, its value): the first few that differ
+            for theirs_amount, ids in groups.items():
+                if theirs_amount != amount:
+                    shown += [(oid, theirs_amount) for oid in ids[: 1 + _SHOWN - len(shown)]]
+                    if len(shown) > _SHOWN:
+                        break
+            (oid, theirs_amount), rest = shown[0], [o for o, _ in shown[1 : 1 + _SHOWN]]
+            more = ""
+            if differ > 1:
+                left = differ - 1 - len(rest)
+                names = ", ".join(f"'{o}'" for o in rest) + (f" and {left} more" if left else "")
+                more = f", and other values in {differ - 1} more ({names})"
+            key = "value" if fig.value is not None else "values"
+            yield Finding.at(
+                claim.pos("figures", i, key),
+                "BT504",
+                f"'{_short(fig.label)}' is {amount} here but {theirs_amount} in related claim "
+                f"'{oid}'{more}; make them agree or give the figures different labels",
+            )
 
 
 # ---------------------------------------------------------------- dates (BT6xx)
@@ -664,6 +739,25 @@ def attribution_after_event(kb: KnowledgeBase) -> Iterator[Finding]:
 # ---------------------------------------------------------------- quotes (BT7xx)
 
 
+def _quote_problem(found: Lookup, where: str) -> str | None:
+    if found.found:
+        return None
+    if found.found is None:
+        return (
+            f"quote not compared with {where}: quotes before it, of one or two words or of "
+            "words the archive repeats thousands of times, took all the searching a check "
+            "allows; quote longer passages with rarer words"
+        )
+    if found.passage is not None:
+        return f'quote not found in {where}; closest passage: "{found.passage.text}"'
+    if not found.searched:
+        return (
+            f"quote not found in {where}; the closest passage is shown for the first "
+            f"{PASSAGES_MAX} missed quotes of a check only"
+        )
+    return f"quote not found in {where}"
+
+
 @rule("BT701", Severity.ERROR, "A quote is not in the archived text", group="quotes")
 def quote_in_archive(kb: KnowledgeBase) -> Iterator[Finding]:
     """
@@ -675,6 +769,7 @@ def quote_in_archive(kb: KnowledgeBase) -> Iterator[Finding]:
     from there. To leave words out of the middle, make two attributions with one quote each.
     (Web addresses are checked when the file is read: only http and https, BT107.)
     """
+    search = QuoteSearch()
     for claim in kb.claims.values():
         for i, att in enumerate(claim.attributions):
             if not att.quote:
@@ -684,15 +779,12 @@ def quote_in_archive(kb: KnowledgeBase) -> Iterator[Finding]:
                 if source is None or source.archive is None:
                     continue
                 archive = archive_of(kb, source)
-                if archive.text is None or occurs(att.quote, archive.normalised):
+                if archive.text is None:
                     continue
-                passage = closest_passage(att.quote, archive_words(kb, source))
-                hint = f'; closest passage: "{passage.text}"' if passage else ""
-                yield Finding.at(
-                    claim.pos("attributions", i, "quote"),
-                    "BT701",
-                    f"quote not found in the archive of '{sid}' ({source.archive}){hint}",
-                )
+                found = search.look_up(att.quote, archive_words(kb, source))
+                problem = _quote_problem(found, f"the archive of '{sid}' ({source.archive})")
+                if problem is not None:
+                    yield Finding.at(claim.pos("attributions", i, "quote"), "BT701", problem)
 
 
 @rule("BT702", Severity.ERROR, "An archive snapshot cannot be read", group="quotes")
@@ -750,7 +842,9 @@ def uncited_source(kb: KnowledgeBase) -> Iterator[Finding]:
         for att in claim.attributions:
             for sid in (att.source, att.via):
                 if sid and not kb.source_exists(sid):
-                    meant.update(difflib.get_close_matches(sid, list(kb.sources), n=1, cutoff=0.6))
+                    close = _close_id(kb, sid, kb.sources)
+                    if close is not None:
+                        meant.add(close)
     for source in kb.sources.values():
         if source.id not in cited and source.id not in meant:
             yield Finding.at(
