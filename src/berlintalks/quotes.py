@@ -30,9 +30,12 @@ CANDIDATES = 8
 # The passage shown is at most PASSAGE_MAX characters, so the quote's first words are enough
 # to find it; comparing more would make a long missed quote cost quadratic time.
 QUOTE_WORDS_MAX = 120
-# At most this many votes for where a missed quote would start: 120 quote words each found
-# at most COMMON_WORD times, so below it nothing is left out.
-VOTE_MAX = QUOTE_WORDS_MAX * COMMON_WORD
+# At most this many votes for where a missed quote would start, and the quote's words
+# compared with a passage make at most PAIRS_MAX pairs of equal words: a quote of 120
+# distinct words makes 120, and one of two words repeated 60 times each 7,200, which costs
+# difflib a hundred times as much.
+VOTE_MAX = 6000
+PAIRS_MAX = 1000
 # A quote is looked up through the places of its rarest whole word when that word occurs
 # at most this often; otherwise the normalised text is searched from end to end.
 ANCHOR_MAX = 2000
@@ -161,24 +164,38 @@ def _votes(quote: list[str], where: dict[str, list[int]]) -> Counter[int]:
     """For each start in the text, how many quote words would fall on an equal word there.
 
     Words as common as "the" vote everywhere and drown the signal; they vote only when the
-    quote has nothing rarer, and then the rarest of them, at most VOTE_MAX votes in all.
+    quote has nothing rarer. At most VOTE_MAX votes are counted: beyond it, the rarest
+    words vote, which place a quote best anyway.
     """
     counts = [len(where.get(key, ())) for key in quote]
     voters = [j for j, c in enumerate(counts) if 0 < c <= COMMON_WORD]
     if not voters:
         voters = [j for j, c in enumerate(counts) if c]
-        if sum(counts) > VOTE_MAX:
-            chosen, total = [], 0
-            for j in sorted(voters, key=counts.__getitem__):
-                if chosen and total + counts[j] > VOTE_MAX:
-                    break
-                chosen.append(j)
-                total += counts[j]
-            voters = sorted(chosen)
+    if sum(counts[j] for j in voters) > VOTE_MAX:
+        chosen, total = [], 0
+        for j in sorted(voters, key=counts.__getitem__):
+            if chosen and total + counts[j] > VOTE_MAX:
+                break
+            chosen.append(j)
+            total += counts[j]
+        voters = sorted(chosen)
     votes: Counter[int] = Counter()
     for j in voters:
         votes.update(p - j for p in where[quote[j]][:VOTE_MAX])
     return votes
+
+
+def _compared(quote: list[str]) -> int:
+    """How many of the quote's first words to compare: difflib's cost grows with the pairs
+    of equal words, a few hundred for real quotes but thousands for a repetitive one."""
+    seen: Counter[str] = Counter()
+    pairs = 0
+    for n, key in enumerate(quote):
+        pairs += 2 * seen[key] + 1
+        if pairs > PAIRS_MAX:
+            return n
+        seen[key] += 1
+    return len(quote)
 
 
 def _shown(tokens: list[str], first: int, last: int) -> str:
@@ -201,7 +218,8 @@ def closest_passage(quote: str, text: Words) -> Passage | None:
 
     Each shared word votes for where the quote would start if it were there; only the few
     best-supported starts are compared in full. At most VOTE_MAX votes and CANDIDATES
-    comparisons of QUOTE_WORDS_MAX words: a miss costs the same in an archive of any size.
+    comparisons of at most QUOTE_WORDS_MAX words: a miss costs about the same in an archive
+    of any size.
     """
     q = _quote_keys(quote)
     index = text.fuzzy()
@@ -211,13 +229,14 @@ def closest_passage(quote: str, text: Words) -> Passage | None:
     if not votes:
         return None
     n = len(q)
+    m = _compared(q)
     last = len(index.keys) - 1
     starts = {min(max(start, 0), last) for start, _ in votes.most_common(CANDIDATES)}
     scorer = difflib.SequenceMatcher(None, autojunk=False)
-    scorer.set_seq2(q)
+    scorer.set_seq2(q[:m])
     best_start, best_ratio = 0, -1.0
     for start in sorted(starts):
-        scorer.set_seq1(index.keys[start : start + n])
+        scorer.set_seq1(index.keys[start : start + m])
         ratio = scorer.ratio()
         if ratio > best_ratio:
             best_start, best_ratio = start, ratio
