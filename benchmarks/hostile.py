@@ -172,7 +172,7 @@ def relations_case(root: Path, each: int = 1000) -> None:
 
 
 def maximal_case(root: Path) -> None:
-    """A claim just inside the byte and node limits: a valid record with 30,000 figures."""
+    """A claim just inside the byte and node limits: a valid record with about 14,000 figures."""
     lines = [*claim_head("hostile-maximal"), "attributions:", "  - source: hostile-outlet"]
     lines.append("figures:")
     size = sum(len(line) + 1 for line in lines)
