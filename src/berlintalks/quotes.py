@@ -98,6 +98,13 @@ class _Fuzzy:
     where: dict[str, list[int]]
 
 
+def _shared(items: list[str]) -> list[str]:
+    """``items`` with equal strings made one object: a 16 MiB archive of few distinct words
+    would otherwise keep millions of copies of them, hundreds of megabytes."""
+    one: dict[str, str] = {}
+    return list(map(one.setdefault, items, items))
+
+
 def _index(items: list[str]) -> dict[str, list[int]]:
     where: defaultdict[str, list[int]] = defaultdict(list)
     for i, item in enumerate(items):
@@ -122,19 +129,20 @@ class Words:
     def exact(self) -> _Exact:
         if self._exact is None:
             normalised = normalise(self.text)
-            tokens = normalised.split(" ") if normalised else []
+            tokens = _shared(normalised.split(" ")) if normalised else []
             self._exact = _Exact(normalised, tokens, _index(tokens))
         return self._exact
 
     def fuzzy(self) -> _Fuzzy:
         if self._fuzzy is None:
-            tokens = self.text.split()
+            tokens = _shared(self.text.split())
             # Case folding never makes or removes whitespace, so folding the whole text at
             # once splits into the same tokens, folded, at a fraction of the cost.
             folded = self.text.casefold().split()
             if len(folded) != len(tokens):  # pragma: no cover - a guard, not a known case
                 folded = [t.casefold() for t in tokens]
-            keys = [_key(f) for f in folded]
+            keys = _shared([_key(f) for f in folded])
+            del folded
             token_of: Sequence[int] = range(len(keys))
             if not all(keys):
                 token_of = array("q", compress(range(len(keys)), keys))
