@@ -39,20 +39,25 @@ PERCENT_UNITS = frozenset({"percent", "per cent", "%"})
 SUGGESTIONS_MAX = 50
 
 
-def _close_id(kb: KnowledgeBase, word: str, known: Mapping[str, object]) -> str | None:
-    """The known id most like ``word``, searched once per word and SUGGESTIONS_MAX per check."""
-    ctx = context(kb)
+Suggestions = dict[tuple[int, str], str | None]
+
+
+def _close_id(done: Suggestions, word: str, known: Mapping[str, object]) -> str | None:
+    """The known id most like ``word``, searched once per word and SUGGESTIONS_MAX per check.
+
+    ``done`` is the check's record of the searches made (see :func:`context`).
+    """
     key = (id(known), word)
-    if key not in ctx.suggestions:
-        if len(ctx.suggestions) >= SUGGESTIONS_MAX:
+    if key not in done:
+        if len(done) >= SUGGESTIONS_MAX:
             return None
         close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
-        ctx.suggestions[key] = close[0] if close else None
-    return ctx.suggestions[key]
+        done[key] = close[0] if close else None
+    return done[key]
 
 
-def _did_you_mean(kb: KnowledgeBase, word: str, known: Mapping[str, object]) -> str:
-    close = _close_id(kb, word, known)
+def _did_you_mean(done: Suggestions, word: str, known: Mapping[str, object]) -> str:
+    close = _close_id(done, word, known)
     return f" — did you mean '{close}'?" if close else ""
 
 
@@ -62,6 +67,7 @@ def unknown_source(kb: KnowledgeBase) -> Iterator[Finding]:
     Every `source` and `via` of an attribution, and every `affiliation` of a source, must be
     the id of a file in sources/. Add the source (`berlintalks new source ID`) or fix the id.
     """
+    done = context(kb).suggestions
     for claim in kb.claims.values():
         for i, att in enumerate(claim.attributions):
             for key in ("source", "via"):
@@ -70,7 +76,7 @@ def unknown_source(kb: KnowledgeBase) -> Iterator[Finding]:
                     yield Finding.at(
                         claim.pos("attributions", i, key),
                         "BT201",
-                        f"unknown source '{sid}'{_did_you_mean(kb, sid, kb.sources)}",
+                        f"unknown source '{sid}'{_did_you_mean(done, sid, kb.sources)}",
                     )
     for source in kb.sources.values():
         sid = source.affiliation
@@ -78,7 +84,7 @@ def unknown_source(kb: KnowledgeBase) -> Iterator[Finding]:
             yield Finding.at(
                 source.pos("affiliation"),
                 "BT201",
-                f"unknown source '{sid}' in affiliation{_did_you_mean(kb, sid, kb.sources)}",
+                f"unknown source '{sid}' in affiliation{_did_you_mean(done, sid, kb.sources)}",
             )
 
 
@@ -88,13 +94,14 @@ def unknown_claim(kb: KnowledgeBase) -> Iterator[Finding]:
     The `claim` of every relation must be the id of a file in claims/. Fix the id or add the
     claim.
     """
+    done = context(kb).suggestions
     for claim in kb.claims.values():
         for i, rel in enumerate(claim.relations):
             if not kb.claim_exists(rel.claim):
                 yield Finding.at(
                     claim.pos("relations", i, "claim"),
                     "BT202",
-                    f"unknown claim '{rel.claim}'{_did_you_mean(kb, rel.claim, kb.claims)}",
+                    f"unknown claim '{rel.claim}'{_did_you_mean(done, rel.claim, kb.claims)}",
                 )
 
 
@@ -116,7 +123,7 @@ class _Context:
     graph: Graph
     archives: dict[str, Archive]
     words: dict[str, Words]
-    suggestions: dict[tuple[int, str], str | None] = field(default_factory=dict)
+    suggestions: Suggestions = field(default_factory=dict)
 
 
 # The registry calls each rule with the knowledge base alone, and a KnowledgeBase (frozen,
@@ -835,6 +842,7 @@ def uncited_source(kb: KnowledgeBase) -> Iterator[Finding]:
     if kb.broken_claims:
         return
     g = graph_of(kb)
+    done = context(kb).suggestions
     cited = set(g.citations)
     cited.update(s.affiliation for s in kb.sources.values() if s.affiliation)
     meant = set()
@@ -842,7 +850,7 @@ def uncited_source(kb: KnowledgeBase) -> Iterator[Finding]:
         for att in claim.attributions:
             for sid in (att.source, att.via):
                 if sid and not kb.source_exists(sid):
-                    close = _close_id(kb, sid, kb.sources)
+                    close = _close_id(done, sid, kb.sources)
                     if close is not None:
                         meant.add(close)
     for source in kb.sources.values():
