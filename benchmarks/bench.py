@@ -1,4 +1,8 @@
-"""Time check, build and serve on synthetic knowledge bases against their floors, as medians."""
+"""Time check, build and serve on synthetic knowledge bases against their floors, as medians.
+
+With --hostile, time check on the hostile inputs of the cost attacks instead: each alone,
+and each added to the bundled knowledge base.
+"""
 
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ from typing import Any
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import hostile
 from synth import REPO, copy_site_files, generate
 
 BIN = Path(sys.executable).parent
@@ -34,6 +39,8 @@ CHECK_FLOOR_TARGET = 3.0
 BUILD_PLAIN_TARGET = 1.5
 MEMORY_LIMIT_MB = 1024
 SERVE_TARGET_S = 2.0
+HOSTILE_ALONE_TARGET_S = 2.0
+HOSTILE_KB_TARGET_S = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +71,9 @@ class Row:
     plain: Series | None
 
 
-def measure(cmd: Sequence[str | Path], *, cwd: Path | None = None) -> Sample:
+def measure(
+    cmd: Sequence[str | Path], *, cwd: Path | None = None, ok: tuple[int, ...] = (0,)
+) -> Sample:
     """Run ``cmd`` once in a fresh process; its wall time, CPU time and peak memory.
 
     os.wait4 returns the resource use of that one child, so the peak memory is the
@@ -80,7 +89,7 @@ def measure(cmd: Sequence[str | Path], *, cwd: Path | None = None) -> Sample:
     wall = time.perf_counter() - start
     proc.returncode = code = os.waitstatus_to_exitcode(status)
     proc.stderr.close()
-    if code != 0:
+    if code not in ok:
         shown = " ".join(str(c) for c in cmd)
         raise SystemExit(f"bench: `{shown}` exited {code}:\n{err.decode(errors='replace')[-2000:]}")
     # ru_maxrss is in kilobytes on Linux.
@@ -326,6 +335,71 @@ def serve_reload(work: Path, runs: int, log: Callable[[str], None]) -> list[Relo
     return times
 
 
+# ---------------------------------------------------------------- hostile inputs
+
+
+@dataclass(frozen=True, slots=True)
+class HostileRow:
+    case: hostile.Case
+    alone: Series
+    with_kb: Series
+
+
+def hostile_roots(work: Path, case: hostile.Case) -> tuple[Path, Path]:
+    """The case's files alone, and the bundled knowledge base with the case's files added."""
+    alone, with_kb = work / f"hostile-{case.name}", work / f"hostile-{case.name}-kb"
+    if not (alone / "claims").is_dir():
+        alone.mkdir(parents=True)
+        case.write(alone)
+    if not (with_kb / "claims").is_dir():
+        for folder in ("claims", "sources", "archive"):
+            if (REPO / folder).is_dir():
+                shutil.copytree(REPO / folder, with_kb / folder)
+        case.write(with_kb)
+    return alone, with_kb
+
+
+def hostile_bench(work: Path, runs: int, log: Callable[[str], None]) -> list[HostileRow]:
+    rows = []
+    for case in hostile.CASES:
+        alone, with_kb = hostile_roots(work, case)
+        log(f"hostile {case.name}: {case.attack}")
+        # check exits 1 on most of these inputs: they are full of errors, which is the point.
+        jobs: dict[str, Callable[[], Sample]] = {
+            "alone": lambda root=alone: measure(
+                berlintalks("check", "--root", root, "-q"), ok=(0, 1)
+            ),
+            "with KB": lambda root=with_kb: measure(
+                berlintalks("check", "--root", root, "-q"), ok=(0, 1)
+            ),
+        }
+        series = interleaved(runs, jobs, log)
+        rows.append(HostileRow(case, series["alone"], series["with KB"]))
+    return rows
+
+
+def hostile_report(rows: list[HostileRow], runs: int, argv: Sequence[str]) -> str:
+    out = [
+        f"Machine: {machine()}.",
+        "",
+        f'Command: `make bench BENCH_ARGS="{" ".join(argv)}"` — `berlintalks check` on each '
+        f"hostile input, medians of {runs} runs, each a fresh process (startup included). "
+        "Seconds of wall time, with CPU time (user + system) in brackets.",
+        "",
+        "| case | attack | alone s | alone peak MB | bundled KB + case s | peak MB | "
+        f"targets (< {HOSTILE_ALONE_TARGET_S:g} s / < {HOSTILE_KB_TARGET_S:g} s) |",
+        "| --- | --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for r in rows:
+        alone, kb = r.alone.median("wall"), r.with_kb.median("wall")
+        out.append(
+            f"| {r.case.name} | {r.case.attack} | {_cell(r.alone)} | {r.alone.peak_mb():.0f} | "
+            f"{_cell(r.with_kb)} | {r.with_kb.peak_mb():.0f} | "
+            f"{_mark(alone < HOSTILE_ALONE_TARGET_S)} / {_mark(kb < HOSTILE_KB_TARGET_S)} |"
+        )
+    return "\n".join(out)
+
+
 # ---------------------------------------------------------------- report
 
 
@@ -374,6 +448,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--no-build", action="store_true", help="skip the build comparison")
     parser.add_argument("--no-serve", action="store_true", help="skip the serve reload timing")
+    parser.add_argument(
+        "--hostile",
+        action="store_true",
+        help="time check on the hostile inputs of the cost attacks instead (see hostile.py)",
+    )
     parser.add_argument("--workdir", type=Path, help="keep the generated files here")
     parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -388,6 +467,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     work = args.workdir or Path(tempfile.mkdtemp(prefix="berlintalks-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    if args.hostile:
+        try:
+            hostile_rows = hostile_bench(work, runs, log)
+        finally:
+            if args.workdir is None:
+                shutil.rmtree(work, ignore_errors=True)
+        print(hostile_report(hostile_rows, runs, argv if argv is not None else sys.argv[1:]))
+        return 0
     rows: list[Row] = []
     try:
         for n in sizes:

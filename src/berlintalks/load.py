@@ -242,9 +242,22 @@ def _describe(value: Any) -> str:
     return "text"
 
 
+# Each did-you-mean search compares the word with every choice; a file of 50,000 unknown
+# keys would spend seconds on them. Each word is searched once, and only the first
+# SUGGESTIONS_MAX words of a load are searched at all: the editor fixes those first.
+SUGGESTIONS_MAX = 50
+_suggested: dict[tuple[str, tuple[str, ...]], str | None] = {}
+
+
 def _suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" — did you mean '{close[0]}'?" if close else ""
+    key = (word, tuple(choices))
+    if key not in _suggested:
+        if len(_suggested) >= SUGGESTIONS_MAX:
+            return ""
+        close = difflib.get_close_matches(word, key[1], n=1, cutoff=0.6)
+        _suggested[key] = close[0] if close else None
+    close_word = _suggested[key]
+    return f" — did you mean '{close_word}'?" if close_word else ""
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -820,6 +833,7 @@ def load(
     ``progress(done, total)`` is called as each file is taken up, for a progress bar.
     """
     findings: list[Finding] = []
+    _suggested.clear()  # the did-you-mean budget is per load
     parts: dict[str, tuple[dict[str, Any], set[str]]] = {}
     # Listed before any is read, so a progress bar knows the total from the start.
     listed = {folder: list(record_files(root, folder)) for folder in FOLDERS}

@@ -7,9 +7,9 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .boundary import ARCHIVE_DIR, OutsideBoundary, TooLarge, archive_problem, read_bytes
@@ -25,7 +25,7 @@ from .model import (
     Source,
     Status,
 )
-from .quotes import Words, closest_passage, normalise, occurs, words
+from .quotes import PASSAGES_MAX, Lookup, QuoteSearch, Words, normalise, words
 from .registry import declare, rule
 
 # Archives are plain-text snapshots of articles and statements; this is far beyond any of them
@@ -34,9 +34,32 @@ MAX_ARCHIVE_BYTES = 16 * 1024 * 1024
 PERCENT_UNITS = frozenset({"percent", "per cent", "%"})
 
 
-def _did_you_mean(word: str, known: object) -> str:
-    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)  # type: ignore[call-overload]
-    return f" — did you mean '{close[0]}'?" if close else ""
+# Each search for a close id compares the unknown one with every known id; a file of
+# thousands of unknown ids would cost their number times the ids. The first ones get their
+# suggestion (the editor fixes those first); the rest are reported without.
+SUGGESTIONS_MAX = 50
+
+
+Suggestions = dict[tuple[int, str], str | None]
+
+
+def _close_id(done: Suggestions, word: str, known: Mapping[str, object]) -> str | None:
+    """The known id most like ``word``, searched once per word and SUGGESTIONS_MAX per check.
+
+    ``done`` is the check's record of the searches made (see :func:`context`).
+    """
+    key = (id(known), word)
+    if key not in done:
+        if len(done) >= SUGGESTIONS_MAX:
+            return None
+        close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+        done[key] = close[0] if close else None
+    return done[key]
+
+
+def _did_you_mean(done: Suggestions, word: str, known: Mapping[str, object]) -> str:
+    close = _close_id(done, word, known)
+    return f" — did you mean '{close}'?" if close else ""
 
 
 @rule("BT201", Severity.ERROR, "Unknown source", group="references", exemptable=False)
@@ -45,6 +68,7 @@ def unknown_source(kb: KnowledgeBase) -> Iterator[Finding]:
     Every `source` and `via` of an attribution, and every `affiliation` of a source, must be
     the id of a file in sources/. Add the source (`berlintalks new source ID`) or fix the id.
     """
+    done = context(kb).suggestions
     for claim in kb.claims.values():
         for i, att in enumerate(claim.attributions):
             for key in ("source", "via"):
@@ -53,7 +77,7 @@ def unknown_source(kb: KnowledgeBase) -> Iterator[Finding]:
                     yield Finding.at(
                         claim.pos("attributions", i, key),
                         "BT201",
-                        f"unknown source '{sid}'{_did_you_mean(sid, kb.sources)}",
+                        f"unknown source '{sid}'{_did_you_mean(done, sid, kb.sources)}",
                     )
     for source in kb.sources.values():
         sid = source.affiliation
@@ -61,7 +85,7 @@ def unknown_source(kb: KnowledgeBase) -> Iterator[Finding]:
             yield Finding.at(
                 source.pos("affiliation"),
                 "BT201",
-                f"unknown source '{sid}' in affiliation{_did_you_mean(sid, kb.sources)}",
+                f"unknown source '{sid}' in affiliation{_did_you_mean(done, sid, kb.sources)}",
             )
 
 
@@ -71,13 +95,14 @@ def unknown_claim(kb: KnowledgeBase) -> Iterator[Finding]:
     The `claim` of every relation must be the id of a file in claims/. Fix the id or add the
     claim.
     """
+    done = context(kb).suggestions
     for claim in kb.claims.values():
         for i, rel in enumerate(claim.relations):
             if not kb.claim_exists(rel.claim):
                 yield Finding.at(
                     claim.pos("relations", i, "claim"),
                     "BT202",
-                    f"unknown claim '{rel.claim}'{_did_you_mean(rel.claim, kb.claims)}",
+                    f"unknown claim '{rel.claim}'{_did_you_mean(done, rel.claim, kb.claims)}",
                 )
 
 
@@ -100,6 +125,7 @@ class _Context:
     graph: Graph
     archives: dict[str, Archive]
     words: dict[str, Words]
+    suggestions: Suggestions = field(default_factory=dict)
 
 
 # The registry calls each rule with the knowledge base alone, and a KnowledgeBase (frozen,
@@ -300,6 +326,9 @@ def _cycles(kb: KnowledgeBase, kind: RelationType, code: str, why: str) -> Itera
     loops: dict[int, list[str]] = defaultdict(list)
     for cid, c in component.items():
         loops[c].append(cid)
+    # Named once per loop: sorting a loop of thousands for each of its relations would cost
+    # its length squared.
+    names = {c: _names(members) for c, members in loops.items()}
     for cid, c in component.items():
         claim = kb.claims[cid]
         for i, rel in enumerate(claim.relations):
@@ -308,7 +337,7 @@ def _cycles(kb: KnowledgeBase, kind: RelationType, code: str, why: str) -> Itera
                     claim.pos("relations", i, "claim"),
                     code,
                     f"'{cid}' {kind} '{rel.claim}', which leads back to '{cid}' "
-                    f"({why}); the loop runs through {_names(loops[c])}: remove one of its "
+                    f"({why}); the loop runs through {names[c]}: remove one of its "
                     f"{kind} relations",
                 )
 
@@ -350,6 +379,7 @@ def confirmed_contradiction(kb: KnowledgeBase) -> Iterator[Finding]:
     for claim in kb.claims.values():
         if claim.status != confirmed:
             continue
+        told: set[str] = set()  # the other's status is reported once, however often it is named
         for i, rel in enumerate(claim.relations):
             other = kb.claims.get(rel.claim)
             if rel.type != RelationType.CONTRADICTS or other is None or other.id == claim.id:
@@ -362,6 +392,9 @@ def confirmed_contradiction(kb: KnowledgeBase) -> Iterator[Finding]:
                 f"this confirmed claim contradicts '{other.id}', which is also confirmed; at "
                 "most one of them can be confirmed: lower the weaker one's status",
             )
+            if other.id in told:
+                continue
+            told.add(other.id)
             yield Finding.at(
                 other.pos("status"),
                 "BT301",
@@ -392,6 +425,7 @@ def supports_and_contradicts(kb: KnowledgeBase) -> Iterator[Finding]:
                 contradicting[link.other].append((link.outgoing, link.index))
         if not contradicting:
             continue
+        told: set[str] = set()
         for i, rel in enumerate(claim.relations):
             if rel.type != RelationType.SUPPORTS or rel.claim not in contradicting:
                 continue
@@ -400,6 +434,11 @@ def supports_and_contradicts(kb: KnowledgeBase) -> Iterator[Finding]:
                 "BT302",
                 f"this claim supports '{rel.claim}' but also contradicts it; keep one relation",
             )
+            # Each contradiction once, not once per repeated supports relation: 1,000 of
+            # each would otherwise make a million findings.
+            if rel.claim in told:
+                continue
+            told.add(rel.claim)
             for outgoing, j in contradicting[rel.claim]:
                 if outgoing:
                     yield Finding.at(
@@ -608,6 +647,8 @@ def _amount(figure: Figure) -> str:
 # Contradicting accounts and a newer account superseding an older one are expected to give
 # different numbers; only claims that agree with or refine each other must share them.
 _SAME_FIGURES = frozenset({RelationType.SUPPORTS, RelationType.QUALIFIES, RelationType.PART_OF})
+# A figure that differs from many related claims names the first few.
+_SHOWN = 8
 
 
 @rule(
@@ -618,31 +659,72 @@ def related_figures_agree(kb: KnowledgeBase) -> Iterator[Finding]:
     When claims that support, qualify or are part of one another give a figure with the same
     `label` (ignoring case), they speak of the same number and must give the same value and
     unit; otherwise one of them is a typo. The finding is reported on the figure in each of
-    the two claims. Claims that contradict or supersede each other are exempt: differing
-    numbers are their point. Correct the value, or rename the label if the figures measure
-    different things.
+    the two claims, once however many relations join them (a figure that differs from
+    several related claims names them in one finding). Claims that contradict or supersede
+    each other are exempt: differing numbers are their point. Correct the value, or rename
+    the label if the figures measure different things.
     """
     g = graph_of(kb)
+    labels: dict[str, dict[str, int]] = {}
+
+    def labelled(c: Claim) -> dict[str, int]:
+        """Each label of the claim's figures, with the last figure that has it."""
+        if c.id not in labels:
+            labels[c.id] = {_label(f.label): i for i, f in enumerate(c.figures)}
+        return labels[c.id]
+
     for claim in kb.claims.values():
         if not claim.figures:
             continue
+        mine = labelled(claim)
+        # For each figure here, the related claims that give it another value, each once
+        # however many relations (either way, repeated) join the two claims.
+        others: dict[str, None] = {}
         for link in g.of(claim.id):
-            other = kb.claims.get(link.other)
-            if link.type not in _SAME_FIGURES or other is None or other.id == claim.id:
+            if link.type in _SAME_FIGURES and link.other != claim.id:
+                other = kb.claims.get(link.other)
+                if other is not None and other.figures:
+                    others[other.id] = None
+        # Per label, the related claims by the value they give: a figure here is then
+        # compared with each distinct value, not with each related claim.
+        by_label: dict[str, dict[str, list[str]]] = {}
+        for oid in others:
+            other = kb.claims[oid]
+            theirs = labelled(other)
+            small, large = (mine, theirs) if len(mine) <= len(theirs) else (theirs, mine)
+            for label in small:
+                if label in large:
+                    amount = _amount(other.figures[theirs[label]])
+                    by_label.setdefault(label, {}).setdefault(amount, []).append(oid)
+        totals = {label: sum(map(len, groups.values())) for label, groups in by_label.items()}
+        for i, fig in enumerate(claim.figures):
+            label = _label(fig.label)
+            groups = by_label.get(label)
+            if groups is None:
                 continue
-            theirs = {_label(f.label): f for f in other.figures}
-            for i, fig in enumerate(claim.figures):
-                match = theirs.get(_label(fig.label))
-                if match is None or _amount(match) == _amount(fig):
-                    continue
-                key = "value" if fig.value is not None else "values"
-                yield Finding.at(
-                    claim.pos("figures", i, key),
-                    "BT504",
-                    f"'{_short(fig.label)}' is {_amount(fig)} here but {_amount(match)} in "
-                    f"related claim '{other.id}'; make them agree or give the figures different "
-                    "labels",
-                )
+            amount = _amount(fig)
+            differ = totals[label] - len(groups.get(amount, ()))
+            if differ == 0:
+                continue
+            shown: list[tuple[str, str]] = []  # (claim, its value): the first few that differ
+            for theirs_amount, ids in groups.items():
+                if theirs_amount != amount:
+                    shown += [(oid, theirs_amount) for oid in ids[: 1 + _SHOWN - len(shown)]]
+                    if len(shown) > _SHOWN:
+                        break
+            (oid, theirs_amount), rest = shown[0], [o for o, _ in shown[1 : 1 + _SHOWN]]
+            more = ""
+            if differ > 1:
+                left = differ - 1 - len(rest)
+                names = ", ".join(f"'{o}'" for o in rest) + (f" and {left} more" if left else "")
+                more = f", and other values in {differ - 1} more ({names})"
+            key = "value" if fig.value is not None else "values"
+            yield Finding.at(
+                claim.pos("figures", i, key),
+                "BT504",
+                f"'{_short(fig.label)}' is {amount} here but {theirs_amount} in related claim "
+                f"'{oid}'{more}; make them agree or give the figures different labels",
+            )
 
 
 # ---------------------------------------------------------------- dates (BT6xx)
@@ -670,6 +752,25 @@ def attribution_after_event(kb: KnowledgeBase) -> Iterator[Finding]:
 # ---------------------------------------------------------------- quotes (BT7xx)
 
 
+def _quote_problem(found: Lookup, where: str) -> str | None:
+    if found.found:
+        return None
+    if found.found is None:
+        return (
+            f"quote not compared with {where}: quotes before it, of one or two words or of "
+            "words the archive repeats thousands of times, took all the searching a check "
+            "allows; quote longer passages with rarer words"
+        )
+    if found.passage is not None:
+        return f'quote not found in {where}; closest passage: "{found.passage.text}"'
+    if not found.searched:
+        return (
+            f"quote not found in {where}; the closest passage is shown for the first "
+            f"{PASSAGES_MAX} missed quotes of a check only"
+        )
+    return f"quote not found in {where}"
+
+
 @rule("BT701", Severity.ERROR, "A quote is not in the archived text", group="quotes")
 def quote_in_archive(kb: KnowledgeBase) -> Iterator[Finding]:
     """
@@ -683,6 +784,7 @@ def quote_in_archive(kb: KnowledgeBase) -> Iterator[Finding]:
     text can appear as a passage.
     (Web addresses are checked when the file is read: only http and https, BT107.)
     """
+    search = QuoteSearch()
     for claim in kb.claims.values():
         for i, att in enumerate(claim.attributions):
             if not att.quote:
@@ -692,15 +794,12 @@ def quote_in_archive(kb: KnowledgeBase) -> Iterator[Finding]:
                 if source is None or source.archive is None:
                     continue
                 archive = archive_of(kb, source)
-                if archive.text is None or occurs(att.quote, archive.normalised):
+                if archive.text is None:
                     continue
-                passage = closest_passage(att.quote, archive_words(kb, source))
-                hint = f'; closest passage: "{passage.text}"' if passage else ""
-                yield Finding.at(
-                    claim.pos("attributions", i, "quote"),
-                    "BT701",
-                    f"quote not found in the archive of '{sid}' ({source.archive}){hint}",
-                )
+                found = search.look_up(att.quote, archive_words(kb, source))
+                problem = _quote_problem(found, f"the archive of '{sid}' ({source.archive})")
+                if problem is not None:
+                    yield Finding.at(claim.pos("attributions", i, "quote"), "BT701", problem)
 
 
 @rule("BT702", Severity.ERROR, "An archive snapshot cannot be read", group="quotes")
@@ -752,6 +851,7 @@ def uncited_source(kb: KnowledgeBase) -> Iterator[Finding]:
     if kb.broken_claims:
         return
     g = graph_of(kb)
+    done = context(kb).suggestions
     cited = set(g.citations)
     cited.update(s.affiliation for s in kb.sources.values() if s.affiliation)
     meant = set()
@@ -759,7 +859,9 @@ def uncited_source(kb: KnowledgeBase) -> Iterator[Finding]:
         for att in claim.attributions:
             for sid in (att.source, att.via):
                 if sid and not kb.source_exists(sid):
-                    meant.update(difflib.get_close_matches(sid, list(kb.sources), n=1, cutoff=0.6))
+                    close = _close_id(done, sid, kb.sources)
+                    if close is not None:
+                        meant.add(close)
     for source in kb.sources.values():
         if source.id not in cited and source.id not in meant:
             yield Finding.at(
