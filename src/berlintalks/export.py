@@ -94,7 +94,7 @@ def claim_dict(kb: KnowledgeBase, claim: Claim) -> dict[str, Any]:
         "attributions": [
             {
                 "source": _ref(kb, a.source),
-                "via": _ref(kb, a.via),
+                "via": _ref(kb, a.via[-1] if a.via else None),
                 "quote": a.quote,
                 "date": a.date.isoformat() if a.date else None,
                 "url": a.url,
@@ -142,7 +142,7 @@ def claim_review(
     for att in claim.attributions:
         work: dict[str, Any] = {
             "@type": "CreativeWork",
-            "author": _party(kb, att.via or att.source),
+            "author": _party(kb, att.via[-1] if att.via else att.source),
         }
         if att.date:
             work["datePublished"] = att.date.isoformat()

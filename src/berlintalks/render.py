@@ -166,7 +166,7 @@ def graph_svg(kb: KnowledgeBase, graph: Graph, href: Mapping[str, str]) -> Marku
         ).format(w=width, h=height)
     ]
     for c in claims:
-        cited = {a.source for a in c.attributions} | {a.via for a in c.attributions if a.via}
+        cited = {a.source for a in c.attributions} | {v for a in c.attributions for v in a.via}
         for sid in sorted(cited):
             if sid in spos:
                 y1, y2 = spos[sid], cpos[c.id]
