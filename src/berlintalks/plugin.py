@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,8 +32,27 @@ if TYPE_CHECKING:
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 # Pages reached through index pages and search, kept out of the sidebar (see mkdocs.yml).
-_NOT_IN_NAV = ("claims/", "sources/", "topics/")
-WATCHED = ("claims", "sources", "templates")
+_NOT_IN_NAV = ("claims/", "sources/", "topics/", "publications/")
+WATCHED = ("claims", "sources", "publications", "templates")
+
+SITE_URL_UNSET = (
+    "berlintalks: site_url is not set (set BERLINTALKS_SITE_URL to the published address): "
+    "the ClaimReview url of every claim is a bare path, pages have no canonical link and the "
+    "sitemap lists no addresses"
+)
+
+
+def warn_site_url(config: MkDocsConfig) -> None:
+    """Say on stderr, as MkDocs says its warnings, that the published addresses are unknown.
+
+    Written rather than logged: strict mode, which every build here uses, counts each logged
+    warning as a failure, and a local build or a test has no published address to give.
+    """
+    if config.site_url:
+        return
+    if logging.getLogger("mkdocs").getEffectiveLevel() > logging.WARNING:
+        return  # `mkdocs build -q`
+    sys.stderr.write(f"WARNING -  {SITE_URL_UNSET}\n")
 
 
 # A report `berlintalks build` has just produced for a root, so the build it starts does not
@@ -186,6 +206,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             return env
 
         theme.get_env = get_env  # type: ignore[method-assign]
+        warn_site_url(config)
         return config
 
     def on_page_context(
@@ -244,6 +265,6 @@ def _nav_titles(nav: Any) -> dict[str, str | None]:
 
 def _record_path(page: str) -> str | None:
     folder, _, name = page.partition("/")
-    if folder not in ("claims", "sources") or page in INDEX_PAGES:
+    if folder not in ("claims", "sources", "publications") or page in INDEX_PAGES:
         return None
     return f"{folder}/{name.removesuffix('/index.md').removesuffix('.md')}.yaml"
