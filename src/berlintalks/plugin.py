@@ -21,8 +21,9 @@ from .check import Report, check
 from .export import Publisher
 from .history import FileHistory, head_commit, read_history
 from .pagecache import CachedPage, RenderCache
-from .render import INDEX_PAGES, RenderError, SiteConfig, generate
+from .render import INDEX_PAGES, RenderError, SiteConfig, doc_path, generate
 from .report import as_text
+from .social import social_meta
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -92,6 +93,7 @@ def site_config(config: MkDocsConfig, publisher: str, edit_url: str | None = Non
         publisher=Publisher(publisher, config.site_url or ""),
         edit_base=edit_base,
         use_directory_urls=config.use_directory_urls,
+        site_name=config.site_name,
     )
 
 
@@ -120,6 +122,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         self._history: dict[str, FileHistory] | None = None
         self._history_head: str | None = None
         self._edit: dict[str, str | None] = {}
+        self._social: dict[str, dict[str, str]] = {}
         self._bytecode = _MemoryBytecodeCache()
         self.pages: RenderCache | None = None
 
@@ -190,6 +193,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
                     CachedPage(titles.get(path), file, config, self.pages)
                 record = _record_path(path)
                 self._edit[path] = conf.edit_base + record if conf.edit_base and record else None
+        self._social = {doc_path("claims", c.id): social_meta(c) for c in report.kb.claims.values()}
         return files
 
     @event_priority(100)  # before Material's search plugin makes an environment of its own
@@ -216,6 +220,9 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         # record it comes from, or hide it.
         if page.file.src_uri in self._edit:
             page.edit_url = self._edit[page.file.src_uri]
+        # What a shared link previews, written into the head by the theme (main.html); set on
+        # every page so front matter cannot supply it.
+        page.meta["bt_social"] = self._social.get(page.file.src_uri)
         return context
 
     def on_serve(

@@ -28,6 +28,7 @@ from .export import (
     number_words,
     web_url,
 )
+from .feed import atom_feed
 from .findings import Finding, Severity
 from .graph import Graph, build_graph
 from .history import FileHistory
@@ -171,6 +172,7 @@ class SiteConfig:
     # Address prefix of the repository's files, e.g. ``https://host/org/repo/edit/main/``.
     edit_base: str | None = None
     use_directory_urls: bool = True
+    site_name: str = ""
 
 
 class RenderError(Exception):
@@ -524,6 +526,13 @@ def generate(
     exports = export_all(kb, publisher=config.publisher, history=history, graded=graded)
     for name, text in exports.items():
         out[f"data/{name}"] = text
+    out["feed.xml"] = atom_feed(
+        kb,
+        publisher=config.publisher,
+        site_name=config.site_name,
+        directory_urls=config.use_directory_urls,
+        use_history=history is not None,
+    )
     return out
 
 
