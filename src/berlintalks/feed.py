@@ -263,7 +263,10 @@ def atom_feed(
 
     dates: list[str] = []
     if events is not None:
-        shown = [e for e in reversed(events) if e.path in by_path][:limit]
+        # Newest commit first; the files of one commit in the order git lists them (by path).
+        order = {sha: n for n, sha in enumerate(dict.fromkeys(e.commit for e in events))}
+        ranked = sorted(events, key=lambda e: -order[e.commit])
+        shown = [e for e in ranked if e.path in by_path][:limit]
         for e in shown:
             claim = by_path[e.path]
             _event_entry(feed, e, claim, base, authority, directory_urls)
