@@ -255,3 +255,29 @@ def test_a_shallow_clone_lists_the_current_claims(
     assert feed.bozo == 0
     assert fallback_titles(feed) == current_claims(clone)
     assert not any(t.startswith(("New claim", "Verdict changed")) for t in fallback_titles(feed))
+
+
+def test_a_record_too_large_at_some_commit_is_not_read_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    top = tmp_path / "repo"
+    # The knowledge base one folder below the top of the repository.
+    root = copy_kb(top / "kb")
+    git(top, "init", "-q", "-b", "main")
+    commit_all(top, "Publish the knowledge base", date=DATES[0])
+    padded = NEW + "# " + "x" * (1024 * 1024) + "\n"
+    (root / "claims" / "feed-new.yaml").write_text(padded, encoding="utf-8")
+    commit_all(top, "Add feed-new, padded", date=DATES[1])
+    (root / "claims" / "feed-new.yaml").write_text(NEW, encoding="utf-8")
+    fixed = commit_all(top, "Trim feed-new", date=DATES[2])
+    report = check(root)
+    assert report.errors == []
+    entries = feedparser.parse(atom_feed(report.kb).encode()).entries
+    # The padded version is over the size a record may have, so its status is never read:
+    # the claim first appears, with its status, at the commit that trimmed it.
+    assert entries[0].title == f"New claim: {NEW_TITLE}"
+    assert entries[0].updated == DATES[2]
+    assert entries[0].id.endswith(f":{fixed[:12]}:new")
+    assert [e.title for e in entries].count(f"New claim: {NEW_TITLE}") == 1
+    assert {e.updated for e in entries[1:]} == {DATES[0]}
