@@ -186,6 +186,13 @@ def test_timeline_and_graph(built_site: Path) -> None:
         assert f'href="../claims/{cid}/"' in svg
     for sid in KB.sources:
         assert f'href="../sources/{sid}/"' in svg
+    for pid in KB.publications:
+        assert f'href="../publications/{pid}/"' in svg
+    # Relations read as English on the arcs too.
+    import html
+
+    arc = "european-statement-eu-accession is part of european-leaders-joint-statement"
+    assert arc in html.unescape(svg)
 
 
 def test_no_page_loads_anything_from_another_host(built_site: Path) -> None:
