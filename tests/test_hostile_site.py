@@ -19,7 +19,7 @@ from conftest import REPO
 TIMEOUT = 300
 # An upper bound on waiting for the preview server, not a speed target.
 PATIENCE = 120.0
-KB_PARTS = ("claims", "sources", "templates", "docs", "mkdocs.yml", "archive")
+KB_PARTS = ("claims", "sources", "publications", "templates", "docs", "mkdocs.yml", "archive")
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:

@@ -24,7 +24,7 @@ from berlintalks.load import load_file
 from berlintalks.model import Claim
 from berlintalks.parse import MAX_DEPTH, ParseError, parse
 from berlintalks.registry import RULES
-from conftest import REPO, write_kb
+from conftest import PUBLICATION_ID, REPO, write_kb
 
 # CI runs the same examples every time and keeps no example database between runs.
 settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
@@ -252,16 +252,22 @@ def page_markup(pages: dict[str, str]) -> dict[str, Markup]:
 def site_kb(root: Path, text: dict[str, str]) -> Path:
     """Two claims, a person and an outlet, every free-text field filled from ``text``."""
     person = {"id": "person", "name": text["name"], "kind": "person", "reliability": "B",
+              "reliability_reason": "A participant.",
               "role": text["role"], "description": text["description"]}  # fmt: skip
     outlet = {"id": "outlet", "name": "Outlet", "kind": "outlet", "reliability": "A",
+              "reliability_reason": "A record of accuracy.",
               "url": "https://example.org/"}  # fmt: skip
     first = {"id": "first", "title": text["title"], "statement": text["statement"],
-             "status": "confirmed", "date": "2025-12-14", "topics": ["diplomacy"],
-             "attributions": [{"source": "person", "via": "outlet", "quote": text["quote"]}],
+             "status": "confirmed", "rationale": "Said on the record.",
+             "date": "2025-12-14", "topics": ["diplomacy"],
+             "attributions": [{"source": "person", "via": "outlet", "quote": text["quote"],
+                               "publication": PUBLICATION_ID}],
              "figures": [{"label": text["label"], "unit": text["unit"], "value": 90}]}  # fmt: skip
     second = {"id": "second", "title": "Second", "statement": "Second statement.",
-              "status": "reported", "date": "2025-12-15", "topics": ["diplomacy"],
-              "attributions": [{"source": "person", "via": "outlet", "quote": "Words."}],
+              "status": "reported", "rationale": "Reported by the outlet.",
+              "date": "2025-12-15", "topics": ["diplomacy"],
+              "attributions": [{"source": "person", "via": "outlet", "quote": "Words.",
+                                "publication": PUBLICATION_ID}],
               "relations": [{"type": "supports", "claim": "first",
                              "note": text["note"]}]}  # fmt: skip
     dump = {"sort_keys": False, "allow_unicode": True}

@@ -57,7 +57,7 @@ SITE_FILES = ("mkdocs.yml", "templates", "docs")
 
 def site_root(dest: Path) -> Path:
     """A copy of the bundled knowledge base with the site's configuration and templates."""
-    for name in ("claims", "sources", *SITE_FILES):
+    for name in ("claims", "sources", "publications", *SITE_FILES):
         src = REPO / name
         if src.is_dir():
             shutil.copytree(src, dest / name)

@@ -325,7 +325,9 @@ def datapackage(kb: KnowledgeBase) -> dict[str, str]:
             _attribution_columns(),
             ((c.id, i, a) for c in claims for i, a in enumerate(c.attributions, 1)),
             primaryKey=["claim", "position"],
-            foreignKeys=[_fk("claim", "claims"), _fk("source", "sources"), _fk("via", "sources")],
+            # No key on `source`: it may name a publication speaking in its own voice, and a
+            # foreign key reaches one table only.
+            foreignKeys=[_fk("claim", "claims"), _fk("via", "sources")],
         ),
         _table(
             "relations",

@@ -32,7 +32,7 @@ log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 # Pages reached through index pages and search, kept out of the sidebar (see mkdocs.yml).
 _NOT_IN_NAV = ("claims/", "sources/", "topics/")
-WATCHED = ("claims", "sources", "templates")
+WATCHED = ("claims", "sources", "publications", "templates")
 
 
 # A report `berlintalks build` has just produced for a root, so the build it starts does not
