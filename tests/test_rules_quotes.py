@@ -166,9 +166,7 @@ def test_every_bundled_quote_is_in_the_seed_article():
     quotes = bundled_quotes()
     assert len(quotes) >= 15
     # Insertions in [brackets] are the publication's or ours: the words around them are checked.
-    missing = [
-        (cid, q) for cid, q in quotes if not all(occurs(p, article) for p in quote_parts(q))
-    ]
+    missing = [(cid, q) for cid, q in quotes if not all(occurs(p, article) for p in quote_parts(q))]
     assert missing == []
     # the matcher is not blind: one changed word is a miss
     longest = max((q for _, q in quotes), key=len)

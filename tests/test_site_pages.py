@@ -89,7 +89,11 @@ def test_a_record_named_index_keeps_its_own_page(make_kb: Callable[..., Path]) -
     from conftest import SOURCES
 
     other = claim_yaml("other") + "relations:\n  - type: supports\n    claim: index\n"
-    sources = {**SOURCES, "index": "id: index\nname: Index Agency\nkind: outlet\nreliability: C\n"}
+    sources = {
+        **SOURCES,
+        "index": "id: index\nname: Index Agency\nkind: outlet\nreliability: C\n"
+        "reliability_reason: A record of accuracy.\n",
+    }
     root = make_kb(claims={"index": claim_yaml("index"), "other": other}, sources=sources)
     out = pages(root)
     assert out["claims/index.md"].startswith("# All claims")
