@@ -189,7 +189,7 @@ def on_record_needs_words(kb: KnowledgeBase) -> Iterator[Finding]:
         )
 
 
-def _mentions(title: str, name: str) -> bool:
+def _mentions(title: str, name: str, by_last_word: bool) -> bool:
     """Whether the title names ``name``: in full, or by its last word (a surname, 'Axios')."""
     folded = title.casefold()
     name = name.strip().casefold()
@@ -197,25 +197,27 @@ def _mentions(title: str, name: str) -> bool:
         return False
     if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded):
         return True
+    if not by_last_word:
+        return False
     words = _WORD.findall(name)
     last = words[-1] if words else ""
     return len(last) >= 4 and re.search(rf"(?<!\w){re.escape(last)}(?!\w)", folded) is not None
 
 
-def _names_in_chains(kb: KnowledgeBase, claim: Claim) -> list[str]:
-    names: list[str] = []
+def _names_in_chains(kb: KnowledgeBase, claim: Claim) -> list[tuple[str, bool]]:
+    """Each name the title could give the account by, and whether its last word will do."""
+    names: list[tuple[str, bool]] = []
     for att in claim.attributions:
         for pub in (speaker_publication(kb, att), publication_of(kb, att)):
             if pub is not None:
-                # "the article says …" names the publication as well as its title does.
-                names += [pub.title, f"the {pub.kind}"]
+                # A publication's title is descriptive ("… talks in Berlin"): only the whole
+                # of it, or "the article", names it.
+                names += [(pub.title, False), (f"the {pub.kind}", False)]
         for sid in (att.source, *att.via):
             source = kb.sources.get(sid)
             if source is None:
                 continue
-            # An unnamed source is named by what it is: "officials", "sources", "media".
-            names.append(source.name)
-            names.append(sid.replace("-", " "))
+            names += [(source.name, True), (sid.replace("-", " "), False)]
     return names
 
 
@@ -242,7 +244,7 @@ def reported_title_attributes(kb: KnowledgeBase) -> Iterator[Finding]:
             continue
         if _REPORTING.search(claim.title):
             continue
-        if any(_mentions(claim.title, name) for name in _names_in_chains(kb, claim)):
+        if any(_mentions(claim.title, n, last) for n, last in _names_in_chains(kb, claim)):
             continue
         yield Finding.at(
             claim.pos("title"),

@@ -238,6 +238,17 @@ def _missing_quote(kb: KnowledgeBase, att: Attribution) -> str:
 # ---------------------------------------------------------------- the graph picture
 
 
+@dataclass(frozen=True, slots=True)
+class _Node:
+    """A left-hand node of the graph picture: a source or a publication."""
+
+    id: str
+    page: str
+    kind: str
+    name: str
+    detail: str
+
+
 def graph_svg(kb: KnowledgeBase, graph: Graph, href: Mapping[str, str]) -> Markup:
     """Claims and sources as an inline SVG: sources left, claims right, relations as arcs.
 
@@ -246,10 +257,18 @@ def graph_svg(kb: KnowledgeBase, graph: Graph, href: Mapping[str, str]) -> Marku
     """
     row, top, left_x, right_x, chars = 22, 40, 20, 470, 90
     width = right_x + 10 + chars * 6
-    sources = sorted(kb.sources.values(), key=lambda s: (s.kind, s.name.lower()))
+    # Left-hand nodes: every source, then every publication, which is a speaker where it
+    # makes a point in its own voice.
+    sources = [
+        _Node(s.id, f"sources/{s.id}", s.kind, s.name, f"{s.kind}, reliability {s.reliability}")
+        for s in sorted(kb.sources.values(), key=lambda s: (s.kind, s.name.lower()))
+    ] + [
+        _Node(p.id, f"publications/{p.id}", "publication", p.title, f"publication, {p.kind}")
+        for p in sorted(kb.publications.values(), key=lambda p: p.title.lower())
+    ]
     claims = sorted(kb.claims.values(), key=lambda c: (c.topics[0], c.date, c.id))
     spos = {
-        s.id: top + i * row * max(1, len(claims)) / max(1, len(sources))
+        s.page: top + i * row * max(1, len(claims)) / max(1, len(sources))
         for i, s in enumerate(sources)
     }
     cpos = {c.id: top + i * row for i, c in enumerate(claims)}
@@ -265,8 +284,9 @@ def graph_svg(kb: KnowledgeBase, graph: Graph, href: Mapping[str, str]) -> Marku
     for c in claims:
         cited = {a.source for a in c.attributions} | {v for a in c.attributions for v in a.via}
         for sid in sorted(cited):
-            if sid in spos:
-                y1, y2 = spos[sid], cpos[c.id]
+            node = f"sources/{sid}" if sid in kb.sources else f"publications/{sid}"
+            if node in spos:
+                y1, y2 = spos[node], cpos[c.id]
                 mid = (left_x + 200 + right_x) / 2
                 out.append(
                     Markup(
@@ -293,15 +313,15 @@ def graph_svg(kb: KnowledgeBase, graph: Graph, href: Mapping[str, str]) -> Marku
                     )
                 )
     for s in sources:
-        y = spos[s.id]
+        y = spos[s.page]
         out.append(
             Markup(
                 '<a href="{href}"><g class="bt-node bt-node--{kind}">'
                 '<circle cx="{cx}" cy="{y:.1f}" r="5"/>'
                 '<text x="{tx}" y="{ty:.1f}" text-anchor="end">{label}</text>'
-                "<title>{name} ({kind}, reliability {rel})</title></g></a>"
+                "<title>{name} ({detail})</title></g></a>"
             ).format(
-                href=href[f"sources/{s.id}"],
+                href=href[s.page],
                 kind=s.kind,
                 cx=left_x + 200,
                 y=y,
@@ -309,7 +329,7 @@ def graph_svg(kb: KnowledgeBase, graph: Graph, href: Mapping[str, str]) -> Marku
                 ty=y + 4,
                 label=escape_text(_shorten(s.name, 30)),
                 name=escape_text(s.name),
-                rel=s.reliability,
+                detail=s.detail,
             )
         )
     for c in claims:
@@ -516,6 +536,10 @@ def generate(
             hrefs = {
                 **{f"claims/{c.id}": _page_href(f"claims/{c.id}", path, True) for c in claims},
                 **{f"sources/{s.id}": _page_href(f"sources/{s.id}", path, True) for s in sources},
+                **{
+                    f"publications/{p.id}": _page_href(f"publications/{p.id}", path, True)
+                    for p in publications
+                },
             }
             if not config.use_directory_urls:
                 hrefs = {k: _page_href(k, path, False) for k in hrefs}

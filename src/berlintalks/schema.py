@@ -160,6 +160,8 @@ def _property(fs: FieldSpec, ids: Ids) -> dict[str, Any]:
             schema["enum"] = [*schema["enum"], None]
         if "type" in schema:
             schema["type"] = [schema["type"], "null"]
+        elif "anyOf" in schema:
+            schema["anyOf"] = [*schema["anyOf"], {"type": "null"}]
         else:
             schema = {"description": fs.doc, "anyOf": [_value(fs, ids), {"type": "null"}]}
     return schema
