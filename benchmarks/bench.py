@@ -99,7 +99,7 @@ def measure(
 def floor(root: Path) -> int:
     """The floor of `check`: read and parse every record file once with libyaml, nothing else."""
     count = 0
-    for folder in ("claims", "sources"):
+    for folder in ("claims", "sources", "publications"):
         for path in sorted((root / folder).rglob("*.yaml")):
             with path.open("rb") as f:
                 yaml.load(f, Loader=yaml.CSafeLoader)
@@ -258,6 +258,7 @@ def serve_reload(work: Path, runs: int, log: Callable[[str], None]) -> list[Relo
     shutil.rmtree(root, ignore_errors=True)  # a previous run's edits must not carry over
     shutil.copytree(REPO / "claims", root / "claims")
     shutil.copytree(REPO / "sources", root / "sources")
+    shutil.copytree(REPO / "publications", root / "publications")
     for extra in ("archive", "archives"):
         if (REPO / extra).is_dir():
             shutil.copytree(REPO / extra, root / extra)

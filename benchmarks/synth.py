@@ -154,6 +154,7 @@ class _Claim:
     id: str
     status: str
     day: date
+    publication: str = ""
     lines: list[str] = field(default_factory=list)
 
 
@@ -189,6 +190,7 @@ def _source_yaml(src: _Source, orgs: list[_Source], rng: random.Random) -> str:
         *("  " + ln for ln in textwrap.wrap(_sentence(rng, 18), 76)),
         f"url: https://example.org/{src.id}",
         f"reliability: {'ABCDEF'[rng.randrange(6)]}",
+        f"reliability_reason: {_q('Graded on its synthetic record as ' + src.kind + '.')}",
     ]
     if src.kind == "person" and orgs:
         org = rng.choice(orgs)
@@ -228,6 +230,7 @@ def _attribution(
         via.cited = True
         lines.append(f"    via: {via.id}")
     lines.append(f"    quote: {_q(quote)}")
+    lines.append(f"    publication: {claim.publication}")
     when = claim.day + timedelta(days=rng.randrange(3))
     lines.append(f"    date: {when.isoformat()}")
     if rng.random() < 0.5:
@@ -247,13 +250,15 @@ def generate(root: Path, claims: int, *, seed: int = 7, site: bool = True) -> Pa
     """
     rng = random.Random(seed)
     root.mkdir(parents=True, exist_ok=True)
-    for folder in ("claims", "sources", "archive"):
+    for folder in ("claims", "sources", "publications", "archive"):
         (root / folder).mkdir(exist_ok=True)
     sources = _sources(rng, max(len(KINDS), claims // 10))
     pool: dict[str, list[_Source]] = {k: [] for k in set(KINDS)}
     for s in sources:
         pool[s.kind].append(s)
 
+    # About one publication per hundred claims, each read for the claims in its turn.
+    publications = [f"publication-{k}" for k in range(max(1, claims // 100))]
     made: list[_Claim] = []
     not_confirmed: list[str] = []
     parts_left = 0
@@ -265,13 +270,17 @@ def generate(root: Path, claims: int, *, seed: int = 7, site: bool = True) -> Pa
         if status == "disputed" and not not_confirmed:
             status = "reported"
         claim = _Claim(cid, status, START + timedelta(days=i * 700 // max(claims, 1)))
+        claim.publication = publications[i % len(publications)]
         title = _sentence(rng, rng.randint(6, 10))[:-1]
+        if status == "reported":
+            title = f"Reportedly, {title[0].lower()}{title[1:]}"  # BT406: say it is reported
         claim.lines = [
             f"id: {cid}",
             f"title: {_q(title)}",
             "statement: >-",
             *("  " + ln for ln in textwrap.wrap(_sentence(rng, 25) + " " + _sentence(rng, 20), 76)),
             f"status: {status}",
+            f"rationale: {_q('Synthetic: ' + status + ' by construction of the benchmark.')}",
             f"date: {claim.day.isoformat()}",
             f"topics: [{', '.join(sorted({topic, rng.choice(TOPICS)}))}]",
             "attributions:",
@@ -330,6 +339,9 @@ def generate(root: Path, claims: int, *, seed: int = 7, site: bool = True) -> Pa
             (root / "archive" / f"{s.id}.txt").write_text(text, "utf-8")
     for c in made:
         (root / "claims" / f"{c.id}.yaml").write_text("\n".join(c.lines) + "\n", "utf-8")
+    for pid in publications:
+        text = f"id: {pid}\ntitle: {_q('Synthetic ' + pid)}\nkind: article\nlanguage: en\n"
+        (root / "publications" / f"{pid}.yaml").write_text(text, "utf-8")
     if site:
         copy_site_files(root)
     return root
@@ -368,7 +380,11 @@ def _cite_leftovers(made: list[_Claim], sources: list[_Source], rng: random.Rand
         claim = made[rng.randrange(len(made))]
         at = claim.lines.index("attributions:") + 1
         quote = _quote_from(s.archive, rng) if s.archive else _sentence(rng, 8)
-        claim.lines[at:at] = [f"  - source: {s.id}", f"    quote: {_q(quote)}"]
+        claim.lines[at:at] = [
+            f"  - source: {s.id}",
+            f"    quote: {_q(quote)}",
+            f"    publication: {claim.publication}",
+        ]
         s.cited = True
 
 

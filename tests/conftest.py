@@ -19,6 +19,7 @@ SOURCES = {
         name: Agence France-Presse
         kind: outlet
         reliability: B
+        reliability_reason: An international news agency with a record of accurate reports.
         """,
     "zelensky": """\
         id: zelensky
@@ -26,8 +27,23 @@ SOURCES = {
         kind: person
         role: President of Ukraine
         reliability: B
+        reliability_reason: A first-hand participant, with an interest in the outcome.
         """,
 }
+
+# The publication every fixture attribution is read in. Keys a rule requires come last in
+# each fixture record, so the lines of the keys before them stay where tests expect them.
+PUBLICATION_ID = "berlin-article"
+PUBLICATIONS = {
+    PUBLICATION_ID: """\
+        id: berlin-article
+        title: Article on the talks in Berlin
+        kind: article
+        language: en
+        translated_from: ru
+        """,
+}
+RATIONALE = "rationale: Zelensky said so on the record, in words the article quotes."
 
 CLAIM = """\
     id: {id}
@@ -40,6 +56,8 @@ CLAIM = """\
       - source: zelensky
         via: afp
         quote: "There was ample dialogue on territories."
+        publication: berlin-article
+    rationale: Zelensky said so on the record, in words the article quotes.
     """
 
 
@@ -57,9 +75,17 @@ def write_kb(
     root: Path,
     claims: dict[str, str | bytes] | None = None,
     sources: dict[str, str | bytes] | None = None,
+    publications: dict[str, str | bytes] | None = None,
 ) -> Path:
-    """Write a knowledge base: ``{file stem: YAML}``; texts are dedented, bytes written as-is."""
-    for folder, records in (("claims", claims), ("sources", sources)):
+    """Write a knowledge base: ``{file stem: YAML}``; texts are dedented, bytes written as-is.
+
+    ``publications`` defaults to the one publication the fixture claims are read in; pass
+    ``{}`` for none.
+    """
+    if publications is None:
+        publications = PUBLICATIONS
+    folders = (("claims", claims), ("sources", sources), ("publications", publications))
+    for folder, records in folders:
         (root / folder).mkdir(parents=True, exist_ok=True)
         for name, body in (records or {}).items():
             path = root / folder / (name if name.endswith((".yaml", ".yml")) else f"{name}.yaml")
@@ -73,17 +99,22 @@ def write_kb(
 
 @pytest.fixture
 def make_kb(tmp_path: Path) -> Callable[..., Path]:
-    """``make_kb(claims={...}, sources={...})``; sources default to afp and zelensky."""
+    """``make_kb(claims={...}, sources={...}, publications={...})``.
+
+    Sources default to afp and zelensky, publications to the article the claims are read in.
+    """
 
     def make(
         claims: dict[str, str | bytes] | None = None,
         sources: dict[str, str | bytes] | None = None,
+        publications: dict[str, str | bytes] | None = None,
     ) -> Path:
         root = tmp_path / "kb"
         return write_kb(
             root,
             claims if claims is not None else {"talks": claim_yaml()},
             SOURCES if sources is None else sources,
+            publications,
         )
 
     return make

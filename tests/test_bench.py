@@ -63,10 +63,10 @@ def test_bar_drawn_on_a_terminal(kb_330: Path) -> None:
     code, err = _check_on_pty(kb_330)
     assert code == 0
     assert "checking [" in err
-    assert "/330 files" in err
-    assert "330/330 files" in err  # the last file always redraws, so the bar ends full
+    assert "/333 files" in err
+    assert "333/333 files" in err  # the last file always redraws, so the bar ends full
     assert "\r\x1b[K" in err  # and is erased before the summary
-    assert err.rstrip().endswith("0 errors, 0 warnings in 330 files")
+    assert err.rstrip().endswith("0 errors, 0 warnings in 333 files")
 
 
 def test_no_bar_with_quiet_on_a_terminal(kb_330: Path) -> None:
@@ -80,7 +80,7 @@ def test_no_bar_in_ci_on_a_terminal(kb_330: Path) -> None:
     code, err = _check_on_pty(kb_330, env={**os.environ, "CI": "true"})
     assert code == 0
     assert "checking [" not in err
-    assert "0 errors, 0 warnings in 330 files" in err
+    assert "0 errors, 0 warnings in 333 files" in err
 
 
 def test_no_bar_without_a_terminal(kb_330: Path) -> None:
@@ -92,7 +92,7 @@ def test_no_bar_without_a_terminal(kb_330: Path) -> None:
     )
     assert done.returncode == 0
     assert "checking [" not in done.stderr
-    assert done.stderr == "0 errors, 0 warnings in 330 files\n"
+    assert done.stderr == "0 errors, 0 warnings in 333 files\n"
 
 
 def test_bar_skips_small_runs_and_erases_itself() -> None:

@@ -24,7 +24,7 @@ def test_valid_twin_passes(cli, make_kb):
     run = cli("check", "--root", root)
     assert run.code == 0
     assert run.out == ""
-    assert "0 errors, 0 warnings in 3 files" in run.err
+    assert "0 errors, 0 warnings in 4 files" in run.err
 
 
 @pytest.mark.parametrize(
@@ -43,12 +43,12 @@ def test_valid_twin_passes(cli, make_kb):
         (claim_yaml(topics="topics: []"), ["claims/talks.yaml:6:9:BT109"]),
         (claim_yaml(topics="topics: territory"), ["claims/talks.yaml:6:9:BT103"]),
         (claim_yaml(id="id: other"), ["claims/talks.yaml:1:5:BT111"]),
-        (claim_yaml() + "count: 0\n", ["claims/talks.yaml:11:8:BT103"]),
+        (claim_yaml() + "count: 0\n", ["claims/talks.yaml:13:8:BT103"]),
         (
             claim_yaml() + "figures:\n  - {label: share, unit: percent}\n",
-            ["claims/talks.yaml:12:5:BT110"],
+            ["claims/talks.yaml:14:5:BT110"],
         ),
-        (claim_yaml() + "title: again\n", ["claims/talks.yaml:11:1:BT005"]),
+        (claim_yaml() + "title: again\n", ["claims/talks.yaml:13:1:BT005"]),
     ],
 )
 def test_claim_schema_findings(cli, make_kb, claim, expected):
@@ -82,7 +82,7 @@ def test_unknown_references(cli, make_kb):
     assert run.code == 1
     assert run.lines() == [
         "claims/talks.yaml:8:13: error BT201 unknown source 'zelenksy' — did you mean 'zelensky'?",
-        "claims/talks.yaml:12:29: error BT202 unknown claim 'nowhere'",
+        "claims/talks.yaml:14:29: error BT202 unknown claim 'nowhere'",
     ]
 
 

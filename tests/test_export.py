@@ -35,13 +35,21 @@ def test_site_json_exports_list_exactly_the_records(built_site: Path) -> None:
         exported = by_id[cid]
         assert exported["statement"] == claim.statement
         assert exported["status"] == claim.status
+        assert exported["rationale"] == claim.rationale
         first = exported["attributions"][0]["source"]
-        assert first == {
-            "id": claim.attributions[0].source,
-            "name": KB.sources[claim.attributions[0].source].name,
-            "kind": KB.sources[claim.attributions[0].source].kind,
-            "reliability": KB.sources[claim.attributions[0].source].reliability,
-        }
+        sid = claim.attributions[0].source
+        if sid in KB.sources:
+            assert first == {
+                "id": sid,
+                "name": KB.sources[sid].name,
+                "kind": KB.sources[sid].kind,
+                "reliability": KB.sources[sid].reliability,
+            }
+        else:  # the publication, in its own voice
+            assert first == {"id": sid, "title": KB.publications[sid].title, "kind": "publication"}
+        assert [a["publication"]["id"] for a in exported["attributions"]] == [
+            a.publication for a in claim.attributions
+        ]
     reviews = json.loads((data / "claimreview.json").read_text())
     assert [r["url"].rsplit("/", 2)[-2] for r in reviews] == CLAIMS
 
@@ -50,17 +58,24 @@ def test_site_datapackage_tables_list_exactly_the_records(built_site: Path) -> N
     data = built_site / "data"
     package = json.loads((data / "datapackage.json").read_text())
     names = [r["name"] for r in package["resources"]]
-    assert names == ["claims", "sources", "attributions", "relations"]
-    attributions = package["resources"][2]["schema"]["foreignKeys"]
+    assert names == ["claims", "sources", "publications", "attributions", "via", "relations"]
+    attributions = package["resources"][3]["schema"]["foreignKeys"]
     assert {fk["fields"]: fk["reference"]["resource"] for fk in attributions} == {
         "claim": "claims",
         "source": "sources",
-        "via": "sources",
+        "own_voice": "publications",
+        "publication": "publications",
     }
     assert [r["id"] for r in rows(data / "claims.csv")] == CLAIMS
     assert [r["id"] for r in rows(data / "sources.csv")] == SOURCES
+    assert [r["id"] for r in rows(data / "publications.csv")] == sorted(KB.publications)
     expected = sorted((c.id, a.source) for c in KB.claims.values() for a in c.attributions)
-    assert sorted((r["claim"], r["source"]) for r in rows(data / "attributions.csv")) == expected
+    speakers = [
+        (r["claim"], r["source"] or r["own_voice"]) for r in rows(data / "attributions.csv")
+    ]
+    assert sorted(speakers) == expected
+    via = sorted((c.id, v) for c in KB.claims.values() for a in c.attributions for v in a.via)
+    assert sorted((r["claim"], r["source"]) for r in rows(data / "via.csv")) == via
 
 
 def test_datapackage_is_valid_and_its_foreign_keys_are_checked(
@@ -73,9 +88,11 @@ def test_datapackage_is_valid_and_its_foreign_keys_are_checked(
     shutil.copytree(built_site / "data", broken)
     table = broken / "attributions.csv"
     lines = table.read_text().splitlines()
-    cells = lines[1].split(",")
-    cells[2] = "no-such-source"
-    lines[1] = ",".join(cells)
+    header = lines[0].split(",")
+    row = next(i for i, ln in enumerate(lines) if i and ln.split(",")[header.index("source")])
+    cells = lines[row].split(",")
+    cells[header.index("source")] = "no-such-source"
+    lines[row] = ",".join(cells)
     table.write_text("\n".join(lines) + "\n")
     bad = validate(str(broken / "datapackage.json"))
     assert not bad.valid
@@ -94,9 +111,12 @@ def test_export_command_writes_the_site_files(
         "claims.csv",
         "claims.json",
         "datapackage.json",
+        "publications.csv",
+        "publications.json",
         "relations.csv",
         "sources.csv",
         "sources.json",
+        "via.csv",
     ]
     for name in written:
         assert (out / name).read_bytes() == (built_site / "data" / name).read_bytes(), name

@@ -19,7 +19,7 @@ from conftest import REPO
 TIMEOUT = 300
 # An upper bound on waiting for the preview server, not a speed target.
 PATIENCE = 120.0
-KB_PARTS = ("claims", "sources", "templates", "docs", "mkdocs.yml", "archive")
+KB_PARTS = ("claims", "sources", "publications", "templates", "docs", "mkdocs.yml", "archive")
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -52,9 +52,9 @@ def copy_kb(dest: Path) -> Path:
 
 
 def records_snapshot(root: Path) -> dict[str, tuple[str, int]]:
-    """Every path under claims/ and sources/ with its content hash and mtime in nanoseconds."""
+    """Every path under the record folders with its content hash and mtime in nanoseconds."""
     snap: dict[str, tuple[str, int]] = {}
-    for folder in ("claims", "sources"):
+    for folder in ("claims", "sources", "publications"):
         for path in sorted((root / folder).rglob("*")):
             stat = path.lstat()
             digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "dir"

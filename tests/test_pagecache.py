@@ -21,7 +21,7 @@ from conftest import REPO
 def root(tmp_path: Path) -> Path:
     """A copy of the bundled project, outside git so histories are the same in every build."""
     root = tmp_path / "kb"
-    for name in ("claims", "sources", "templates", "docs"):
+    for name in ("claims", "sources", "publications", "templates", "docs"):
         shutil.copytree(REPO / name, root / name)
     shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
     return root

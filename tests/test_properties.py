@@ -250,30 +250,43 @@ def page_markup(pages: dict[str, str]) -> dict[str, Markup]:
 
 
 def site_kb(root: Path, text: dict[str, str]) -> Path:
-    """Two claims, a person and an outlet, every free-text field filled from ``text``."""
+    """Two claims, a person, an outlet and a publication, every free-text field from ``text``."""
     person = {"id": "person", "name": text["name"], "kind": "person", "reliability": "B",
+              "reliability_reason": text["reason"],
               "role": text["role"], "description": text["description"]}  # fmt: skip
     outlet = {"id": "outlet", "name": "Outlet", "kind": "outlet", "reliability": "A",
+              "reliability_reason": "A wire service.",
               "url": "https://example.org/"}  # fmt: skip
+    article = {"id": "article", "title": text["publication"], "kind": "article",
+               "language": "en", "translated_from": "ru", "note": text["pub_note"]}  # fmt: skip
     first = {"id": "first", "title": text["title"], "statement": text["statement"],
-             "status": "confirmed", "date": "2025-12-14", "topics": ["diplomacy"],
-             "attributions": [{"source": "person", "via": "outlet", "quote": text["quote"]}],
+             "status": "confirmed", "rationale": text["rationale"],
+             "date": "2025-12-14", "topics": ["diplomacy"],
+             "attributions": [{"source": "person", "via": "outlet", "publication": "article",
+                               "setting": text["setting"], "quote": text["quote"]}],
              "figures": [{"label": text["label"], "unit": text["unit"], "value": 90}]}  # fmt: skip
     second = {"id": "second", "title": "Second", "statement": "Second statement.",
-              "status": "reported", "date": "2025-12-15", "topics": ["diplomacy"],
-              "attributions": [{"source": "person", "via": "outlet", "quote": "Words."}],
+              "status": "reported", "rationale": "One account.",
+              "date": "2025-12-15", "topics": ["diplomacy"],
+              "attributions": [{"source": "person", "via": "outlet", "publication": "article",
+                                "quote": "Words."}],
               "relations": [{"type": "supports", "claim": "first",
                              "note": text["note"]}]}  # fmt: skip
     dump = {"sort_keys": False, "allow_unicode": True}
-    return write_kb(
+    write_kb(
         root,
         claims={k: yaml.safe_dump(v, **dump) for k, v in (("first", first), ("second", second))},
         sources={k: yaml.safe_dump(v, **dump) for k, v in (("person", person), ("outlet", outlet))},
     )
+    (root / "publications").mkdir(exist_ok=True)
+    (root / "publications" / "article.yaml").write_text(
+        yaml.safe_dump(article, **dump), encoding="utf-8"
+    )
+    return root
 
 
-FIELDS_LINE = ("name", "role", "title", "label", "unit")
-FIELDS_TEXT = ("description", "statement", "quote", "note")
+FIELDS_LINE = ("name", "role", "title", "label", "unit", "reason", "publication", "setting")
+FIELDS_TEXT = ("description", "statement", "quote", "note", "rationale", "pub_note")
 
 
 def rendered(root: Path) -> dict[str, Markup] | None:

@@ -9,17 +9,25 @@ from pathlib import Path
 import pytest
 
 from berlintalks.rules import _cycle_members
+from conftest import PUBLICATION_ID, RATIONALE
 
 SOURCE_POOL = {
-    "afp": "id: afp\nname: Agence France-Presse\nkind: outlet\nreliability: B\n",
-    "axios": "id: axios\nname: Axios\nkind: outlet\nreliability: B\n",
-    "zelensky": "id: zelensky\nname: Volodymyr Zelensky\nkind: person\nreliability: C\n",
-    "merz": "id: merz\nname: Friedrich Merz\nkind: person\nreliability: C\n",
+    "afp": "id: afp\nname: Agence France-Presse\nkind: outlet\nreliability: B\n"
+    "reliability_reason: A news organisation with a record of accurate reports.\n",
+    "axios": "id: axios\nname: Axios\nkind: outlet\nreliability: B\n"
+    "reliability_reason: A news organisation with a record of accurate reports.\n",
+    "zelensky": "id: zelensky\nname: Volodymyr Zelensky\nkind: person\nreliability: C\n"
+    "reliability_reason: A first-hand participant with an interest in the outcome.\n",
+    "merz": "id: merz\nname: Friedrich Merz\nkind: person\nreliability: C\n"
+    "reliability_reason: A first-hand participant with an interest in the outcome.\n",
     "us-officials": "id: us-officials\nname: Unnamed U.S. officials\nkind: anonymous\n"
-    "reliability: F\n",
+    "reliability: F\n"
+    "reliability_reason: Unnamed, so their reliability cannot be judged.\n",
     "afp-sources": "id: afp-sources\nname: Unnamed sources cited by AFP\nkind: anonymous\n"
-    "reliability: F\n",
-    "kremlin": "id: kremlin\nname: The Kremlin\nkind: organization\nreliability: D\n",
+    "reliability: F\n"
+    "reliability_reason: Unnamed, so their reliability cannot be judged.\n",
+    "kremlin": "id: kremlin\nname: The Kremlin\nkind: organization\nreliability: D\n"
+    "reliability_reason: A party whose past statements have often been contradicted.\n",
 }
 
 QUOTE = "There was ample dialogue on territories."
@@ -34,6 +42,7 @@ def att(source: str, via: str | None = None, quote: str | None = QUOTE, date: st
         lines.append(f"    quote: {json.dumps(quote, ensure_ascii=False)}")
     if date:
         lines.append(f"    date: {date}")
+    lines.append(f"    publication: {PUBLICATION_ID}")
     return "\n".join(lines) + "\n"
 
 
@@ -45,21 +54,27 @@ def claim(
     atts: tuple[str, ...] = (),
     tail: str = "",
     statement: str = "Delegations met in Berlin.",
+    title: str = "Talks took place in Berlin",
 ) -> str:
     """A claim: id on line 1, status on line 4 (column 9), attributions from line 7.
 
-    With the default single attribution (zelensky, one quote) the tail starts on line 10.
+    With the default single attribution (zelensky, one quote, the publication) the tail starts
+    on line 11; the rationale follows the tail.
     """
     body = (
         f"id: {cid}\n"
-        "title: Talks took place in Berlin\n"
+        f"title: {title}\n"
         f"statement: {statement}\n"
         f"status: {status}\n"
         f"date: {date}\n"
         "topics: [diplomacy]\n"
         "attributions:\n"
     )
-    return body + "".join(atts or (att("zelensky"),)) + tail
+    return body + "".join(atts or (att("zelensky"),)) + tail + RATIONALE + "\n"
+
+
+# A reported claim's title says it is reported (BT406).
+REPORTED = "Talks reportedly took place in Berlin"
 
 
 def rel(kind: str, other: str) -> str:
@@ -97,7 +112,7 @@ def test_bt203_claim_related_to_itself(cli, make_kb):
     root = make_kb(
         claims={"a": claim("a", tail=relations(rel("supports", "a")))}, sources=pool("zelensky")
     )
-    assert findings(cli, root) == ["claims/a.yaml:12:12:BT203"]
+    assert findings(cli, root) == ["claims/a.yaml:13:12:BT203"]
 
 
 def test_bt203_twin_relation_to_another_claim(cli, make_kb):
@@ -111,7 +126,7 @@ def test_bt203_twin_relation_to_another_claim(cli, make_kb):
 def test_bt203_source_affiliated_with_itself(cli, make_kb):
     sources = {"zelensky": SOURCE_POOL["zelensky"] + "affiliation: zelensky\n"}
     root = make_kb(claims={"a": claim("a")}, sources=sources)
-    assert findings(cli, root) == ["sources/zelensky.yaml:5:14:BT203"]
+    assert findings(cli, root) == ["sources/zelensky.yaml:6:14:BT203"]
 
 
 def test_bt204_part_of_cycle_reports_every_edge_of_the_loop_only(cli, make_kb):
@@ -123,11 +138,11 @@ def test_bt204_part_of_cycle_reports_every_edge_of_the_loop_only(cli, make_kb):
     }
     root = make_kb(claims=claims, sources=pool("zelensky"))
     assert findings(cli, root) == [
-        "claims/a.yaml:12:12:BT204",
-        "claims/b.yaml:12:12:BT204",
-        "claims/c.yaml:12:12:BT204",
+        "claims/a.yaml:13:12:BT204",
+        "claims/b.yaml:13:12:BT204",
+        "claims/c.yaml:13:12:BT204",
     ]
-    message = messages(cli, root)["claims/a.yaml:12:12:BT204"]
+    message = messages(cli, root)["claims/a.yaml:13:12:BT204"]
     assert message == (
         "'a' part_of 'b', which leads back to 'a' (a part cannot contain its whole); the loop "
         "runs through 'a', 'b', 'c': remove one of its part_of relations"
@@ -150,7 +165,7 @@ def test_bt205_supersedes_cycle(cli, make_kb):
         "b": claim("b", tail=relations(rel("supersedes", "a"))),
     }
     root = make_kb(claims=claims, sources=pool("zelensky"))
-    assert findings(cli, root) == ["claims/a.yaml:12:12:BT205", "claims/b.yaml:12:12:BT205"]
+    assert findings(cli, root) == ["claims/a.yaml:13:12:BT205", "claims/b.yaml:13:12:BT205"]
 
 
 def test_bt205_twin_one_way_supersedes(cli, make_kb):
@@ -175,7 +190,7 @@ def test_cycle_search_is_iterative_on_long_chains():
 def test_bt301_confirmed_contradiction_is_reported_on_both_files(cli, make_kb):
     claims = {"a": claim("a", tail=relations(rel("contradicts", "b"))), "b": claim("b")}
     root = make_kb(claims=claims, sources=pool("zelensky"))
-    assert findings(cli, root) == ["claims/a.yaml:11:11:BT301", "claims/b.yaml:4:9:BT301"]
+    assert findings(cli, root) == ["claims/a.yaml:12:11:BT301", "claims/b.yaml:4:9:BT301"]
     assert messages(cli, root)["claims/b.yaml:4:9:BT301"] == (
         "this claim is confirmed but contradicted by confirmed claim 'a' (claims/a.yaml); at "
         "most one of them can be confirmed: lower the weaker one's status"
@@ -197,14 +212,14 @@ def test_bt302_supports_and_contradicts_across_two_files(cli, make_kb):
         "b": claim("b", status="disputed", tail=relations(rel("contradicts", "a"))),
     }
     root = make_kb(claims=claims, sources=pool("zelensky"))
-    assert findings(cli, root) == ["claims/a.yaml:11:11:BT302", "claims/b.yaml:11:11:BT302"]
+    assert findings(cli, root) == ["claims/a.yaml:12:11:BT302", "claims/b.yaml:12:11:BT302"]
 
 
 def test_bt302_supports_and_contradicts_in_one_file(cli, make_kb):
     tail = relations(rel("supports", "b"), rel("contradicts", "b"))
     claims = {"a": claim("a", tail=tail), "b": claim("b", status="disputed")}
     root = make_kb(claims=claims, sources=pool("zelensky"))
-    assert findings(cli, root) == ["claims/a.yaml:11:11:BT302", "claims/a.yaml:13:11:BT302"]
+    assert findings(cli, root) == ["claims/a.yaml:12:11:BT302", "claims/a.yaml:14:11:BT302"]
 
 
 def test_bt302_twin_supports_and_qualifies(cli, make_kb):
@@ -271,7 +286,7 @@ def test_bt402_anonymous_only_is_never_confirmed(cli, make_kb):
 def test_bt402_twin_anonymous_only_reported(cli, make_kb):
     atts = (att("us-officials", via="afp"), att("afp-sources", via="axios"))
     root = make_kb(
-        claims={"a": claim("a", status="reported", atts=atts)},
+        claims={"a": claim("a", status="reported", atts=atts, title=REPORTED)},
         sources=pool("afp", "axios", "us-officials", "afp-sources"),
     )
     assert findings(cli, root) == []

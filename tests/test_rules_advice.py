@@ -12,6 +12,7 @@ from berlintalks.registry import RULES, explain
 from conftest import REPO
 from test_rules import SOURCE_POOL, att, claim, findings, messages, pool, rel, relations
 
+# Unverified: a confirmed claim on a person's word needs their words (BT405).
 UNQUOTED = (att("zelensky", quote=None),)
 
 
@@ -32,7 +33,7 @@ def test_bt901_source_nobody_cites(cli, make_kb):
     assert run.code == 0  # a warning never fails the check
     assert run.out == (
         "sources/afp.yaml:1:5: warning BT901 no claim cites 'afp' (as source or via) and no "
-        "source names it as affiliation; cite it or delete the file\n"
+        "source or publication names it (as affiliation or outlet); cite it or delete the file\n"
     )
 
 
@@ -66,7 +67,7 @@ def test_bt902_in_a_source_role(cli, make_kb):
     sources = {"zelensky": SOURCE_POOL["zelensky"] + "role: Президент України\n"}
     root = make_kb(claims={"a": claim("a")}, sources=sources)
     assert messages(cli, root) == {
-        "sources/zelensky.yaml:5:7:BT902": "'role' contains the Cyrillic word 'Президент' (and "
+        "sources/zelensky.yaml:6:7:BT902": "'role' contains the Cyrillic word 'Президент' (and "
         "1 more); the site is in English: translate or transliterate it"
     }
 
@@ -83,7 +84,8 @@ def test_bt902_twin_accented_latin_is_english_enough(cli, make_kb):
 
 
 def test_bt903_claim_without_any_quote(cli, make_kb):
-    root = make_kb(claims={"a": claim("a", atts=UNQUOTED)}, sources=pool("zelensky"))
+    claims = {"a": claim("a", status="unverified", atts=UNQUOTED)}
+    root = make_kb(claims=claims, sources=pool("zelensky"))
     assert findings(cli, root) == ["claims/a.yaml:7:1:BT903"]
 
 
@@ -98,7 +100,8 @@ def test_bt903_twin_one_quoted_attribution_is_enough(cli, make_kb):
 
 def test_an_exception_accepts_the_finding_and_keeps_its_reason(cli, make_kb):
     tail = exceptions(("BT903", "The article paraphrases this point without quoting it."))
-    root = make_kb(claims={"a": claim("a", atts=UNQUOTED, tail=tail)}, sources=pool("zelensky"))
+    claims = {"a": claim("a", status="unverified", atts=UNQUOTED, tail=tail)}
+    root = make_kb(claims=claims, sources=pool("zelensky"))
     assert findings(cli, root) == []
     report = check(root)
     assert [(a.finding.code, a.finding.line, a.exemption.reason) for a in report.accepted] == [
@@ -110,8 +113,8 @@ def test_an_exception_accepts_the_finding_and_keeps_its_reason(cli, make_kb):
 def test_a_stale_exception_is_bt904(cli, make_kb):
     tail = exceptions(("BT903", "The article paraphrases this point."))
     root = make_kb(claims={"a": claim("a", tail=tail)}, sources=pool("zelensky"))
-    assert findings(cli, root) == ["claims/a.yaml:11:11:BT904"]
-    assert messages(cli, root)["claims/a.yaml:11:11:BT904"] == (
+    assert findings(cli, root) == ["claims/a.yaml:12:11:BT904"]
+    assert messages(cli, root)["claims/a.yaml:12:11:BT904"] == (
         "nothing in this file is reported as BT903 any more; remove the exception"
     )
 
@@ -120,8 +123,8 @@ def test_a_structural_finding_cannot_be_accepted(cli, make_kb):
     tail = exceptions(("BT201", "The source file is coming in another pull request."))
     atts = (att("zelenksy"),)
     root = make_kb(claims={"a": claim("a", atts=atts, tail=tail)}, sources=pool("zelensky"))
-    assert findings(cli, root) == ["claims/a.yaml:8:13:BT201", "claims/a.yaml:11:11:BT801"]
-    assert messages(cli, root)["claims/a.yaml:11:11:BT801"] == (
+    assert findings(cli, root) == ["claims/a.yaml:8:13:BT201", "claims/a.yaml:12:11:BT801"]
+    assert messages(cli, root)["claims/a.yaml:12:11:BT801"] == (
         "BT201 (unknown source) cannot be accepted with an exception; fix the record and "
         "remove the exception"
     )
@@ -130,9 +133,10 @@ def test_a_structural_finding_cannot_be_accepted(cli, make_kb):
 
 def test_an_unknown_code_is_bt905_and_accepts_nothing(cli, make_kb):
     tail = exceptions(("BT9O3", "Typed with a letter O."))
-    root = make_kb(claims={"a": claim("a", atts=UNQUOTED, tail=tail)}, sources=pool("zelensky"))
-    assert findings(cli, root) == ["claims/a.yaml:7:1:BT903", "claims/a.yaml:10:11:BT905"]
-    assert messages(cli, root)["claims/a.yaml:10:11:BT905"] == (
+    claims = {"a": claim("a", status="unverified", atts=UNQUOTED, tail=tail)}
+    root = make_kb(claims=claims, sources=pool("zelensky"))
+    assert findings(cli, root) == ["claims/a.yaml:7:1:BT903", "claims/a.yaml:11:11:BT905"]
+    assert messages(cli, root)["claims/a.yaml:11:11:BT905"] == (
         "no check has the code 'BT9O3' — did you mean 'BT903'?"
     )
 
@@ -144,7 +148,7 @@ def test_an_exception_covers_only_its_own_file(cli, make_kb):
         "b": claim("b", tail=tail),
     }
     root = make_kb(claims=claims, sources=pool("zelensky"))
-    assert findings(cli, root) == ["claims/a.yaml:11:11:BT301"]
+    assert findings(cli, root) == ["claims/a.yaml:12:11:BT301"]
 
 
 def test_a_source_can_accept_a_finding(cli, make_kb):
@@ -163,7 +167,7 @@ def test_all_findings_of_all_files_in_one_sorted_run(cli, make_kb):
     }
     root = make_kb(claims=claims, sources=pool("zelensky", "afp"))
     assert findings(cli, root) == [
-        "claims/a.yaml:12:12:BT203",
+        "claims/a.yaml:13:12:BT203",
         "claims/b.yaml:4:9:BT403",
         "claims/b.yaml:7:1:BT903",
         "sources/afp.yaml:1:5:BT901",
@@ -201,22 +205,22 @@ RULE_CODES = sorted(c for c in RULES if c[2] in "23456789")
 
 def test_rule_codes_are_numbered_by_group_and_structure_is_not_exemptable():
     assert RULE_CODES == [
-        "BT201", "BT202", "BT203", "BT204", "BT205",
+        "BT201", "BT202", "BT203", "BT204", "BT205", "BT206", "BT207",
         "BT301", "BT302",
-        "BT401", "BT402", "BT403",
+        "BT401", "BT402", "BT403", "BT404", "BT405", "BT406", "BT407",
         "BT501", "BT502", "BT503", "BT504",
         "BT601",
-        "BT701", "BT702",
+        "BT701", "BT702", "BT703",
         "BT801",
-        "BT901", "BT902", "BT903", "BT904", "BT905",
+        "BT901", "BT902", "BT903", "BT904", "BT905", "BT906",
     ]  # fmt: skip
     exemptable = {c for c in RULES if RULES[c].exemptable}
     assert exemptable == {
-        "BT301", "BT302", "BT401", "BT402", "BT403", "BT501", "BT502", "BT503", "BT504",
-        "BT601", "BT701", "BT702", "BT901", "BT902", "BT903",
+        "BT301", "BT302", "BT401", "BT402", "BT403", "BT405", "BT406", "BT501", "BT502",
+        "BT503", "BT504", "BT601", "BT701", "BT702", "BT901", "BT902", "BT903", "BT906",
     }  # fmt: skip
     assert {c for c in RULES if RULES[c].severity == "warning"} == {
-        "BT901", "BT902", "BT903", "BT904", "BT905",
+        "BT406", "BT901", "BT902", "BT903", "BT904", "BT905", "BT906",
     }  # fmt: skip
 
 

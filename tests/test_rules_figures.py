@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from test_rules import att, claim, findings, messages, pool, rel, relations
+from test_rules import REPORTED, att, claim, findings, messages, pool, rel, relations
 
 
 def figure(label: str, value: str, unit: str = "percent") -> str:
@@ -20,8 +20,8 @@ def test_bt501_count_larger_than_the_parts(cli, make_kb):
         "one": claim("one", tail=relations(rel("part_of", "whole"))),
     }
     root = make_kb(claims=claims, sources=pool("zelensky"))
-    assert findings(cli, root) == ["claims/whole.yaml:10:8:BT501"]
-    assert messages(cli, root)["claims/whole.yaml:10:8:BT501"] == (
+    assert findings(cli, root) == ["claims/whole.yaml:11:8:BT501"]
+    assert messages(cli, root)["claims/whole.yaml:11:8:BT501"] == (
         "count is 2 but 1 claim is part_of it: 'one'; make them agree"
     )
 
@@ -44,8 +44,8 @@ def test_bt502_percent_above_100(cli, make_kb):
     root = make_kb(
         claims={"a": claim("a", tail=figure("agreed share", "120"))}, sources=pool("zelensky")
     )
-    assert findings(cli, root) == ["claims/a.yaml:12:12:BT502"]
-    assert messages(cli, root)["claims/a.yaml:12:12:BT502"] == (
+    assert findings(cli, root) == ["claims/a.yaml:13:12:BT502"]
+    assert messages(cli, root)["claims/a.yaml:13:12:BT502"] == (
         "120 percent is outside 0–100; correct the value or the unit"
     )
 
@@ -56,9 +56,9 @@ def test_bt502_each_value_of_a_split_and_its_sum(cli, make_kb):
         sources=pool("zelensky"),
     )
     assert findings(cli, root) == [
-        "claims/a.yaml:12:13:BT503",
-        "claims/a.yaml:12:14:BT502",
-        "claims/a.yaml:12:22:BT502",
+        "claims/a.yaml:13:13:BT503",
+        "claims/a.yaml:13:14:BT502",
+        "claims/a.yaml:13:22:BT502",
     ]
 
 
@@ -76,8 +76,8 @@ def test_bt503_split_not_adding_up(cli, make_kb):
         claims={"a": claim("a", tail=figure("capacity split", "[50, 40]"))},
         sources=pool("zelensky"),
     )
-    assert findings(cli, root) == ["claims/a.yaml:12:13:BT503"]
-    assert messages(cli, root)["claims/a.yaml:12:13:BT503"] == (
+    assert findings(cli, root) == ["claims/a.yaml:13:13:BT503"]
+    assert messages(cli, root)["claims/a.yaml:13:13:BT503"] == (
         "the shares of 'capacity split' add up to 90 percent, not 100; correct them"
     )
 
@@ -95,11 +95,11 @@ def test_bt503_twins(cli, make_kb):
 def test_bt504_related_claims_disagree_on_a_figure_reported_on_both(cli, make_kb):
     claims = {
         "a": claim("a", tail=relations(rel("supports", "b")) + figure("Agreed share", "90")),
-        "b": claim("b", status="reported", tail=figure("agreed  share", "85")),
+        "b": claim("b", status="reported", tail=figure("agreed  share", "85"), title=REPORTED),
     }
     root = make_kb(claims=claims, sources=pool("zelensky"))
-    assert findings(cli, root) == ["claims/a.yaml:15:12:BT504", "claims/b.yaml:12:12:BT504"]
-    assert messages(cli, root)["claims/b.yaml:12:12:BT504"] == (
+    assert findings(cli, root) == ["claims/a.yaml:16:12:BT504", "claims/b.yaml:13:12:BT504"]
+    assert messages(cli, root)["claims/b.yaml:13:12:BT504"] == (
         "'agreed  share' is 85 percent here but 90 percent in related claim 'a'; make them "
         "agree or give the figures different labels"
     )
@@ -110,7 +110,7 @@ def test_bt504_twins_same_value_or_contradicting_claims(cli, make_kb):
         "a": claim("a", tail=relations(rel("supports", "b")) + figure("agreed share", "90")),
         "b": claim("b", tail=figure("agreed share", "90.0")),
         "c": claim("c", tail=relations(rel("contradicts", "d")) + figure("agreed share", "90")),
-        "d": claim("d", status="reported", tail=figure("agreed share", "50")),
+        "d": claim("d", status="reported", tail=figure("agreed share", "50"), title=REPORTED),
         "e": claim("e", tail=relations(rel("supersedes", "d")) + figure("agreed share", "70")),
     }
     root = make_kb(claims=claims, sources=pool("zelensky"))

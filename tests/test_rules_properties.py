@@ -8,7 +8,7 @@ from itertools import combinations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from berlintalks.model import Attribution, Claim
+from berlintalks.model import Attribution, Claim, KnowledgeBase, Source
 from berlintalks.quotes import normalise, occurs
 from berlintalks.rules import _cycle_members, _independent_pair
 
@@ -40,12 +40,34 @@ def test_an_edge_is_in_a_cycle_component_iff_its_target_leads_back(pairs):
             assert (u in component and component.get(v) == component[u]) is on_cycle
 
 
-SOURCES = st.sampled_from(["kremlin", "us-officials", "afp-sources", "zelensky"])
-OUTLETS = st.sampled_from([None, "afp", "axios", "kremlin"])
+SOURCE_IDS = ["kremlin", "us-officials", "afp-sources", "zelensky", "afp", "axios", "usg"]
+SOURCES = st.sampled_from(SOURCE_IDS[:4])
+VIAS = st.lists(st.sampled_from(["afp", "axios", "kremlin", "western-media"]), max_size=2)
+AFFILIATIONS = st.dictionaries(
+    st.sampled_from(SOURCE_IDS), st.sampled_from([*SOURCE_IDS, None]), max_size=4
+)
 
 
-@given(st.lists(st.tuples(SOURCES, OUTLETS), min_size=1, max_size=6))
-def test_independent_pair_matches_the_pairwise_definition(atts):
+def _reach(affiliation: dict[str, str | None], sid: str) -> set[str]:
+    seen: set[str] = set()
+    while sid is not None and sid not in seen:
+        seen.add(sid)
+        sid = affiliation.get(sid)  # type: ignore[assignment]
+    return seen
+
+
+@given(st.lists(st.tuples(SOURCES, VIAS), min_size=1, max_size=6), AFFILIATIONS)
+def test_independent_pair_matches_the_pairwise_definition(atts, affiliation):
+    sources = {
+        sid: Source(
+            id=sid,
+            name=sid,
+            kind="collective" if sid == "western-media" else "organization",
+            reliability="C",
+            affiliation=affiliation.get(sid),
+        )
+        for sid in [*SOURCE_IDS, "western-media"]
+    }
     claim = Claim(
         id="c",
         title="t",
@@ -53,11 +75,19 @@ def test_independent_pair_matches_the_pairwise_definition(atts):
         status="confirmed",
         date=date(2025, 12, 14),
         topics=("x",),
-        attributions=tuple(Attribution(source=s, via=v) for s, v in atts),
+        attributions=tuple(Attribution(source=s, via=tuple(v)) for s, v in atts),
     )
-    channels = [(v or s, s) for s, v in atts]
-    expected = any(a[0] != b[0] and a[1] != b[1] for a, b in combinations(channels, 2))
-    assert _independent_pair(claim) is expected
+    kb = KnowledgeBase(root=".", claims={"c": claim}, sources=sources)
+    # The definition: chains (speaker and intermediaries, with everything they belong to)
+    # that share nothing, neither passing through a collective source.
+    chains = [
+        (set().union(*(_reach(affiliation, m) for m in (s, *v))), "western-media" in v)
+        for s, v in atts
+    ]
+    expected = any(
+        not (a & b) and not ca and not cb for (a, ca), (b, cb) in combinations(chains, 2)
+    )
+    assert _independent_pair(kb, claim) is expected
 
 
 TYPOGRAPHY = st.sampled_from(["“", "”", "«", "»", "’", "'", '"', "—", "–", "-", " ", "\n", "…"])

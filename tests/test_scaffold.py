@@ -24,12 +24,19 @@ def fill(text: str, values: dict[str, str]) -> str:
 
 CLAIM_VALUES = {
     "statement": "Delegations met in Berlin.",
-    "status": "confirmed",
+    "status": "reported",
     "date": "2025-12-14",
     "topics": "[diplomacy]",
     "source": "zelensky",
+    "rationale": "The article paraphrases Zelensky without quoting him.",
+    "publication": "berlin-article",
 }
-SOURCE_VALUES = {"name": "Axios", "kind": "outlet", "reliability": "B"}
+SOURCE_VALUES = {
+    "name": "Axios",
+    "kind": "outlet",
+    "reliability": "B",
+    "reliability_reason": "A news site with a record of accurate reports.",
+}
 
 
 def file_findings(root, rel):
@@ -48,18 +55,21 @@ def test_new_claim_fails_check_until_filled_then_passes(cli, make_kb):
     empty = {
         i + 1
         for i, ln in enumerate(lines)
-        if re.match(r'^\s*(- )?(statement|status|date|topics|source): (""|\[\])$', ln)
+        if re.match(
+            r'^\s*(- )?(statement|status|rationale|date|topics|source|publication): (""|\[\])$',
+            ln,
+        )
     }
     found = file_findings(root, "claims/talks-resume.yaml")
     assert {line for line, _ in found} == empty
-    assert len(empty) == 5
+    assert len(empty) == 7
     assert {code for _, code in found} == {"BT103", "BT105", "BT109"}
 
     path.write_text(fill(text, CLAIM_VALUES), encoding="utf-8")
     assert [f for f in check(root).errors if f.file == "claims/talks-resume.yaml"] == []
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert data["title"] == "Talks resume in Berlin"
-    assert data["attributions"] == [{"source": "zelensky"}]
+    assert data["attributions"] == [{"source": "zelensky", "publication": "berlin-article"}]
 
 
 def test_new_source_passes_check_once_filled(cli, make_kb):
@@ -73,6 +83,7 @@ def test_new_source_passes_check_once_filled(cli, make_kb):
         "name": "Axios",
         "kind": "outlet",
         "reliability": "B",
+        "reliability_reason": "A news site with a record of accurate reports.",
     }
 
 
@@ -83,7 +94,8 @@ def test_skeleton_explains_every_key_from_the_model(kind, record):
         ln.strip().lstrip("#").strip() for ln in text.splitlines() if ln.strip().startswith("#")
     )
     for name, fs in field_specs(record).items():
-        assert f"{name} ({'required' if fs.required else 'optional'}" in comments
+        required = fs.required or fs.expected
+        assert f"{name} ({'required' if required else 'optional'}" in comments
         assert fs.doc in comments
         for nested in (fs.item.record,) if fs.item and fs.item.record else ():
             for inner, ifs in field_specs(nested).items():

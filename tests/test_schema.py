@@ -62,11 +62,14 @@ def test_schema_is_valid_draft_2020_12(kind):
     Draft202012Validator.check_schema(schema)
 
 
-@pytest.mark.parametrize(("kind", "folder"), [("claim", "claims"), ("source", "sources")])
-def test_every_bundled_record_is_valid(kind, folder):
+@pytest.mark.parametrize(
+    ("kind", "folder", "least"),
+    [("claim", "claims", 10), ("source", "sources", 10), ("publication", "publications", 1)],
+)
+def test_every_bundled_record_is_valid(kind, folder, least):
     v = validator(committed(kind))
     files = bundled(folder)
-    assert len(files) >= 10
+    assert len(files) >= least
     problems = {
         p.name: [e.message for e in v.iter_errors(as_json(yaml.safe_load(p.read_text("utf-8"))))]
         for p in files
@@ -78,9 +81,14 @@ def test_reference_fields_list_the_existing_ids():
     claim, source = committed("claim"), committed("source")
     sources = sorted(p.stem for p in bundled("sources"))
     claims = sorted(p.stem for p in bundled("claims"))
+    publications = sorted(p.stem for p in bundled("publications"))
     attribution = claim["$defs"]["Attribution"]["properties"]
-    assert attribution["source"]["enum"] == sources
-    assert attribution["via"]["enum"] == [*sources, None]
+    # A speaker is a source or a publication in its own voice; `via` is one id or a list.
+    assert attribution["source"]["enum"] == sorted([*sources, *publications])
+    assert attribution["via"]["anyOf"][0]["enum"] == sources
+    assert attribution["via"]["anyOf"][1]["items"]["enum"] == sources
+    assert attribution["via"]["anyOf"][2] == {"type": "null"}
+    assert attribution["publication"]["enum"] == [*publications, None]
     assert claim["$defs"]["Relation"]["properties"]["claim"]["enum"] == claims
     assert source["properties"]["affiliation"]["enum"] == [*sources, None]
     assert "afp" in sources and "berlin-talks-held" in claims
@@ -112,6 +120,20 @@ CASES: list[tuple[str, dict[str, str], bool]] = [
     ("unknown source", {"  - source": "  - source: nobody"}, False),
     ("unknown outlet", {"    via": "    via: afpp"}, False),
     ("status as a boolean", {"status": "status: yes"}, False),
+    ("via as a list", {"    via": "    via: [afp]"}, True),
+    ("no rationale", {"rationale": ""}, False),
+    ("no publication", {"    publication": ""}, False),
+    ("unknown publication", {"    publication": "    publication: nowhere"}, False),
+    (
+        "credibility set with a reason",
+        {"rationale": "rationale: x\ncredibility: {grade: 3, reason: r}"},
+        True,
+    ),
+    (
+        "credibility grade above 6",
+        {"rationale": "rationale: x\ncredibility: {grade: 7, reason: r}"},
+        False,
+    ),
 ]
 
 
@@ -158,13 +180,16 @@ FIGURES = [
 
 @pytest.mark.parametrize(("figure", "valid"), FIGURES)
 def test_figures_need_exactly_one_of_value_or_values(tmp_path, figure, valid):
-    text = claim_yaml("talks") + textwrap.dedent(
-        f"""\
+    text = (
+        claim_yaml("talks")
+        + textwrap.dedent(
+            """\
         figures:
           - label: agreed share
             unit: percent
-            {figure}
         """
+        )
+        + f"    {figure}\n"
     )
     root = write_kb(
         tmp_path,
@@ -194,7 +219,14 @@ def test_figures_need_exactly_one_of_value_or_values(tmp_path, figure, valid):
     ],
 )
 def test_source_fields(key, value, valid):
-    record = {"id": "afp", "name": "AFP", "kind": "outlet", "reliability": "B", key: value}
+    record = {
+        "id": "afp",
+        "name": "AFP",
+        "kind": "outlet",
+        "reliability": "B",
+        "reliability_reason": "A news agency with a record of accuracy.",
+        key: value,
+    }
     schema = schema_for("source", existing_ids(REPO))
     assert validator(schema).is_valid(record) is valid
 
@@ -219,7 +251,7 @@ def test_cli_prints_the_schema_with_current_ids(cli, make_kb):
     assert run.code == 0
     printed = json.loads(run.out)
     assert printed["properties"]["affiliation"]["enum"] == ["afp", "zelensky", None]
-    assert printed["required"] == ["id", "name", "kind", "reliability"]
+    assert printed["required"] == ["id", "name", "kind", "reliability", "reliability_reason"]
 
 
 def test_cli_write_then_check(cli, make_kb):
@@ -251,7 +283,8 @@ BASE = {
     "status": "confirmed",
     "date": "2025-12-14",
     "topics": ["diplomacy"],
-    "attributions": [{"source": "zelensky"}],
+    "attributions": [{"source": "zelensky", "publication": "berlin-article"}],
+    "rationale": "Zelensky said so on the record.",
 }
 VALUES = st.one_of(
     st.none(),

@@ -70,25 +70,49 @@ def test_every_claim_and_source_has_a_page(built_site: Path) -> None:
 
 @pytest.mark.parametrize("cid", sorted(KB.claims))
 def test_claim_review_json_ld(built_site: Path, cid: str) -> None:
+    from berlintalks.export import STATUS_WORDS, claim_author, short_claim
+
     claim = KB.claims[cid]
     page = read(built_site, f"claims/{cid}")
     assert len(page.jsonld) == 1
     review = json.loads(page.jsonld[0])
     assert review["@type"] == "ClaimReview"
-    assert review["claimReviewed"] == claim.statement
+    assert review["claimReviewed"] == short_claim(claim.title)
+    assert len(review["claimReviewed"]) < 75
+    assert review["headline"] == claim.title
     assert review["url"].endswith(f"/claims/{cid}/")
-    rating = review["reviewRating"]
-    assert rating["alternateName"] == claim.status
-    assert (rating["bestRating"], rating["worstRating"]) == (5, 1)
-    assert 1 <= rating["ratingValue"] <= 5
+    # A textual rating only: the status grades the account's standing, not its truth.
+    assert review["reviewRating"] == {
+        "@type": "Rating",
+        "alternateName": STATUS_WORDS[claim.status],
+        "name": STATUS_WORDS[claim.status],
+        "ratingExplanation": " ".join((claim.rationale or "").split()),
+    }
     item = review["itemReviewed"]
     assert item["@type"] == "Claim"
-    first = KB.sources[claim.attributions[0].source]
-    assert item["author"]["name"] == first.name
+    assert item.get("author") == claim_author(KB, claim.attributions[0])
     assert item["datePublished"] == (claim.attributions[0].date or claim.date).isoformat()
-    assert len(item["appearance"]) == len(claim.attributions)
+    pubs = {a.publication for a in claim.attributions}
+    assert [w["name"] for w in item["appearance"]] == [KB.publications[p].title for p in pubs]
+    assert item["firstAppearance"] == item["appearance"][0]
     assert review["author"]["name"] == "berlintalks"
     assert len(review["datePublished"]) == 10
+
+
+def test_claim_review_authors_of_the_bundled_records(built_site: Path) -> None:
+    def author(cid: str) -> dict[str, Any] | None:
+        review = json.loads(read(built_site, f"claims/{cid}").jsonld[0])
+        return review["itemReviewed"].get("author")
+
+    person = author("zelensky-no-us-demands")
+    assert person is not None and (person["@type"], person["name"]) == (
+        "Person",
+        "Volodymyr Zelensky",
+    )
+    own = author("berlin-talks-held")
+    assert own is not None and own["@type"] == "NewsArticle"
+    assert own["name"] == KB.publications["berlin-talks-article"].title
+    assert author("us-pressed-donetsk-withdrawal") is None  # unnamed sources cited by AFP
 
 
 def test_search_index_has_an_entry_for_every_claim(built_site: Path) -> None:
@@ -118,8 +142,10 @@ def test_topic_pages_and_sidebar(built_site: Path) -> None:
 def test_claim_page_shows_history_status_and_relations(built_site: Path) -> None:
     page = read(built_site, "claims/us-pressed-donetsk-withdrawal")
     text = " ".join("".join(page.text).split())
-    assert "Disputed: Contradicted on the record by another party." in text
+    assert "Disputed on the record. Contradicted on the record by another party." in text
+    assert "Why: The account comes from sources AFP did not name" in text
     assert "this claim contradicts Zelensky said he does not believe" in text
+    assert "this claim is qualified by The article says Moscow has made the same" in text
     assert "First added on" in text
     assert "Add the bundled knowledge base" in text
     assert "claims/us-pressed-donetsk-withdrawal.yaml" in text
@@ -131,14 +157,15 @@ def test_commitments_page_lists_the_six_parts(built_site: Path) -> None:
     text = " ".join("".join(page.text).split())
     assert "6 of the 6 parts the statement lists are recorded" in text
     for n in range(1, 7):
-        assert f"Commitment {n}:" in text
+        assert f"Commitment {n}, as the article paraphrases it:" in text
     parts = [h for h in page.hrefs if h.startswith("../claims/european-statement-")]
     assert len(set(parts)) == 6
 
 
 def test_disputed_page_puts_contradicting_accounts_side_by_side(built_site: Path) -> None:
     html = (built_site / "disputed" / "index.html").read_text()
-    grid = html[html.index('<div class="grid">') :]
+    pair = html.index('<p><strong><a href="../claims/us-pressed-donetsk-withdrawal/">')
+    grid = html[html.rindex('<div class="grid">', 0, pair) :]
     left = grid.index("../claims/us-pressed-donetsk-withdrawal/")
     right = grid.index("../claims/zelensky-no-us-demands/")
     assert left < right < grid.index("</div>\n</div>")
@@ -148,6 +175,9 @@ def test_timeline_and_graph(built_site: Path) -> None:
     timeline = read(built_site, "timeline")
     text = " ".join("".join(timeline.text).split())
     assert text.index("14 December 2025") < text.index("15 December 2025")
+    # Standing positions come after the events, under the date they are recorded as of.
+    positions = text.index("Positions as of 15 December 2025")
+    assert text.index("The article says Moscow has made the same") > positions
     graph = (built_site / "graph" / "index.html").read_text()
     svg = graph[
         graph.index('<svg class="bt-graph"') : graph.index("</svg>", graph.index("bt-graph"))
@@ -156,6 +186,13 @@ def test_timeline_and_graph(built_site: Path) -> None:
         assert f'href="../claims/{cid}/"' in svg
     for sid in KB.sources:
         assert f'href="../sources/{sid}/"' in svg
+    for pid in KB.publications:
+        assert f'href="../publications/{pid}/"' in svg
+    # Relations read as English on the arcs too.
+    import html
+
+    arc = "european-statement-eu-accession is part of european-leaders-joint-statement"
+    assert arc in html.unescape(svg)
 
 
 def test_no_page_loads_anything_from_another_host(built_site: Path) -> None:
@@ -172,9 +209,17 @@ def test_no_page_loads_anything_from_another_host(built_site: Path) -> None:
     pages = sorted(built_site.rglob("*.html"))
     topics = {t for c in KB.claims.values() for t in c.topics}
     written = list((REPO / "docs").rglob("*.md"))
-    # Ten generated section pages, the hand-written pages, the 404 page, and one page per
-    # claim, source and topic.
-    expected = 10 + len(written) + 1 + len(KB.claims) + len(KB.sources) + len(topics)
+    # Eleven generated section pages (the publications index among them), the hand-written
+    # pages, the 404 page, and one page per claim, source, publication and topic.
+    expected = (
+        11
+        + len(written)
+        + 1
+        + len(KB.claims)
+        + len(KB.sources)
+        + len(KB.publications)
+        + len(topics)
+    )
     assert len(pages) == expected
     for path in pages:
         Loads().feed(path.read_text())
@@ -238,7 +283,7 @@ def test_a_build_reads_each_record_once_and_renders_each_page_once(
     result = build(REPO, tmp_path / "site")
     assert result.site_dir is not None
     records = sorted(p.relative_to(REPO).as_posix() for p in REPO.glob("*/*.yaml"))
-    records = [r for r in records if r.split("/")[0] in ("claims", "sources")]
+    records = [r for r in records if r.split("/")[0] in ("claims", "sources", "publications")]
     assert sorted(parsed) == records
     assert set(parsed.values()) == {1}
     pages = {

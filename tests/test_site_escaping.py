@@ -28,11 +28,14 @@ id: hostile
 title: 'Title {SCRIPT} and {JINJA}'
 statement: 'Statement {IMG} then {ATTRS} then {JINJA_BLOCK} then {CLOSE} end'
 status: reported
+rationale: 'Rationale {SCRIPT} {ATTRS}'
 date: 2025-12-15
 topics: [diplomacy]
 attributions:
   - source: hostile-source
     via: afp
+    publication: hostile-article
+    setting: 'setting {IMG}'
     quote: 'Quote {IMG} *bold* [link](javascript:alert(1)) {ATTRS}'
     url: 'https://example.org/?q=</a><script>alert(3)</script>&x="y"'
 relations:
@@ -48,8 +51,18 @@ id: hostile-source
 name: 'Name {SCRIPT}'
 kind: person
 reliability: F
+reliability_reason: 'Reason {SCRIPT}'
 role: 'Role {IMG}'
 description: 'Description {ATTRS} {JINJA}'
+"""
+
+HOSTILE_PUBLICATION = f"""\
+id: hostile-article
+title: 'Article {SCRIPT} {JINJA}'
+kind: article
+language: en
+translated_from: ru
+note: 'Note on it {IMG} {ATTRS}'
 """
 
 SITE_FILES = ("mkdocs.yml", "templates", "docs")
@@ -57,7 +70,7 @@ SITE_FILES = ("mkdocs.yml", "templates", "docs")
 
 def site_root(dest: Path) -> Path:
     """A copy of the bundled knowledge base with the site's configuration and templates."""
-    for name in ("claims", "sources", *SITE_FILES):
+    for name in ("claims", "sources", "publications", *SITE_FILES):
         src = REPO / name
         if src.is_dir():
             shutil.copytree(src, dest / name)
@@ -116,6 +129,9 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = site_root(tmp_path_factory.mktemp("hostile") / "kb")
     (root / "claims" / "hostile.yaml").write_text(HOSTILE_CLAIM, encoding="utf-8")
     (root / "sources" / "hostile-source.yaml").write_text(HOSTILE_SOURCE, encoding="utf-8")
+    (root / "publications" / "hostile-article.yaml").write_text(
+        HOSTILE_PUBLICATION, encoding="utf-8"
+    )
     site = root.parent / "site"
     assert main(["build", "--root", str(root), "--site-dir", str(site), "-q"]) == 0
     return site
@@ -140,7 +156,14 @@ def test_claim_page_shows_hostile_text_literally(hostile_site: Path) -> None:
     text = page.visible()
     assert f"Title {SCRIPT} and {JINJA}" in text
     assert f"Statement {IMG} then {ATTRS} then {JINJA_BLOCK} then {CLOSE} end" in text
-    assert f"Quote {IMG} *bold* [link](javascript:alert(1)) {ATTRS}" in text
+    # The bracketed word is shown as an insertion, its own element; the rest stays text.
+    assert f"Quote {IMG} *bold* [link] (javascript:alert(1)) {ATTRS} (translation)" in text
+    spans = [a for t, a in page.elements if t == "span" and a.get("class") == "insertion"]
+    assert len(spans) == 1
+    assert f"Rationale {SCRIPT} {ATTRS}" in text
+    # Each named record of the chain is a link: the visible text has a gap at each edge.
+    assert f"Name {SCRIPT} , setting {IMG}, via Agence France-Presse — as reported in " in text
+    assert f"Article {SCRIPT} {JINJA} , translated from Russian" in text
     assert f"Note {SCRIPT} {ATTRS}" in text
     assert f"label {IMG}" in text and f"unit {SCRIPT}" in text
     assert "49" not in text and "evaluated" not in text.replace(JINJA_BLOCK, "")
@@ -156,7 +179,10 @@ def test_json_ld_cannot_close_its_script(hostile_site: Path) -> None:
     assert len(blocks) == 1
     assert "</script" not in blocks[0] and "<" not in blocks[0]
     review = json.loads(blocks[0])
-    assert review["claimReviewed"].endswith(f"then {CLOSE} end")
+    assert review["claimReviewed"] == f"Title {SCRIPT} and {JINJA}"
+    assert review["description"].endswith(f"then {CLOSE} end")
+    assert review["reviewRating"]["ratingExplanation"] == f"Rationale {SCRIPT} {ATTRS}"
+    assert review["itemReviewed"]["appearance"][0]["name"] == f"Article {SCRIPT} {JINJA}"
     assert review["headline"] == f"Title {SCRIPT} and {JINJA}"
     assert review["itemReviewed"]["author"] == {"@type": "Person", "name": f"Name {SCRIPT}"}
 
@@ -170,6 +196,10 @@ def test_every_page_of_the_hostile_site_is_inert(hostile_site: Path) -> None:
     assert f"Name {SCRIPT}" in source.visible()
     assert f"Role {IMG}" in source.visible()
     assert f"Description {ATTRS} {JINJA}" in source.visible()
+    assert f"Reason {SCRIPT}" in source.visible()
+    publication = parse(hostile_site / "publications" / "hostile-article" / "index.html")
+    assert publication.title == f"Article {SCRIPT} {JINJA} - Berlin talks fact-check"
+    assert f"Note on it {IMG} {ATTRS}" in publication.visible()
     graph = parse(hostile_site / "graph" / "index.html")
     assert f"Title {SCRIPT} and {JINJA}" in graph.visible()
 
@@ -243,7 +273,9 @@ def test_a_javascript_url_in_a_record_never_becomes_a_link() -> None:
         assert 'href="javascript' not in html.lower()
         assert "javascript&#58;alert" in html
     data = json.loads(pages["data/claimreview.json"])
-    assert "url" not in data[0]["itemReviewed"]["appearance"][0]
+    # With no publication and no http(s) address there is nothing to list as an appearance.
+    assert "appearance" not in data[0]["itemReviewed"]
+    assert "javascript" not in pages["data/claimreview.json"]
 
 
 # ---------------------------------------------------------------- failed builds

@@ -32,7 +32,14 @@ def test_superseded_claim_is_marked_outdated_with_a_link_to_the_newer(
     assert '!!! warning "Outdated"\n' in older
     assert "superseded by a newer one: [Talks took place in Berlin](../claims/newer.md)" in older
     assert "Outdated" not in out["claims/newer.md"]
-    assert "| **supersedes** this claim | [Talks took place in Berlin](../claims/newer.md)" in older
+    assert (
+        "| this claim **is superseded by** | [Talks took place in Berlin](../claims/newer.md)"
+        in older
+    )
+    assert (
+        "| this claim **supersedes** | [Talks took place in Berlin](../claims/older.md)"
+        in out["claims/newer.md"]
+    )
 
 
 def test_accepted_findings_show_rule_and_reason(make_kb: Callable[..., Path]) -> None:
@@ -40,7 +47,9 @@ def test_accepted_findings_show_rule_and_reason(make_kb: Callable[..., Path]) ->
         "exceptions:\n  - rule: BT903\n    reason: The statement was only paraphrased <b>.\n"
     )
     out = pages(make_kb(claims={"talks": text}))["claims/talks.md"]
-    assert "## Accepted findings" in out
+    # Accepted findings are for editors: inside the collapsed block, after the reader's part.
+    editors = out.index('<details class="note bt-editors" markdown>')
+    assert out.index("**Accepted findings.**") > editors
     assert (
         "- **BT903** (A claim with no quote): The statement was only paraphrased &#60;b&#62;&#46;"
         in out
@@ -50,6 +59,7 @@ def test_accepted_findings_show_rule_and_reason(make_kb: Callable[..., Path]) ->
 def test_pages_built_outside_git_say_there_is_no_history(make_kb: Callable[..., Path]) -> None:
     out = pages(make_kb())["claims/talks.md"]
     assert "No history: not built from a git repository." in out
+    assert out.index("No history") > out.index("<summary>For editors</summary>")
 
 
 def test_part_names_its_parent_and_parent_lists_parts(make_kb: Callable[..., Path]) -> None:
@@ -89,7 +99,8 @@ def test_a_record_named_index_keeps_its_own_page(make_kb: Callable[..., Path]) -
     from conftest import SOURCES
 
     other = claim_yaml("other") + "relations:\n  - type: supports\n    claim: index\n"
-    sources = {**SOURCES, "index": "id: index\nname: Index Agency\nkind: outlet\nreliability: C\n"}
+    index = "id: index\nname: Index Agency\nkind: outlet\nreliability: C\n"
+    sources = {**SOURCES, "index": index + "reliability_reason: A regional agency.\n"}
     root = make_kb(claims={"index": claim_yaml("index"), "other": other}, sources=sources)
     out = pages(root)
     assert out["claims/index.md"].startswith("# All claims")

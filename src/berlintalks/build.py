@@ -285,7 +285,7 @@ def _refuse_records_dir(root: Path, out: Path) -> None:
     if out == root:
         # Generated pages go to OUT/claims/ and OUT/sources/: never the records' own folders.
         raise ValueError(f"{out} is the knowledge base itself; write the files somewhere else")
-    for guarded in ("claims", "sources"):
+    for guarded in ("claims", "sources", "publications"):
         if out == root / guarded or (root / guarded) in out.parents:
             raise ValueError(f"{out} lies inside {guarded}/; write the files somewhere else")
 

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import provenance_rules as _provenance_rules  # noqa: F401  (registers its rules)
 from . import rules as _rules  # registers the rules
 from .findings import Finding, Severity, settle
 from .load import load, without_cycle_collector
-from .model import Claim, Exemption, KnowledgeBase, Source
+from .model import Claim, Exemption, KnowledgeBase, Publication, Source
 from .registry import RULES
 
 
@@ -56,7 +57,11 @@ def apply_exceptions(
     An exception ``{rule: CODE}`` on a record accepts every finding with that code located in
     the record's own file, so an editor can only excuse what is wrong with their record.
     """
-    records: list[Claim | Source] = [*kb.claims.values(), *kb.sources.values()]
+    records: list[Claim | Source | Publication] = [
+        *kb.claims.values(),
+        *kb.sources.values(),
+        *kb.publications.values(),
+    ]
     wanted: dict[tuple[str, str], Exemption] = {}
     for record in records:
         for ex in record.exceptions:
@@ -78,7 +83,7 @@ def apply_exceptions(
 
 
 def _exception_finding(
-    record: Claim | Source, i: int, ex: Exemption, used: set[tuple[str, str]]
+    record: Claim | Source | Publication, i: int, ex: Exemption, used: set[tuple[str, str]]
 ) -> list[Finding]:
     code = ex.rule.strip().upper()
     pos = record.pos("exceptions", i, "rule")

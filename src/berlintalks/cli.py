@@ -51,8 +51,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         report = check(root, bar)
     sys.stdout.write(render(report.findings, args.format))
     if args.format == "text" and not args.quiet:
-        files = len(report.kb.claims) + len(report.kb.sources)
-        files += len(report.kb.broken_claims) + len(report.kb.broken_sources)
+        kb = report.kb
+        files = len(kb.claims) + len(kb.sources) + len(kb.publications)
+        files += len(kb.broken_claims) + len(kb.broken_sources) + len(kb.broken_publications)
         print(summary(report.findings, files), file=sys.stderr)
     return EXIT_FINDINGS if report.errors else EXIT_OK
 
@@ -147,7 +148,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
     root = _root(args)
     if args.write or args.check:
         if args.kind:
-            raise UsageError("--write and --check cover both schemas; give no claim or source")
+            raise UsageError("--write and --check cover both schemas; give no record kind")
         if args.write:
             for path in write_all(root):
                 print(f"wrote {path.relative_to(root).as_posix()}", file=sys.stderr)
@@ -161,7 +162,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
             )
         return EXIT_FINDINGS if stale else EXIT_OK
     if not args.kind:
-        raise UsageError("say which schema: berlintalks schema claim|source (or --write)")
+        raise UsageError(
+            "say which schema: berlintalks schema claim|source|publication (or --write)"
+        )
     sys.stdout.write(dumps(schema_for(args.kind, existing_ids(root))))
     return EXIT_OK
 
@@ -230,12 +233,12 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "schema",
         parents=[common],
-        help="print the JSON Schema of claim or source files, for editors",
+        help="print the JSON Schema of claim, source or publication files, for editors",
         description="Print the Draft 2020-12 JSON Schema of claim or source files. Reference "
         "fields list the ids now in claims/ and sources/, so editors complete them; --write "
         "refreshes schemas/*.schema.json, --check exits 1 when those are out of date.",
     )
-    p.add_argument("kind", nargs="?", choices=("claim", "source"))
+    p.add_argument("kind", nargs="?", choices=("claim", "source", "publication"))
     p.add_argument("--write", action="store_true", help="write schemas/<kind>.schema.json")
     p.add_argument("--check", action="store_true", help="exit 1 if schemas/ is out of date")
     p.set_defaults(func=cmd_schema)
@@ -243,11 +246,11 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "new",
         parents=[common],
-        help="write a commented skeleton of a new claim or source",
+        help="write a commented skeleton of a new claim, source or publication",
         description="Write claims/ID.yaml or sources/ID.yaml with every key explained. "
         "Refuses an invalid id or one already in use; never overwrites a file.",
     )
-    p.add_argument("kind", choices=("claim", "source"))
+    p.add_argument("kind", choices=("claim", "source", "publication"))
     p.add_argument("id", help="the new id: lowercase letters, digits and single hyphens")
     p.add_argument("--title", help="the claim's title (a source's name)")
     p.set_defaults(func=cmd_new)

@@ -18,9 +18,14 @@ from .parse import MAX_FILE_BYTES, ParseError, parse
 VERDICTS: dict[str, tuple[str, ...]] = {
     "claims": ("status",),
     "sources": ("reliability", "kind"),
+    "publications": (),
 }
-LABEL: dict[str, str] = {"claims": "title", "sources": "name"}
-NOUN: dict[str, tuple[str, str]] = {"claims": ("claim", "claims"), "sources": ("source", "sources")}
+LABEL: dict[str, str] = {"claims": "title", "sources": "name", "publications": "title"}
+NOUN: dict[str, tuple[str, str]] = {
+    "claims": ("claim", "claims"),
+    "sources": ("source", "sources"),
+    "publications": ("publication", "publications"),
+}
 _SYMLINK_MODE = "120000"
 _TITLE_MAX = 120
 
@@ -315,7 +320,9 @@ def report(root: Path, old: Side, new: Side) -> str:
             counts.append(_count(len(removed), folder, "removed"))
             lines = [_line(folder, reader.read(old, p), status=True) for p in removed]
             sections.append(f"**{many.capitalize()} removed**\n\n" + "\n".join(lines))
-        summary.append(", ".join(counts) if counts else f"no {many} changed")
+        if counts or folder in ("claims", "sources"):
+            # Publications are few and seldom change: named only when they did.
+            summary.append(", ".join(counts) if counts else f"no {many} changed")
     if unreadable:
         sections.append(
             "**Unreadable records** (run `berlintalks check` for the details)\n\n"

@@ -13,22 +13,42 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
+from .credibility import Grade, grades
 from .history import FileHistory
-from .model import Attribution, Claim, KnowledgeBase, Relation, Source, Status, field_specs
+from .insertions import has_insertion
+from .model import (
+    QUALIFIER_WORDS,
+    Attribution,
+    Claim,
+    Figure,
+    Kind,
+    KnowledgeBase,
+    Publication,
+    PublicationKind,
+    Relation,
+    Source,
+    Status,
+    field_specs,
+)
+from .provenance import language_name, publication_of, speaker_publication, translated_from
 from .urls import link_target
 
 FORMATS = ("json", "claimreview", "datapackage")
 
-# ClaimReview wants a number; the scale runs from the strongest verdict to the weakest, and
-# `alternateName` carries the status itself, which is what aggregators display.
-RATING: dict[str, int] = {
-    Status.CONFIRMED: 5,
-    Status.REPORTED: 4,
-    Status.UNVERIFIED: 3,
-    Status.DISPUTED: 2,
-    Status.DENIED: 1,
+# The status in words, as pages and ClaimReview's textual rating show it. The scale grades the
+# standing of an account (who said it, on what record), not the truth of what was said, so
+# no status is published as a number: a truth score of 4 of 5 for an anonymous report would
+# tell aggregators the report is nearly true, which nothing here says.
+STATUS_WORDS: dict[str, str] = {
+    Status.CONFIRMED: "Confirmed on the record",
+    Status.REPORTED: "Reported, not confirmed",
+    Status.DISPUTED: "Disputed on the record",
+    Status.DENIED: "Denied on the record",
+    Status.UNVERIFIED: "Unverified",
 }
-BEST_RATING, WORST_RATING = 5, 1
+
+# Google shows claimReviewed on one line on a phone and asks for fewer than 75 characters.
+CLAIM_REVIEWED_MAX = 74
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,12 +74,120 @@ def web_url(value: str | None) -> str | None:
 # ---------------------------------------------------------------- JSON
 
 
+def number_words(value: float) -> str:
+    """``800000`` → ``800,000``; a whole float loses its ``.0``."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}"
+
+
+def figure_words(figure: Figure) -> str:
+    """``up to 800,000 personnel``: the qualifier in words, the number with separators."""
+    values = figure.values or ((figure.value,) if figure.value is not None else ())
+    number = " / ".join(number_words(v) for v in values)
+    words = QUALIFIER_WORDS.get(figure.qualifier, "")
+    return " ".join(part for part in (words, number, figure.unit) if part)
+
+
+# How a chain names a publication speaking in its own voice: "The article itself (…)".
+_ITSELF = {
+    PublicationKind.ARTICLE: "The article itself",
+    PublicationKind.TRANSCRIPT: "The transcript itself",
+    PublicationKind.STATEMENT: "The statement itself",
+    PublicationKind.BROADCAST: "The broadcast itself",
+}
+
+
+def _plain(text: str, target: str | None) -> str:
+    return text
+
+
+def chain_text(
+    kb: KnowledgeBase,
+    att: Attribution,
+    name: Callable[[str, str | None], Any] = _plain,
+) -> list[Any]:
+    """The chain of an attribution in words, as pieces: ``name(text, target)`` for each record.
+
+    ``Volodymyr Zelensky, at a joint press conference with Friedrich Merz — as reported in
+    ‹publication›, translated from Russian``; a publication speaking itself reads "The article
+    itself (‹title›), in its own voice". ``target`` is ``sources/<id>`` or
+    ``publications/<id>`` (None for an id that names no record), so a page can make links.
+    """
+
+    def ref(rid: str) -> Any:
+        if rid in kb.sources:
+            return name(kb.sources[rid].name, f"sources/{rid}")
+        if rid in kb.publications:
+            return name(kb.publications[rid].title, f"publications/{rid}")
+        return name(rid, None)
+
+    out: list[Any] = []
+    own = speaker_publication(kb, att)
+    if own is not None:
+        itself = _ITSELF.get(PublicationKind(own.kind), "The publication itself")
+        out += [f"{itself} (", ref(own.id), "), in its own voice"]
+    else:
+        out.append(ref(att.source))
+        if att.setting:
+            out.append(", ")
+            out.append(name(att.setting, None))
+    for i, sid in enumerate(att.via):
+        out.append(", via " if i == 0 else ", then ")
+        out.append(ref(sid))
+    pub = publication_of(kb, att)
+    if pub is not None and pub is not own:
+        out += [" — as reported in ", ref(pub.id)]
+    elif att.publication and pub is None:
+        out += [" — as reported in ", ref(att.publication)]
+    elif own is None and not att.publication:
+        out.append(" — the publication we read it in is not recorded")
+    lang = translated_from(kb, att)
+    if lang:
+        out.append(f", translated from {language_name(lang)}")
+    return out
+
+
+def chain_sentence(kb: KnowledgeBase, att: Attribution) -> str:
+    """The chain in plain words (see :func:`chain_text`)."""
+    return "".join(str(p) for p in chain_text(kb, att))
+
+
+def grade_dict(grade: Grade | None) -> dict[str, Any] | None:
+    if grade is None:
+        return None
+    return {
+        "code": grade.code,
+        "reliability": grade.reliability,
+        "credibility": grade.credibility,
+        "words": grade.words,
+        "reason": grade.reason,
+        "set_by_editor": grade.override,
+    }
+
+
+def publication_dict(pub: Publication) -> dict[str, Any]:
+    return {
+        "id": pub.id,
+        "title": pub.title,
+        "kind": pub.kind,
+        "outlet": pub.outlet,
+        "url": pub.url,
+        "published": pub.published.isoformat() if pub.published else None,
+        "language": pub.language,
+        "translated_from": pub.translated_from,
+        "archive": pub.archive,
+        "note": pub.note,
+    }
+
+
 def source_dict(source: Source) -> dict[str, Any]:
     return {
         "id": source.id,
         "name": source.name,
         "kind": source.kind,
         "reliability": source.reliability,
+        "reliability_reason": source.reliability_reason,
         "role": source.role,
         "description": source.description,
         "affiliation": source.affiliation,
@@ -72,33 +200,64 @@ def _ref(kb: KnowledgeBase, sid: str | None) -> dict[str, Any] | None:
         return None
     src = kb.sources.get(sid)
     if src is None:
+        pub = kb.publications.get(sid)
+        if pub is not None:
+            return {"id": sid, "title": pub.title, "kind": "publication"}
         return {"id": sid}
     return {"id": sid, "name": src.name, "kind": src.kind, "reliability": src.reliability}
 
 
-def claim_dict(kb: KnowledgeBase, claim: Claim) -> dict[str, Any]:
-    """One claim with every source and outlet resolved to its name, kind and reliability."""
+def _pub_ref(kb: KnowledgeBase, pid: str | None) -> dict[str, Any] | None:
+    if pid is None:
+        return None
+    pub = kb.publications.get(pid)
+    if pub is None:
+        return {"id": pid}
+    return {"id": pid, "title": pub.title, "kind": pub.kind, "url": pub.url}
+
+
+def attribution_dict(kb: KnowledgeBase, a: Attribution) -> dict[str, Any]:
+    """One chain: speaker, intermediaries, the publication read, and how it reads in words."""
+    return {
+        "source": _ref(kb, a.source),
+        "own_voice": speaker_publication(kb, a) is not None,
+        "via": [_ref(kb, v) for v in a.via],
+        "publication": _pub_ref(kb, a.publication),
+        "setting": a.setting,
+        "quote": a.quote,
+        "quote_has_insertion": bool(a.quote and has_insertion(a.quote)),
+        "translated_from": translated_from(kb, a),
+        "chain": chain_sentence(kb, a),
+        "date": a.date.isoformat() if a.date else None,
+        "url": a.url,
+    }
+
+
+def claim_dict(kb: KnowledgeBase, claim: Claim, grade: Grade | None = None) -> dict[str, Any]:
+    """One claim with its chains resolved to names, its rationale and credibility grade."""
     return {
         "id": claim.id,
         "title": claim.title,
         "statement": claim.statement,
         "status": claim.status,
+        "status_words": STATUS_WORDS[claim.status],
+        "rationale": claim.rationale,
+        "credibility": grade_dict(grade),
+        "kind": claim.kind,
         "date": claim.date.isoformat(),
         "topics": list(claim.topics),
-        "attributions": [
-            {
-                "source": _ref(kb, a.source),
-                "via": _ref(kb, a.via),
-                "quote": a.quote,
-                "date": a.date.isoformat() if a.date else None,
-                "url": a.url,
-            }
-            for a in claim.attributions
-        ],
+        "attributions": [attribution_dict(kb, a) for a in claim.attributions],
         "relations": [{"type": r.type, "claim": r.claim, "note": r.note} for r in claim.relations],
         "count": claim.count,
         "figures": [
-            {"label": f.label, "unit": f.unit, "value": f.value, "values": list(f.values) or None}
+            {
+                "label": f.label,
+                "unit": f.unit,
+                "value": f.value,
+                "values": list(f.values) or None,
+                "qualifier": f.qualifier,
+                "words": figure_words(f),
+            }
             for f in claim.figures
         ],
         "exceptions": [{"rule": e.rule, "reason": e.reason} for e in claim.exceptions],
@@ -112,12 +271,56 @@ def _dump(data: Any) -> str:
 # ---------------------------------------------------------------- ClaimReview
 
 
-def _party(kb: KnowledgeBase, sid: str) -> dict[str, Any]:
-    src = kb.sources.get(sid)
-    if src is None:
-        return {"@type": "Organization", "name": sid}
-    kind = "Person" if src.kind == "person" else "Organization"
-    out: dict[str, Any] = {"@type": kind, "name": src.name}
+def short_claim(text: str, limit: int = CLAIM_REVIEWED_MAX) -> str:
+    """``text`` in at most ``limit`` characters, cut at a word boundary with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:—–-") + "…"
+
+
+def _work(kb: KnowledgeBase, pub: Publication) -> dict[str, Any]:
+    """A publication as schema.org sees it: a NewsArticle, or a CreativeWork of another kind."""
+    kind = "NewsArticle" if pub.kind == PublicationKind.ARTICLE else "CreativeWork"
+    out: dict[str, Any] = {"@type": kind, "name": pub.title, "inLanguage": pub.language}
+    if web_url(pub.url):
+        out["url"] = pub.url
+    if pub.published:
+        out["datePublished"] = pub.published.isoformat()
+    outlet = kb.sources.get(pub.outlet) if pub.outlet else None
+    if outlet is not None:
+        out["publisher"] = {"@type": "Organization", "name": outlet.name}
+    if pub.translated_from:
+        # schema.org's translationOfWork wants the original work, which we do not hold; its
+        # language is what we know.
+        out["translationOfWork"] = {"@type": "CreativeWork", "inLanguage": pub.translated_from}
+    return out
+
+
+def claim_author(kb: KnowledgeBase, att: Attribution) -> dict[str, Any] | None:
+    """The original speaker as ClaimReview's ``itemReviewed.author``, or None.
+
+    A person is a ``Person``; an outlet or organisation an ``Organization``; a publication
+    speaking in its own voice, or a document, is itself the author (a ``NewsArticle`` or
+    ``CreativeWork``). Unnamed sources and collectives have no author: typing "unnamed
+    officials" as an organisation or a person would name someone nobody named, and Google
+    lists the author as recommended, not required.
+    """
+    own = speaker_publication(kb, att)
+    if own is not None:
+        return _work(kb, own)
+    src = kb.sources.get(att.source)
+    if src is None or src.kind in (Kind.ANONYMOUS, Kind.COLLECTIVE):
+        return None
+    if src.kind == Kind.PERSON:
+        out: dict[str, Any] = {"@type": "Person", "name": src.name}
+    elif src.kind == Kind.DOCUMENT:
+        out = {"@type": "CreativeWork", "name": src.name}
+    else:
+        out = {"@type": "Organization", "name": src.name}
     if web_url(src.url):
         out["url"] = src.url
     return out
@@ -129,22 +332,25 @@ def claim_review(
     publisher: Publisher,
     history: Mapping[str, FileHistory] | None,
 ) -> dict[str, Any]:
-    """The schema.org ClaimReview of one claim, as fact-check aggregators read it."""
+    """The schema.org ClaimReview of one claim, as fact-check aggregators read it.
+
+    The rating is textual only (``alternateName`` and ``name``, the status in words, with the
+    rationale as ``ratingExplanation``): the status grades the standing of the account, not
+    its truth, so it has no place on a numeric truth scale.
+    """
     first = claim.attributions[0]
     said = first.date or claim.date
-    appearance = []
+    appearance: list[dict[str, Any]] = []
+    seen: set[str] = set()
     for att in claim.attributions:
-        work: dict[str, Any] = {
-            "@type": "CreativeWork",
-            "author": _party(kb, att.via or att.source),
-        }
-        if att.date:
-            work["datePublished"] = att.date.isoformat()
-        if web_url(att.url):
-            work["url"] = att.url
-        if att.quote:
-            work["text"] = att.quote
-        appearance.append(work)
+        pub = publication_of(kb, att) or speaker_publication(kb, att)
+        if pub is not None:
+            if pub.id not in seen:
+                seen.add(pub.id)
+                appearance.append(_work(kb, pub))
+        elif web_url(att.url) and att.url not in seen:
+            seen.add(att.url or "")
+            appearance.append({"@type": "CreativeWork", "url": att.url})
     fh = history.get(claim.path) if history else None
     # The review is published when the record first entered the repository; without git the
     # date of the claim itself is the best stable stand-in.
@@ -152,27 +358,28 @@ def claim_review(
     author: dict[str, Any] = {"@type": "Organization", "name": publisher.name}
     if publisher.url:
         author["url"] = publisher.url
+    words = STATUS_WORDS[claim.status]
+    rating: dict[str, Any] = {"@type": "Rating", "alternateName": words, "name": words}
+    if claim.rationale:
+        rating["ratingExplanation"] = " ".join(claim.rationale.split())
+    item: dict[str, Any] = {"@type": "Claim", "datePublished": said.isoformat()}
+    speaker = claim_author(kb, first)
+    if speaker is not None:
+        item["author"] = speaker
+    if appearance:
+        item["firstAppearance"] = appearance[0]
+        item["appearance"] = appearance
     review: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": publisher.page_url(f"claims/{claim.id}/"),
-        "claimReviewed": claim.statement,
+        "claimReviewed": short_claim(claim.title),
         "headline": claim.title,
+        "description": " ".join(claim.statement.split()),
         "datePublished": published,
         "author": author,
-        "reviewRating": {
-            "@type": "Rating",
-            "ratingValue": RATING[Status(claim.status)],
-            "bestRating": BEST_RATING,
-            "worstRating": WORST_RATING,
-            "alternateName": claim.status,
-        },
-        "itemReviewed": {
-            "@type": "Claim",
-            "author": _party(kb, first.source),
-            "datePublished": said.isoformat(),
-            "appearance": appearance,
-        },
+        "reviewRating": rating,
+        "itemReviewed": item,
     }
     if fh:
         review["dateModified"] = fh.last_changed.date
@@ -284,37 +491,150 @@ def _fk(fields: str, resource: str) -> dict[str, Any]:
     return {"fields": fields, "reference": {"resource": resource, "fields": "id"}}
 
 
-def _claim_columns() -> list[Column]:
+def _claim_columns(graded: Mapping[str, Grade]) -> list[Column]:
     def own(name: str, **kw: str) -> Column:
         return _from_model(Claim, name, attrgetter(name), **kw)
+
+    def grade(get: Callable[[Grade], Any]) -> Callable[[Claim], Any]:
+        return lambda c: get(graded[c.id]) if c.id in graded else None
 
     return [
         own("id"),
         own("title"),
         own("statement"),
         own("status"),
+        own("rationale"),
+        own("kind"),
         own("date"),
         own("topics", doc="Topic slugs, separated by spaces."),
         own("count"),
+        Column(
+            "grade",
+            grade(attrgetter("code")),
+            "string",
+            "The combined Admiralty grade: the best source reliability (A–F) and the "
+            "information's credibility (1–6), e.g. B3.",
+            False,
+        ),
+        Column(
+            "credibility",
+            grade(attrgetter("credibility")),
+            "integer",
+            "The information's credibility on the Admiralty scale, 1 (confirmed by other "
+            "sources) to 6 (cannot be judged): computed, or set by an editor.",
+            False,
+        ),
+        Column(
+            "credibility_reason",
+            grade(attrgetter("reason")),
+            "string",
+            "Why the claim has that credibility, in a sentence.",
+            False,
+        ),
     ]
 
 
 def _source_columns() -> list[Column]:
-    names = ("id", "name", "kind", "reliability", "role", "affiliation", "url")
+    names = (
+        "id",
+        "name",
+        "kind",
+        "reliability",
+        "reliability_reason",
+        "role",
+        "affiliation",
+        "url",
+    )
     return [_from_model(Source, n, attrgetter(n)) for n in names]
 
 
-def _attribution_columns() -> list[Column]:
+def _publication_columns() -> list[Column]:
+    names = (
+        "id",
+        "title",
+        "kind",
+        "outlet",
+        "url",
+        "published",
+        "language",
+        "translated_from",
+        "archive",
+        "note",
+    )
+    return [_from_model(Publication, n, attrgetter(n)) for n in names]
+
+
+def _attribution_columns(kb: KnowledgeBase) -> list[Column]:
     # Rows are (claim, position, attribution).
     def att(name: str) -> Column:
         return _from_model(Attribution, name, lambda row: getattr(row[2], name))
+
+    def speaker_source(row: Any) -> str | None:
+        return None if speaker_publication(kb, row[2]) is not None else row[2].source
+
+    def speaker_pub(row: Any) -> str | None:
+        own = speaker_publication(kb, row[2])
+        return own.id if own is not None else None
 
     return [
         Column("claim", itemgetter(0), "string", "The claim's id.", True),
         Column(
             "position", itemgetter(1), "integer", "Order of the attribution on the claim.", True
         ),
-        *(att(n) for n in ("source", "via", "quote", "date", "url")),
+        Column(
+            "source",
+            speaker_source,
+            "string",
+            "Who said it: the id of a source. Empty when the publication makes the point in "
+            "its own voice (see own_voice).",
+            False,
+        ),
+        Column(
+            "own_voice",
+            speaker_pub,
+            "string",
+            "The id of the publication when it makes the point in its own voice, else empty.",
+            False,
+        ),
+        _from_model(
+            Attribution,
+            "via",
+            lambda row: row[2].via,
+            doc="The intermediaries, from the speaker outwards, as source ids separated by "
+            "spaces; one row each in the via table.",
+        ),
+        att("publication"),
+        att("setting"),
+        att("quote"),
+        Column(
+            "translated_from",
+            lambda row: translated_from(kb, row[2]),
+            "string",
+            "When what we read is a translation: the original's language (BCP 47); the quote "
+            "is then the translation's words.",
+            False,
+        ),
+        att("date"),
+        att("url"),
+        Column(
+            "chain",
+            lambda row: chain_sentence(kb, row[2]),
+            "string",
+            "The chain in words, as the claim page shows it.",
+            True,
+        ),
+    ]
+
+
+def _via_columns() -> list[Column]:
+    # Rows are (claim, position, step, source id).
+    return [
+        Column("claim", itemgetter(0), "string", "The claim's id.", True),
+        Column("position", itemgetter(1), "integer", "The attribution's position.", True),
+        Column(
+            "step", itemgetter(2), "integer", "1 for the intermediary nearest the speaker.", True
+        ),
+        Column("source", itemgetter(3), "string", "The intermediary: a source id.", True),
     ]
 
 
@@ -331,27 +651,69 @@ def _relation_columns() -> list[Column]:
     ]
 
 
-def datapackage(kb: KnowledgeBase) -> dict[str, str]:
-    """A Frictionless Tabular Data Package: claims, sources, attributions and relations."""
+def datapackage(kb: KnowledgeBase, graded: Mapping[str, Grade] | None = None) -> dict[str, str]:
+    """A Frictionless Tabular Data Package: claims, sources, publications, chains, relations."""
+    graded = grades(kb) if graded is None else graded
     claims = sorted(kb.claims.values(), key=lambda c: c.id)
     sources = sorted(kb.sources.values(), key=lambda s: s.id)
+    publications = sorted(kb.publications.values(), key=lambda p: p.id)
     tables = [
-        _table("claims", "One row per claim.", _claim_columns(), claims, primaryKey="id"),
+        _table(
+            "claims",
+            "One row per claim, with its rationale and credibility grade.",
+            _claim_columns(graded),
+            claims,
+            primaryKey="id",
+        ),
         _table(
             "sources",
-            "One row per source: outlet, person, anonymous group, document or organisation.",
+            "One row per source: outlet, person, anonymous group, document, organisation or "
+            "collective.",
             _source_columns(),
             sources,
             primaryKey="id",
             foreignKeys=[_fk("affiliation", "sources")],
         ),
         _table(
+            "publications",
+            "One row per publication: what the desk actually read.",
+            _publication_columns(),
+            publications,
+            primaryKey="id",
+            foreignKeys=[_fk("outlet", "sources")],
+        ),
+        _table(
             "attributions",
-            "Who reported each claim, through which outlet, in which words.",
-            _attribution_columns(),
+            "One row per chain: who said it, through whom, in which publication we read it, "
+            "in which words.",
+            _attribution_columns(kb),
             ((c.id, i, a) for c in claims for i, a in enumerate(c.attributions, 1)),
             primaryKey=["claim", "position"],
-            foreignKeys=[_fk("claim", "claims"), _fk("source", "sources"), _fk("via", "sources")],
+            foreignKeys=[
+                _fk("claim", "claims"),
+                _fk("source", "sources"),
+                _fk("own_voice", "publications"),
+                _fk("publication", "publications"),
+            ],
+        ),
+        _table(
+            "via",
+            "One row per intermediary of a chain, in order from the speaker outwards.",
+            _via_columns(),
+            (
+                (c.id, i, step, sid)
+                for c in claims
+                for i, a in enumerate(c.attributions, 1)
+                for step, sid in enumerate(a.via, 1)
+            ),
+            primaryKey=["claim", "position", "step"],
+            foreignKeys=[
+                {
+                    "fields": ["claim", "position"],
+                    "reference": {"resource": "attributions", "fields": ["claim", "position"]},
+                },
+                _fk("source", "sources"),
+            ],
         ),
         _table(
             "relations",
@@ -385,15 +747,20 @@ def export(
     *,
     publisher: Publisher | None = None,
     history: Mapping[str, FileHistory] | None = None,
+    graded: Mapping[str, Grade] | None = None,
 ) -> dict[str, str]:
-    """The files of one export format, by file name."""
+    """The files of one export format, by file name; ``graded`` saves computing the grades."""
     publisher = publisher or Publisher()
     claims = sorted(kb.claims.values(), key=lambda c: c.id)
     if fmt == "json":
+        graded = grades(kb) if graded is None else graded
         return {
-            "claims.json": _dump([claim_dict(kb, c) for c in claims]),
+            "claims.json": _dump([claim_dict(kb, c, graded.get(c.id)) for c in claims]),
             "sources.json": _dump(
                 [source_dict(s) for s in sorted(kb.sources.values(), key=lambda s: s.id)]
+            ),
+            "publications.json": _dump(
+                [publication_dict(p) for p in sorted(kb.publications.values(), key=lambda p: p.id)]
             ),
         }
     if fmt == "claimreview":
@@ -401,7 +768,7 @@ def export(
             "claimreview.json": _dump([claim_review(kb, c, publisher, history) for c in claims])
         }
     if fmt == "datapackage":
-        return datapackage(kb)
+        return datapackage(kb, graded)
     raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
@@ -411,10 +778,12 @@ def export_all(
     *,
     publisher: Publisher | None = None,
     history: Mapping[str, FileHistory] | None = None,
+    graded: Mapping[str, Grade] | None = None,
 ) -> dict[str, str]:
+    graded = grades(kb) if graded is None else graded
     out: dict[str, str] = {}
     for fmt in formats:
-        out.update(export(kb, fmt, publisher=publisher, history=history))
+        out.update(export(kb, fmt, publisher=publisher, history=history, graded=graded))
     return out
 
 

@@ -48,8 +48,7 @@ def build_graph(kb: KnowledgeBase) -> Graph:
         cited: set[str] = set()
         for att in claim.attributions:
             cited.add(att.source)
-            if att.via:
-                cited.add(att.via)
+            cited.update(att.via)
         for sid in sorted(cited):
             citations[sid].append(claim.id)
     return Graph(dict(links), dict(parts), dict(citations))

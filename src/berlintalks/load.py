@@ -29,6 +29,7 @@ from .model import (
     Path_,
     Pos,
     Positions,
+    Publication,
     Source,
     field_specs,
 )
@@ -36,7 +37,9 @@ from .parse import DECEPTIVE, MAX_FILE_BYTES, LongNumber, ParseError, parse
 from .registry import declare
 from .urls import WebUrl, check_web_url
 
-FOLDERS: dict[str, type] = {"claims": Claim, "sources": Source}
+FOLDERS: dict[str, type] = {"claims": Claim, "sources": Source, "publications": Publication}
+# How a message names a record of each type.
+WHAT: dict[type, str] = {Claim: "a claim", Source: "a source", Publication: "a publication"}
 SUFFIX = ".yaml"
 
 # Ids become file names. Windows opens a device, not a file, for these names with any
@@ -425,6 +428,9 @@ class _Validator:
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= COUNT_MAX:
                 self.wrong_type(path, name, f"a whole number from 1 to {COUNT_MAX:,}", value)
                 return False, None
+            if fs.maximum is not None and value > fs.maximum:
+                self.wrong_type(path, name, f"a whole number from 1 to {fs.maximum}", value)
+                return False, None
         elif kind == "number":
             if isinstance(value, bool) or not isinstance(value, int | float):
                 self.wrong_type(path, name, "a number", value)
@@ -495,6 +501,8 @@ class _Validator:
         return False, None
 
     def list(self, fs: FieldSpec, value: Any, path: Path_, name: str) -> tuple[bool, Any]:
+        if fs.single and isinstance(value, str):
+            value = [value]  # `via: afp` is `via: [afp]`; its position is the key's value
         if not isinstance(value, list):
             self.wrong_type(path, name, "a list", value)
             return False, None
@@ -519,7 +527,7 @@ class Loaded:
     """One file's outcome: the record (None when invalid), its id, and what was found."""
 
     id: str | None
-    record: Claim | Source | None
+    record: Claim | Source | Publication | None
     findings: list[Finding]
 
 
@@ -596,7 +604,7 @@ def load_file(root: Path, path: Path, record_type: type) -> Loaded:
             stem, None, [Finding.at(Pos(rel, exc.line, exc.column), exc.code, exc.message)]
         )
     findings = [Finding.at(Pos(rel, p.line, p.column), p.code, p.message) for p in parsed.problems]
-    what = "a claim" if record_type is Claim else "a source"
+    what = WHAT[record_type]
     if not isinstance(parsed.value, dict):
         findings.append(
             Finding.at(
@@ -876,5 +884,7 @@ def load(
         sources=parts["sources"][0],
         broken_claims=frozenset(parts["claims"][1]),
         broken_sources=frozenset(parts["sources"][1]),
+        publications=parts["publications"][0],
+        broken_publications=frozenset(parts["publications"][1]),
     )
     return kb, findings

@@ -41,14 +41,34 @@ class Status(StrEnum):
     UNVERIFIED = "unverified"
 
 
+# The status grades the standing of the account (who said it, on what record), not whether
+# what was said is true: `confirmed` means "said on the record", not "true". How likely the
+# information is to be true is the claim's credibility (credibility.py), a separate grade.
 STATUS_DOCS: dict[str, str] = {
-    "confirmed": "On the record by a party with first-hand knowledge, or carried by two "
-    "independent sources.",
+    "confirmed": "The account stands on the record: a party with first-hand knowledge said it "
+    "in words we hold, or two independent accounts carry it. It grades the account, not the "
+    "truth of what was said.",
     "reported": "Carried by media on anonymous or second-hand attribution; not confirmed on "
     "the record.",
     "disputed": "Contradicted on the record by another party.",
     "denied": "Denied on the record by the party it concerns.",
     "unverified": "Not public and cannot be checked.",
+}
+
+STATUS_SCALE_NOTE = (
+    "The status grades the standing of the account: who said it and on what record. It does "
+    "not say whether what was said is true; that is the claim's credibility grade."
+)
+
+
+class ClaimKind(StrEnum):
+    EVENT = "event"
+    POSITION = "position"
+
+
+CLAIM_KIND_DOCS: dict[str, str] = {
+    "event": "Something that happened or was said on the claim's date.",
+    "position": "A standing position held as of the claim's date, not an event of that day.",
 }
 
 
@@ -58,6 +78,7 @@ class Kind(StrEnum):
     ANONYMOUS = "anonymous"
     DOCUMENT = "document"
     ORGANIZATION = "organization"
+    COLLECTIVE = "collective"
 
 
 KIND_DOCS: dict[str, str] = {
@@ -66,10 +87,58 @@ KIND_DOCS: dict[str, str] = {
     "anonymous": "Unnamed officials or sources, as cited by an outlet.",
     "document": "A published text, such as a joint statement.",
     "organization": "A government, institution or other body speaking as such.",
+    "collective": 'An unnamed group of outlets ("Western media") that names no outlet; it '
+    "never counts as one of two independent accounts.",
 }
 
-# Kinds whose word is "on the record": the speaker or text can be named and held to it.
+# Kinds whose word is "on the record": the speaker or text can be named and held to it. An
+# attribution to one of them is an on-record confirmation only with the speaker's own words
+# (a quote) or a text we hold (provenance.on_record).
 ON_RECORD_KINDS = frozenset({Kind.PERSON, Kind.DOCUMENT})
+# Kinds that name nobody who can be held to their word.
+UNNAMED_KINDS = frozenset({Kind.ANONYMOUS, Kind.COLLECTIVE})
+
+
+class PublicationKind(StrEnum):
+    ARTICLE = "article"
+    TRANSCRIPT = "transcript"
+    STATEMENT = "statement"
+    BROADCAST = "broadcast"
+
+
+PUBLICATION_KIND_DOCS: dict[str, str] = {
+    "article": "A news article or report.",
+    "transcript": "A transcript of what was said (a press conference, an interview).",
+    "statement": "The text of a statement as its authors issued it.",
+    "broadcast": "A radio or television broadcast, or a recording of one.",
+}
+
+# Publications that are the speaker's own text: held in an archive, they are the speaker's
+# words even where no quote is copied out.
+OWN_TEXT_KINDS = frozenset({PublicationKind.TRANSCRIPT, PublicationKind.STATEMENT})
+
+
+class Qualifier(StrEnum):
+    EXACT = "exact"
+    ABOUT = "about"
+    UP_TO = "up_to"
+    AT_LEAST = "at_least"
+
+
+QUALIFIER_DOCS: dict[str, str] = {
+    "exact": "The number as stated.",
+    "about": 'An approximate number ("about", "some", "roughly").',
+    "up_to": 'A ceiling ("up to", "as many as").',
+    "at_least": 'A floor ("at least", "more than").',
+}
+
+# The words a page puts before a qualified number.
+QUALIFIER_WORDS: dict[str, str] = {
+    "exact": "",
+    "about": "about",
+    "up_to": "up to",
+    "at_least": "at least",
+}
 
 
 class Reliability(StrEnum):
@@ -91,6 +160,34 @@ RELIABILITY_DOCS: dict[str, str] = {
     "E": "Unreliable: lacking authenticity, trustworthiness and competency; a history of "
     "invalid information.",
     "F": "Cannot be judged: no basis exists for evaluating reliability.",
+}
+
+# The Admiralty (NATO) information-credibility scale, computed per claim in credibility.py.
+CREDIBILITY_DOCS: dict[int, str] = {
+    1: "Confirmed by other sources: confirmed by other independent sources.",
+    2: "Probably true: not confirmed independently; a named party said it on the record.",
+    3: "Possibly true: not confirmed; carried by one account from a source that can be judged.",
+    4: "Doubtful: not confirmed; carried by one account from a source of doubtful reliability.",
+    5: "Improbable: contradicted on the record, or denied, and not independently confirmed.",
+    6: "Cannot be judged: no basis exists for evaluating the information.",
+}
+
+CREDIBILITY_WORDS: dict[int, str] = {
+    1: "confirmed by other sources",
+    2: "probably true",
+    3: "possibly true",
+    4: "doubtful",
+    5: "improbable",
+    6: "cannot be judged",
+}
+
+RELIABILITY_WORDS: dict[str, str] = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "fairly reliable",
+    "D": "not usually reliable",
+    "E": "unreliable",
+    "F": "reliability cannot be judged",
 }
 
 
@@ -120,11 +217,21 @@ class FieldSpec:
     doc: str
     required: bool = False
     choices: tuple[str, ...] = ()
-    ref: Literal["source", "claim"] | None = None
+    ref: RefKind | None = None
     item: FieldSpec | None = None
     record: type | None = None
     min_items: int = 0
     example: Any = None
+    # A list that also takes a single value, read as a list of one (`via: afp`).
+    single: bool = False
+    maximum: int | None = None
+    default: Any = None
+    # Optional to the loader, so the record still loads and every other check runs, but
+    # required by a rule with its own code and explanation; the JSON Schema requires it.
+    expected: bool = False
+
+
+RefKind = Literal["source", "claim", "publication", "speaker"]
 
 
 def spec(
@@ -133,19 +240,40 @@ def spec(
     *,
     required: bool = False,
     choices: tuple[str, ...] = (),
-    ref: Literal["source", "claim"] | None = None,
+    ref: RefKind | None = None,
     item: FieldSpec | None = None,
     record: type | None = None,
     min_items: int = 0,
     example: Any = None,
+    single: bool = False,
+    maximum: int | None = None,
+    default: Any = None,
+    expected: bool = False,
 ) -> Any:
     """A dataclass field that carries its :class:`FieldSpec` in its metadata."""
-    meta = {"spec": FieldSpec(kind, doc, required, choices, ref, item, record, min_items, example)}
+    fs = FieldSpec(
+        kind,
+        doc,
+        required,
+        choices,
+        ref,
+        item,
+        record,
+        min_items,
+        example,
+        single,
+        maximum,
+        default,
+        expected,
+    )
+    meta = {"spec": fs}
     if required:
         return field(metadata=meta)
+    # Keyword-only, so an optional key can sit beside the keys it belongs with (a claim's
+    # rationale after its status) although required keys follow it.
     if kind == "list":
-        return field(default=(), metadata=meta)
-    return field(default=None, metadata=meta)
+        return field(default=(), metadata=meta, kw_only=True)
+    return field(default=default, metadata=meta, kw_only=True)
 
 
 def item_of(kind: FieldKind, doc: str = "", **kw: Any) -> FieldSpec:
@@ -192,12 +320,39 @@ class Positions:
 @dataclass(frozen=True, slots=True)
 class Attribution:
     source: str = spec(
-        "ref", "Who said it: the id of a source.", required=True, ref="source", example="afp"
+        "ref",
+        "Who actually said it: the id of a source, or of a publication when the publication "
+        "makes the point in its own voice.",
+        required=True,
+        ref="speaker",
+        example="afp-sources",
     )
-    via: str | None = spec(
-        "ref", "The outlet that carried it, when not the source itself.", ref="source"
+    via: tuple[str, ...] = spec(
+        "list",
+        "The intermediaries that passed it on (outlets, briefers, a person relaying), from the "
+        "speaker outwards: source ids. A single id is read as a list of one.",
+        item=item_of("ref", ref="source"),
+        single=True,
+        example=["afp"],
     )
-    quote: str | None = spec("text", "The words as published, copied character for character.")
+    publication: str | None = spec(
+        "ref",
+        "The publication we read it in: the id of a file in publications/. Required.",
+        ref="publication",
+        expected=True,
+        example="berlin-talks-article",
+    )
+    setting: str | None = spec(
+        "line",
+        "Where or when it was said, in a few words, e.g. 'at a joint press conference with "
+        "Friedrich Merz'.",
+    )
+    quote: str | None = spec(
+        "text",
+        "The words as the publication prints them, copied character for character (in a "
+        "translation, the translation's words). [Square brackets] mark insertions by the "
+        "publication or by us; they are shown as insertions and left out of the quote check.",
+    )
     date: date | None = spec("date", "When it was said or published (YYYY-MM-DD).")
     url: str | None = spec(
         "url", "Where it was published (http or https, no user info, one script per host part)."
@@ -230,6 +385,28 @@ class Figure:
         "finite number within ±10^15.",
         item=item_of("number"),
     )
+    qualifier: str = spec(
+        "enum",
+        "How the number is meant: exact (the default), about, up_to or at_least.",
+        choices=tuple(Qualifier),
+        default=Qualifier.EXACT.value,
+        example="up_to",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Credibility:
+    grade: int = spec(
+        "count",
+        "The information's credibility on the Admiralty scale, 1 (confirmed by other sources) "
+        "to 6 (cannot be judged).",
+        required=True,
+        maximum=6,
+        example=3,
+    )
+    reason: str = spec(
+        "text", "Why the editor sets the grade rather than the computed one.", required=True
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,9 +424,31 @@ class Claim:
     title: str = spec("line", "A headline, in our own words.", required=True)
     statement: str = spec("text", "What was reported, in our own words.", required=True)
     status: str = spec(
-        "enum", "The editorial verdict.", required=True, choices=tuple(Status), example="reported"
+        "enum",
+        "The editorial verdict: it grades the standing of the account, not its truth.",
+        required=True,
+        choices=tuple(Status),
+        example="reported",
     )
-    date: date = spec("date", "The date of the event or statement (YYYY-MM-DD).", required=True)
+    rationale: str | None = spec(
+        "text",
+        "Why this status, in the desk's words, citing the evidence. Required.",
+        expected=True,
+    )
+    kind: str = spec(
+        "enum",
+        "event (the default): something that happened on the date; position: a standing "
+        "position as of the date.",
+        choices=tuple(ClaimKind),
+        default=ClaimKind.EVENT.value,
+        example="event",
+    )
+    date: date = spec(
+        "date",
+        "The date of the event or statement (YYYY-MM-DD); for a position, the date it is "
+        "recorded as of.",
+        required=True,
+    )
     topics: tuple[str, ...] = spec(
         "list",
         "Topic slugs, e.g. territory, security-guarantees.",
@@ -272,6 +471,12 @@ class Claim:
     )
     figures: tuple[Figure, ...] = spec(
         "list", "Numbers the claim states.", item=item_of("object", record=Figure)
+    )
+    credibility: Credibility | None = spec(
+        "object",
+        "An editor's grade of the information's credibility (1-6) with its reason; it replaces "
+        "the computed grade.",
+        record=Credibility,
     )
     exceptions: tuple[Exemption, ...] = spec(
         "list",
@@ -299,6 +504,11 @@ class Source:
         required=True,
         choices=tuple(Reliability),
     )
+    reliability_reason: str | None = spec(
+        "line",
+        "The basis of the reliability grade, in one line; shown on the source page. Required.",
+        expected=True,
+    )
     role: str | None = spec("line", "Their role or position, in a few words.")
     description: str | None = spec("text", "A sentence or two on who or what this is.")
     affiliation: str | None = spec(
@@ -310,6 +520,60 @@ class Source:
     archive: str | None = spec(
         "path", "Path, relative to the root, of a plain-text snapshot of what the source published."
     )
+    exceptions: tuple[Exemption, ...] = spec(
+        "list",
+        "Findings of the checker accepted on this record, each with a reason.",
+        item=item_of("object", record=Exemption),
+    )
+    path: str = field(default="", metadata={"internal": True})
+    positions: Positions | None = field(
+        default=None, compare=False, repr=False, metadata={"internal": True}
+    )
+
+    def pos(self, *path: str | int) -> Pos:
+        assert self.positions is not None
+        return self.positions.at(*path)
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """What the desk actually read: an article, a transcript, a statement's text, a broadcast."""
+
+    id: str = spec("slug", "The publication's id: the file's name without .yaml.", required=True)
+    title: str = spec(
+        "line", "A descriptive title, in our words when it has none of its own.", required=True
+    )
+    kind: str = spec(
+        "enum",
+        "What kind of publication it is.",
+        required=True,
+        choices=tuple(PublicationKind),
+        example="article",
+    )
+    outlet: str | None = spec(
+        "ref",
+        "The outlet that published it: the id of a source (kind outlet). Omit when unknown.",
+        ref="source",
+    )
+    url: str | None = spec("url", "Where it was published (http or https), when known.")
+    published: date | None = spec("date", "When it was published (YYYY-MM-DD), when known.")
+    language: str = spec(
+        "line",
+        "The language of the text we read, as a BCP 47 tag (en, ru, de, pt-BR).",
+        required=True,
+        example="en",
+    )
+    translated_from: str | None = spec(
+        "line",
+        "When the text we read is a translation: the original's language (BCP 47 tag).",
+        example="ru",
+    )
+    archive: str | None = spec(
+        "path",
+        "Path, relative to the root, of a plain-text snapshot of the publication, against which "
+        "its quotes are checked.",
+    )
+    note: str | None = spec("text", "What the desk knows about it; shown on its page.")
     exceptions: tuple[Exemption, ...] = spec(
         "list",
         "Findings of the checker accepted on this record, each with a reason.",
@@ -344,9 +608,18 @@ class KnowledgeBase:
     sources: Mapping[str, Source]
     broken_claims: frozenset[str] = frozenset()
     broken_sources: frozenset[str] = frozenset()
+    publications: Mapping[str, Publication] = field(default_factory=dict)
+    broken_publications: frozenset[str] = frozenset()
 
     def claim_exists(self, cid: str) -> bool:
         return cid in self.claims or cid in self.broken_claims
 
     def source_exists(self, sid: str) -> bool:
         return sid in self.sources or sid in self.broken_sources
+
+    def publication_exists(self, pid: str) -> bool:
+        return pid in self.publications or pid in self.broken_publications
+
+    def speaker_exists(self, sid: str) -> bool:
+        """Whether ``sid`` can be an attribution's ``source``: a source or a publication."""
+        return self.source_exists(sid) or self.publication_exists(sid)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,8 +21,9 @@ from .check import Report, check
 from .export import Publisher
 from .history import FileHistory, head_commit, read_history
 from .pagecache import CachedPage, RenderCache
-from .render import INDEX_PAGES, RenderError, SiteConfig, generate
+from .render import INDEX_PAGES, RenderError, SiteConfig, doc_path, generate
 from .report import as_text
+from .social import social_meta
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -31,8 +33,27 @@ if TYPE_CHECKING:
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 # Pages reached through index pages and search, kept out of the sidebar (see mkdocs.yml).
-_NOT_IN_NAV = ("claims/", "sources/", "topics/")
-WATCHED = ("claims", "sources", "templates")
+_NOT_IN_NAV = ("claims/", "sources/", "topics/", "publications/")
+WATCHED = ("claims", "sources", "publications", "templates")
+
+SITE_URL_UNSET = (
+    "berlintalks: site_url is not set (set BERLINTALKS_SITE_URL to the published address): "
+    "the ClaimReview url of every claim is a bare path, pages have no canonical link and the "
+    "sitemap lists no addresses"
+)
+
+
+def warn_site_url(config: MkDocsConfig) -> None:
+    """Say on stderr, as MkDocs says its warnings, that the published addresses are unknown.
+
+    Written rather than logged: strict mode, which every build here uses, counts each logged
+    warning as a failure, and a local build or a test has no published address to give.
+    """
+    if config.site_url:
+        return
+    if logging.getLogger("mkdocs").getEffectiveLevel() > logging.WARNING:
+        return  # `mkdocs build -q`
+    sys.stderr.write(f"WARNING -  {SITE_URL_UNSET}\n")
 
 
 # A report `berlintalks build` has just produced for a root, so the build it starts does not
@@ -72,6 +93,7 @@ def site_config(config: MkDocsConfig, publisher: str, edit_url: str | None = Non
         publisher=Publisher(publisher, config.site_url or ""),
         edit_base=edit_base,
         use_directory_urls=config.use_directory_urls,
+        site_name=config.site_name,
     )
 
 
@@ -100,6 +122,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         self._history: dict[str, FileHistory] | None = None
         self._history_head: str | None = None
         self._edit: dict[str, str | None] = {}
+        self._social: dict[str, dict[str, str]] = {}
         self._bytecode = _MemoryBytecodeCache()
         self.pages: RenderCache | None = None
 
@@ -170,6 +193,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
                     CachedPage(titles.get(path), file, config, self.pages)
                 record = _record_path(path)
                 self._edit[path] = conf.edit_base + record if conf.edit_base and record else None
+        self._social = {doc_path("claims", c.id): social_meta(c) for c in report.kb.claims.values()}
         return files
 
     @event_priority(100)  # before Material's search plugin makes an environment of its own
@@ -186,6 +210,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             return env
 
         theme.get_env = get_env  # type: ignore[method-assign]
+        warn_site_url(config)
         return config
 
     def on_page_context(
@@ -195,6 +220,9 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         # record it comes from, or hide it.
         if page.file.src_uri in self._edit:
             page.edit_url = self._edit[page.file.src_uri]
+        # What a shared link previews, written into the head by the theme (main.html); set on
+        # every page so front matter cannot supply it.
+        page.meta["bt_social"] = self._social.get(page.file.src_uri)
         return context
 
     def on_serve(
@@ -244,6 +272,6 @@ def _nav_titles(nav: Any) -> dict[str, str | None]:
 
 def _record_path(page: str) -> str | None:
     folder, _, name = page.partition("/")
-    if folder not in ("claims", "sources") or page in INDEX_PAGES:
+    if folder not in ("claims", "sources", "publications") or page in INDEX_PAGES:
         return None
     return f"{folder}/{name.removesuffix('/index.md').removesuffix('.md')}.yaml"

@@ -17,22 +17,59 @@ import jinja2
 from markupsafe import Markup
 
 from . import check as _check  # noqa: F401  (registers every rule for the methodology page)
-from .export import Publisher, claim_review, export_all, web_url
+from .credibility import METHOD, grades
+from .export import (
+    STATUS_WORDS,
+    Publisher,
+    chain_text,
+    claim_review,
+    export_all,
+    figure_words,
+    number_words,
+    web_url,
+)
+from .feed import atom_feed
 from .findings import Finding, Severity
 from .graph import Graph, build_graph
 from .history import FileHistory
+from .insertions import pieces
 from .model import (
+    CLAIM_KIND_DOCS,
+    CREDIBILITY_DOCS,
     KIND_DOCS,
+    PUBLICATION_KIND_DOCS,
+    QUALIFIER_DOCS,
     RELATION_DOCS,
     RELIABILITY_DOCS,
     STATUS_DOCS,
+    STATUS_SCALE_NOTE,
+    Attribution,
     Claim,
+    ClaimKind,
     KnowledgeBase,
     RelationType,
     Source,
     Status,
 )
+from .provenance import is_translated, language_name, speaker_publication
 from .registry import RULES
+
+# A relation read from either end, as English: (declared by this claim, declared by the other).
+RELATION_LABELS: dict[str, tuple[str, str]] = {
+    "supports": ("this claim supports", "this claim is supported by"),
+    "contradicts": ("this claim contradicts", "this claim is contradicted by"),
+    "qualifies": ("this claim qualifies", "this claim is qualified by"),
+    "part_of": ("this claim is part of", "this claim includes"),
+    "supersedes": ("this claim supersedes", "this claim is superseded by"),
+}
+# The same, between two named claims (the graph's arc titles): "A is part of B".
+RELATION_VERBS: dict[str, str] = {
+    "supports": "supports",
+    "contradicts": "contradicts",
+    "qualifies": "qualifies",
+    "part_of": "is part of",
+    "supersedes": "supersedes",
+}
 
 # Every ASCII punctuation mark becomes a numeric character reference. Markdown, its
 # extensions (attribute lists, tables, emoji, …) and HTML all treat a reference as a plain
@@ -44,6 +81,15 @@ def escape_text(value: object) -> Markup:
     """Untrusted text as inert characters, safe in Markdown, HTML text and attribute values."""
     text = " ".join(str(value).split())
     return Markup(text.translate(_ESCAPED))
+
+
+def escape_run(value: object) -> Markup:
+    """A run of text inside a sentence: escaped as text, one space kept at either end."""
+    text = str(value)
+    inner = escape_text(text)
+    lead = " " if text[:1].isspace() and inner else ""
+    trail = " " if text[-1:].isspace() else ""
+    return Markup(lead) + inner + Markup(trail) if inner else Markup(" " if text else "")
 
 
 def escape_paragraphs(value: object) -> Markup:
@@ -68,6 +114,27 @@ def link(url: object, text: object = None) -> Markup:
     return Markup('<a href="{}">{}</a>').format(escape_text(safe), label)
 
 
+def quote_html(value: object) -> Markup:
+    """A quote with its [insertions] set apart: the words the publication or desk put in."""
+    out: list[Markup] = []
+    for piece in pieces(" ".join(str(value).split())):
+        text = escape_run(piece.text)
+        if piece.inserted:
+            out.append(
+                Markup(
+                    '<span class="insertion" title="inserted by the publication, not the '
+                    'speaker&#39;s words">&#91;{}&#93;</span>'
+                ).format(text)
+            )
+        else:
+            out.append(text)
+    return Markup("").join(out)
+
+
+def number_text(value: object) -> str:
+    return number_words(value) if isinstance(value, int | float) else str(value)
+
+
 def human_date(value: date | str | None) -> str:
     if value is None:
         return ""
@@ -84,7 +151,9 @@ def doc_path(folder: str, slug: str) -> str:
     return f"{folder}/{slug}/index.md" if slug == "index" else f"{folder}/{slug}.md"
 
 
-INDEX_PAGES = frozenset({"claims/index.md", "sources/index.md", "topics/index.md"})
+INDEX_PAGES = frozenset(
+    {"claims/index.md", "sources/index.md", "topics/index.md", "publications/index.md"}
+)
 
 
 def topic_name(slug: str) -> str:
@@ -103,6 +172,7 @@ class SiteConfig:
     # Address prefix of the repository's files, e.g. ``https://host/org/repo/edit/main/``.
     edit_base: str | None = None
     use_directory_urls: bool = True
+    site_name: str = ""
 
 
 class RenderError(Exception):
@@ -134,11 +204,49 @@ def environment(templates: Path) -> jinja2.Environment:
         topic=topic_name,
         doc=doc_path,
         trusted=Markup,
+        quote=quote_html,
+        number=number_text,
+        figure=lambda f: escape_text(figure_words(f)),
+        language=language_name,
     )
     return env
 
 
+def chain_markdown(kb: KnowledgeBase, att: Attribution, base: str) -> Markup:
+    """The chain of an attribution in words, each named record a link to its page."""
+
+    def name(text: str, target: str | None) -> Markup:
+        if target is None:
+            return escape_text(text)
+        folder, _, rid = target.partition("/")
+        return Markup("[{}]({}{})").format(escape_text(text), base, doc_path(folder, rid))
+
+    return Markup("").join(
+        p if isinstance(p, Markup) else escape_run(p) for p in chain_text(kb, att, name)
+    )
+
+
+def _missing_quote(kb: KnowledgeBase, att: Attribution) -> str:
+    """What a reader is told in place of a quote the attribution does not have."""
+    if speaker_publication(kb, att) is not None:
+        return "No quote: the publication says this in its own voice, citing no one."
+    pub = kb.publications.get(att.publication or "")
+    what = f"the {pub.kind}" if pub is not None else "the publication"
+    return f"No direct quote: this is {what}'s paraphrase."
+
+
 # ---------------------------------------------------------------- the graph picture
+
+
+@dataclass(frozen=True, slots=True)
+class _Node:
+    """A left-hand node of the graph picture: a source or a publication."""
+
+    id: str
+    page: str
+    kind: str
+    name: str
+    detail: str
 
 
 def graph_svg(kb: KnowledgeBase, graph: Graph, href: Mapping[str, str]) -> Markup:
@@ -149,10 +257,18 @@ def graph_svg(kb: KnowledgeBase, graph: Graph, href: Mapping[str, str]) -> Marku
     """
     row, top, left_x, right_x, chars = 22, 40, 20, 470, 90
     width = right_x + 10 + chars * 6
-    sources = sorted(kb.sources.values(), key=lambda s: (s.kind, s.name.lower()))
+    # Left-hand nodes: every source, then every publication, which is a speaker where it
+    # makes a point in its own voice.
+    sources = [
+        _Node(s.id, f"sources/{s.id}", s.kind, s.name, f"{s.kind}, reliability {s.reliability}")
+        for s in sorted(kb.sources.values(), key=lambda s: (s.kind, s.name.lower()))
+    ] + [
+        _Node(p.id, f"publications/{p.id}", "publication", p.title, f"publication, {p.kind}")
+        for p in sorted(kb.publications.values(), key=lambda p: p.title.lower())
+    ]
     claims = sorted(kb.claims.values(), key=lambda c: (c.topics[0], c.date, c.id))
     spos = {
-        s.id: top + i * row * max(1, len(claims)) / max(1, len(sources))
+        s.page: top + i * row * max(1, len(claims)) / max(1, len(sources))
         for i, s in enumerate(sources)
     }
     cpos = {c.id: top + i * row for i, c in enumerate(claims)}
@@ -166,10 +282,11 @@ def graph_svg(kb: KnowledgeBase, graph: Graph, href: Mapping[str, str]) -> Marku
         ).format(w=width, h=height)
     ]
     for c in claims:
-        cited = {a.source for a in c.attributions} | {a.via for a in c.attributions if a.via}
+        cited = {a.source for a in c.attributions} | {v for a in c.attributions for v in a.via}
         for sid in sorted(cited):
-            if sid in spos:
-                y1, y2 = spos[sid], cpos[c.id]
+            node = f"sources/{sid}" if sid in kb.sources else f"publications/{sid}"
+            if node in spos:
+                y1, y2 = spos[node], cpos[c.id]
                 mid = (left_x + 200 + right_x) / 2
                 out.append(
                     Markup(
@@ -192,19 +309,19 @@ def graph_svg(kb: KnowledgeBase, graph: Graph, href: Mapping[str, str]) -> Marku
                         y1=y1,
                         y2=y2,
                         b=bulge,
-                        title=escape_text(f"{cid} {lk.type.value.replace('_', ' ')} {lk.other}"),
+                        title=escape_text(f"{cid} {RELATION_VERBS[lk.type.value]} {lk.other}"),
                     )
                 )
     for s in sources:
-        y = spos[s.id]
+        y = spos[s.page]
         out.append(
             Markup(
                 '<a href="{href}"><g class="bt-node bt-node--{kind}">'
                 '<circle cx="{cx}" cy="{y:.1f}" r="5"/>'
                 '<text x="{tx}" y="{ty:.1f}" text-anchor="end">{label}</text>'
-                "<title>{name} ({kind}, reliability {rel})</title></g></a>"
+                "<title>{name} ({detail})</title></g></a>"
             ).format(
-                href=href[f"sources/{s.id}"],
+                href=href[s.page],
                 kind=s.kind,
                 cx=left_x + 200,
                 y=y,
@@ -212,7 +329,7 @@ def graph_svg(kb: KnowledgeBase, graph: Graph, href: Mapping[str, str]) -> Marku
                 ty=y + 4,
                 label=escape_text(_shorten(s.name, 30)),
                 name=escape_text(s.name),
-                rel=s.reliability,
+                detail=s.detail,
             )
         )
     for c in claims:
@@ -291,6 +408,16 @@ def generate(
     env = environment(templates)
     claims = sorted(kb.claims.values(), key=lambda c: (c.date, c.id))
     sources = sorted(kb.sources.values(), key=lambda s: s.name.lower())
+    publications = sorted(kb.publications.values(), key=lambda p: p.title.lower())
+    graded = grades(kb)
+    # What rests on each publication: the claims read in it or spoken by it.
+    resting: dict[str, list[Claim]] = defaultdict(list)
+    for c in claims:
+        for pid in dict.fromkeys(
+            pid for a in c.attributions for pid in (a.publication, a.source) if pid
+        ):
+            if pid in kb.publications:
+                resting[pid].append(c)
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         if f.severity is Severity.WARNING:
@@ -347,12 +474,28 @@ def generate(
         "kind_counts": Counter(s.kind for s in sources),
         "most_disputed": most_disputed,
         "contested": contested,
-        "RATING": _rating_table(),
+        "publications": publications,
+        "resting": resting,
+        "grades": graded,
+        "events": [c for c in claims if c.kind != ClaimKind.POSITION],
+        "positions": [c for c in claims if c.kind == ClaimKind.POSITION],
+        "chain": lambda a, base: chain_markdown(kb, a, base),
+        "missing_quote": lambda a: _missing_quote(kb, a),
+        "translated": lambda a: is_translated(kb, a),
+        "STATUS_WORDS": STATUS_WORDS,
+        "STATUS_SCALE_NOTE": STATUS_SCALE_NOTE,
+        "CREDIBILITY_DOCS": CREDIBILITY_DOCS,
+        "CLAIM_KIND_DOCS": CLAIM_KIND_DOCS,
+        "PUBLICATION_KIND_DOCS": PUBLICATION_KIND_DOCS,
+        "QUALIFIER_DOCS": QUALIFIER_DOCS,
+        "RELATION_LABELS": RELATION_LABELS,
+        "METHOD": METHOD,
     }
     pages: dict[str, tuple[str, dict[str, Any]]] = {
         "index.md": ("index.md.j2", {}),
         "claims/index.md": ("claims.md.j2", {}),
         "sources/index.md": ("sources.md.j2", {}),
+        "publications/index.md": ("publications.md.j2", {}),
         "topics/index.md": ("topics.md.j2", {}),
         "commitments.md": ("commitments.md.j2", {}),
         "disputed.md": ("disputed.md.j2", {}),
@@ -378,6 +521,12 @@ def generate(
             "source.md.j2",
             {"source": s, "edit_url": edit, "source_claims": cited},
         )
+    for pub in publications:
+        edit = config.edit_base.rstrip("/") + "/" + pub.path if config.edit_base else None
+        pages[doc_path("publications", pub.id)] = (
+            "publication.md.j2",
+            {"publication": pub, "edit_url": edit},
+        )
     for slug, members_ in topics.items():
         pages[doc_path("topics", slug)] = ("topic.md.j2", {"slug": slug, "topic_claims": members_})
 
@@ -387,6 +536,10 @@ def generate(
             hrefs = {
                 **{f"claims/{c.id}": _page_href(f"claims/{c.id}", path, True) for c in claims},
                 **{f"sources/{s.id}": _page_href(f"sources/{s.id}", path, True) for s in sources},
+                **{
+                    f"publications/{p.id}": _page_href(f"publications/{p.id}", path, True)
+                    for p in publications
+                },
             }
             if not config.use_directory_urls:
                 hrefs = {k: _page_href(k, path, False) for k in hrefs}
@@ -394,15 +547,17 @@ def generate(
         base = "../" * path.count("/")
         out[path] = _render(env, name, {**common, **extra, "base": base, "page_path": path})
     out["assets/berlintalks.css"] = (templates / "berlintalks.css").read_text(encoding="utf-8")
-    for name, text in export_all(kb, publisher=config.publisher, history=history).items():
+    exports = export_all(kb, publisher=config.publisher, history=history, graded=graded)
+    for name, text in exports.items():
         out[f"data/{name}"] = text
+    out["feed.xml"] = atom_feed(
+        kb,
+        publisher=config.publisher,
+        site_name=config.site_name,
+        directory_urls=config.use_directory_urls,
+        use_history=history is not None,
+    )
     return out
-
-
-def _rating_table() -> list[tuple[str, int]]:
-    from .export import RATING
-
-    return sorted(((str(s), v) for s, v in RATING.items()), key=lambda x: -x[1])
 
 
 def _render(env: jinja2.Environment, name: str, ctx: dict[str, Any]) -> str:

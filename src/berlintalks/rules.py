@@ -15,16 +15,19 @@ from pathlib import Path
 from .boundary import ARCHIVE_DIR, OutsideBoundary, TooLarge, archive_problem, read_bytes
 from .findings import Finding, Severity
 from .graph import Graph, build_graph
+from .insertions import quote_parts
 from .model import (
-    ON_RECORD_KINDS,
+    UNNAMED_KINDS,
     Claim,
     Figure,
     Kind,
     KnowledgeBase,
+    Publication,
     RelationType,
     Source,
     Status,
 )
+from .provenance import Provenance, on_record_kind
 from .quotes import PASSAGES_MAX, Lookup, QuoteSearch, Words, normalise, words
 from .registry import declare, rule
 
@@ -65,20 +68,36 @@ def _did_you_mean(done: Suggestions, word: str, known: Mapping[str, object]) -> 
 @rule("BT201", Severity.ERROR, "Unknown source", group="references", exemptable=False)
 def unknown_source(kb: KnowledgeBase) -> Iterator[Finding]:
     """
-    Every `source` and `via` of an attribution, and every `affiliation` of a source, must be
-    the id of a file in sources/. Add the source (`berlintalks new source ID`) or fix the id.
+    Every `source` of an attribution must be the id of a file in sources/ (or in
+    publications/, when the publication makes the point in its own voice); every entry of
+    `via`, every `affiliation` of a source and every `outlet` of a publication must be the id
+    of a file in sources/. Add the source (`berlintalks new source ID`) or fix the id.
     """
     done = context(kb).suggestions
+    speakers = {**kb.sources, **kb.publications}
     for claim in kb.claims.values():
         for i, att in enumerate(claim.attributions):
-            for key in ("source", "via"):
-                sid = getattr(att, key)
-                if sid is not None and not kb.source_exists(sid):
+            if not kb.speaker_exists(att.source):
+                yield Finding.at(
+                    claim.pos("attributions", i, "source"),
+                    "BT201",
+                    f"unknown source '{att.source}'{_did_you_mean(done, att.source, speakers)}",
+                )
+            for j, sid in enumerate(att.via):
+                if not kb.source_exists(sid):
                     yield Finding.at(
-                        claim.pos("attributions", i, key),
+                        claim.pos("attributions", i, "via", j),
                         "BT201",
-                        f"unknown source '{sid}'{_did_you_mean(done, sid, kb.sources)}",
+                        f"unknown source '{sid}' in via{_did_you_mean(done, sid, kb.sources)}",
                     )
+    for pub in kb.publications.values():
+        if pub.outlet is not None and not kb.source_exists(pub.outlet):
+            yield Finding.at(
+                pub.pos("outlet"),
+                "BT201",
+                f"unknown source '{pub.outlet}' as outlet"
+                f"{_did_you_mean(done, pub.outlet, kb.sources)}",
+            )
     for source in kb.sources.values():
         sid = source.affiliation
         if sid is not None and not kb.source_exists(sid):
@@ -205,7 +224,7 @@ def read_archive(root: Path, rel: str) -> Archive:
     return Archive(text, normalise(text), None)
 
 
-def archive_of(kb: KnowledgeBase, source: Source) -> Archive:
+def archive_of(kb: KnowledgeBase, source: Source | Publication) -> Archive:
     assert source.archive is not None
     archives = context(kb).archives
     if source.archive not in archives:
@@ -213,7 +232,7 @@ def archive_of(kb: KnowledgeBase, source: Source) -> Archive:
     return archives[source.archive]
 
 
-def archive_words(kb: KnowledgeBase, source: Source) -> Words:
+def archive_words(kb: KnowledgeBase, source: Source | Publication) -> Words:
     """The words of a readable archive, split once however many of its quotes miss."""
     assert source.archive is not None
     cache = context(kb).words
@@ -460,24 +479,21 @@ def supports_and_contradicts(kb: KnowledgeBase) -> Iterator[Finding]:
 # ---------------------------------------------------------------- attribution policy (BT4xx)
 
 
-def _independent_pair(claim: Claim) -> bool:
-    """Whether two attributions differ both in outlet (via, else source) and in original source.
-
-    Counting over distinct (outlet, source) pairs finds such a pair in linear time: a pair
-    has an independent partner when fewer pairs share its outlet or its source than exist.
-    """
-    pairs = {(att.via or att.source, att.source) for att in claim.attributions}
-    by_outlet = Counter(outlet for outlet, _ in pairs)
-    by_source = Counter(source for _, source in pairs)
-    return any(len(pairs) - by_outlet[o] - by_source[s] + 1 > 0 for o, s in pairs)
+def _independent_pair(kb: KnowledgeBase, claim: Claim) -> bool:
+    """Whether two of the claim's attributions are independent accounts (provenance.py)."""
+    return Provenance(kb).independent_pair(claim.attributions)
 
 
-def _kinds(kb: KnowledgeBase, claim: Claim) -> list[Kind] | None:
-    """The kind of every attributed source, or None when one is unknown (already an error)."""
-    kinds = []
+def _kinds(kb: KnowledgeBase, claim: Claim) -> list[Kind | None] | None:
+    """The kind of every attributed source (None for a publication speaking in its own
+    voice), or None when one is unknown (already an error)."""
+    kinds: list[Kind | None] = []
     for att in claim.attributions:
         source = kb.sources.get(att.source)
         if source is None:
+            if att.source in kb.publications:
+                kinds.append(None)
+                continue
             return None
         kinds.append(Kind(source.kind))
     return kinds
@@ -492,26 +508,31 @@ def _kinds(kb: KnowledgeBase, claim: Claim) -> list[Kind] | None:
 def confirmed_needs_support(kb: KnowledgeBase) -> Iterator[Finding]:
     """
     `confirmed` means a party with first-hand knowledge said it on the record, or two
-    independent sources carry it. On the record is an attribution to a `person` or a
-    `document`. Two attributions are independent when they came through different outlets
-    (the `via`, or the source itself when there is none) and rest on different original
-    sources (the `source`): two outlets repeating the same unnamed officials are one account,
-    not two. Add the on-record or independent attribution, or lower the status to `reported`.
+    independent accounts carry it. On the record is an attribution to a `person` or a
+    `document` in words we hold (BT405 covers one without them). Two attributions are
+    independent only when their chains share nothing: no speaker (`source`) and no
+    intermediary (`via`) in common, none affiliated with one of the other's (following
+    `affiliation` as far as it goes), and not the same outlet publishing what we read. Two
+    outlets repeating the same unnamed officials are one account, not two, and a `collective`
+    source ("Western media") never counts as one of two. Add the on-record or independent
+    attribution, or lower the status to `reported`.
     """
     for claim in kb.claims.values():
         if claim.status != Status.CONFIRMED:
             continue
         kinds = _kinds(kb, claim)
-        if kinds is None or all(k is Kind.ANONYMOUS for k in kinds):
-            continue  # unknown sources are BT201; anonymous-only is BT402
-        if any(k in ON_RECORD_KINDS for k in kinds) or _independent_pair(claim):
+        if kinds is None or all(k in UNNAMED_KINDS for k in kinds):
+            continue  # unknown sources are BT201; unnamed-only is BT402
+        if any(on_record_kind(kb, a) for a in claim.attributions):
+            continue  # on the record, with or without words: BT405 judges the words
+        if _independent_pair(kb, claim):
             continue
         yield Finding.at(
             claim.pos("status"),
             "BT401",
-            "a confirmed claim needs an on-record attribution (a person or document source) or "
-            "two independent ones (different outlets and different original sources); add one "
-            "or set the status to 'reported'",
+            "a confirmed claim needs an on-record attribution (a person or document source, in "
+            "words we hold) or two independent ones (chains that share no source, outlet or "
+            "affiliation); add one or set the status to 'reported'",
         )
 
 
@@ -523,19 +544,21 @@ def confirmed_needs_support(kb: KnowledgeBase) -> Iterator[Finding]:
 )
 def anonymous_never_confirmed(kb: KnowledgeBase) -> Iterator[Finding]:
     """
-    Unnamed officials cannot be held to their word, however many outlets quote them, so a
-    claim whose every attribution is to an `anonymous` source is at most `reported`. Set the
+    Unnamed officials cannot be held to their word, however many outlets quote them, and a
+    `collective` source ("Western media") names nobody at all, so a claim whose every
+    attribution is to an `anonymous` or `collective` source is at most `reported`. Set the
     status to `reported`, or add an attribution to a named source.
     """
     for claim in kb.claims.values():
         if claim.status != Status.CONFIRMED:
             continue
         kinds = _kinds(kb, claim)
-        if kinds and all(k is Kind.ANONYMOUS for k in kinds):
+        if kinds and all(k in UNNAMED_KINDS for k in kinds):
+            what = "an anonymous" if all(k is Kind.ANONYMOUS for k in kinds) else "an unnamed"
             yield Finding.at(
                 claim.pos("status"),
                 "BT402",
-                "every attribution of this claim is to an anonymous source, so it cannot be "
+                f"every attribution of this claim is to {what} source, so it cannot be "
                 "confirmed; set the status to 'reported' or add a named source",
             )
 
@@ -774,8 +797,10 @@ def _quote_problem(found: Lookup, where: str) -> str | None:
 @rule("BT701", Severity.ERROR, "A quote is not in the archived text", group="quotes")
 def quote_in_archive(kb: KnowledgeBase) -> Iterator[Finding]:
     """
-    A quote is the source's words as published, so where the source (or the outlet in `via`,
-    which published them) has an `archive` snapshot, the quote must occur in it word for word.
+    A quote is the source's words as published, so where the source, an intermediary in
+    `via` or the publication it was read in has an `archive` snapshot, the quote must occur
+    in it word for word; insertions in [square brackets] are left out, and the words on
+    either side of them are looked for separately.
     Typography is set aside: runs of whitespace, quote marks (“ ” „ « » ‘ ’ ' "), dashes
     (– — ‐ -) and the spaces around them, and … against ... count as equal; letters, case and
     punctuation do not. The message shows the closest passage of the archive: copy the quote
@@ -789,29 +814,36 @@ def quote_in_archive(kb: KnowledgeBase) -> Iterator[Finding]:
         for i, att in enumerate(claim.attributions):
             if not att.quote:
                 continue
-            for sid in dict.fromkeys(s for s in (att.source, att.via) if s):
-                source = kb.sources.get(sid)
+            # Insertions in [brackets] are not the speaker's: the words around them are checked.
+            parts = quote_parts(att.quote)
+            for sid in dict.fromkeys(s for s in (att.source, *att.via, att.publication) if s):
+                source = kb.sources.get(sid) or kb.publications.get(sid)
                 if source is None or source.archive is None:
                     continue
                 archive = archive_of(kb, source)
                 if archive.text is None:
                     continue
-                found = search.look_up(att.quote, archive_words(kb, source))
-                problem = _quote_problem(found, f"the archive of '{sid}' ({source.archive})")
-                if problem is not None:
-                    yield Finding.at(claim.pos("attributions", i, "quote"), "BT701", problem)
+                # The parts around insertions are looked up one by one; the first missed part
+                # is the one reported.
+                where = f"the archive of '{sid}' ({source.archive})"
+                for part in parts:
+                    problem = _quote_problem(search.look_up(part, archive_words(kb, source)), where)
+                    if problem is not None:
+                        yield Finding.at(claim.pos("attributions", i, "quote"), "BT701", problem)
+                        break
 
 
 @rule("BT702", Severity.ERROR, "An archive snapshot cannot be read", group="quotes")
 def archive_readable(kb: KnowledgeBase) -> Iterator[Finding]:
     """
-    A source's `archive` names the plain-text snapshot its quotes are checked against. The
-    file must exist under `archive/`, be UTF-8 text and at most 16 MiB. Add the file, correct
-    the path (relative to the root, e.g. `archive/afp-2025-12-15.txt`), or remove the key. A
-    path that is no plain file under `archive/` (a link, a dotfile, `.git/config`) is BT108
-    and is not read at all.
+    A source's or publication's `archive` names the plain-text snapshot its quotes are
+    checked against. The file must exist under `archive/`, be UTF-8 text and at most 16 MiB.
+    Add the file, correct the path (relative to the root, e.g.
+    `archive/afp-2025-12-15.txt`), or remove the key. A path that is no plain file under
+    `archive/` (a link, a dotfile, `.git/config`) is BT108 and is not read at all.
     """
-    for source in kb.sources.values():
+    records: list[Source | Publication] = [*kb.sources.values(), *kb.publications.values()]
+    for source in records:
         if source.archive is None:
             continue
         archive = archive_of(kb, source)
@@ -842,11 +874,11 @@ declare(
 @rule("BT901", Severity.WARNING, "A source nobody cites", group="advice")
 def uncited_source(kb: KnowledgeBase) -> Iterator[Finding]:
     """
-    A source that no claim names as `source` or `via`, and no source names as its
-    `affiliation`, is a page without purpose, often left behind when a claim was changed.
-    Cite it or delete the file. Not reported while a claim file cannot be read (its
-    citations are unknown) or for a source an unknown reference probably meant (BT201 points
-    there already).
+    A source that no claim names as `source` or `via`, no source names as its
+    `affiliation` and no publication as its `outlet`, is a page without purpose, often left
+    behind when a claim was changed. Cite it or delete the file. Not reported while a claim
+    file cannot be read (its citations are unknown) or for a source an unknown reference
+    probably meant (BT201 points there already).
     """
     if kb.broken_claims:
         return
@@ -854,11 +886,12 @@ def uncited_source(kb: KnowledgeBase) -> Iterator[Finding]:
     done = context(kb).suggestions
     cited = set(g.citations)
     cited.update(s.affiliation for s in kb.sources.values() if s.affiliation)
+    cited.update(p.outlet for p in kb.publications.values() if p.outlet)
     meant = set()
     for claim in kb.claims.values():
         for att in claim.attributions:
-            for sid in (att.source, att.via):
-                if sid and not kb.source_exists(sid):
+            for sid in (att.source, *att.via):
+                if sid and not kb.speaker_exists(sid):
                     close = _close_id(done, sid, kb.sources)
                     if close is not None:
                         meant.add(close)
@@ -867,8 +900,8 @@ def uncited_source(kb: KnowledgeBase) -> Iterator[Finding]:
             yield Finding.at(
                 source.pos("id"),
                 "BT901",
-                f"no claim cites '{source.id}' (as source or via) and no source names it as "
-                "affiliation; cite it or delete the file",
+                f"no claim cites '{source.id}' (as source or via) and no source or publication "
+                "names it (as affiliation or outlet); cite it or delete the file",
             )
 
 
@@ -895,19 +928,31 @@ def foreign_words(text: str) -> list[tuple[str, str]]:
     return found
 
 
-def _text_fields(record: Claim | Source) -> Iterator[tuple[str, tuple[str | int, ...], str]]:
+def _text_fields(
+    record: Claim | Source | Publication,
+) -> Iterator[tuple[str, tuple[str | int, ...], str]]:
     if isinstance(record, Claim):
         yield "title", ("title",), record.title
         yield "statement", ("statement",), record.statement
+        if record.rationale:
+            yield "rationale", ("rationale",), record.rationale
         for i, att in enumerate(record.attributions):
             if att.quote:
                 yield "quote", ("attributions", i, "quote"), att.quote
+            if att.setting:
+                yield "setting", ("attributions", i, "setting"), att.setting
         for i, rel in enumerate(record.relations):
             if rel.note:
                 yield "note", ("relations", i, "note"), rel.note
+        if record.credibility is not None:
+            yield "reason", ("credibility", "reason"), record.credibility.reason
+    elif isinstance(record, Publication):
+        yield "title", ("title",), record.title
+        if record.note:
+            yield "note", ("note",), record.note
     else:
         yield "name", ("name",), record.name
-        for key in ("role", "description"):
+        for key in ("role", "description", "reliability_reason"):
             value = getattr(record, key)
             if value:
                 yield key, (key,), value
@@ -924,7 +969,11 @@ def foreign_script(kb: KnowledgeBase) -> Iterator[Finding]:
     "предусматривает", "provides for"). Translate the word, or transliterate a name; if the
     original wording matters, accept the finding with an exception saying why.
     """
-    records: list[Claim | Source] = [*kb.claims.values(), *kb.sources.values()]
+    records: list[Claim | Source | Publication] = [
+        *kb.claims.values(),
+        *kb.sources.values(),
+        *kb.publications.values(),
+    ]
     for record in records:
         for key, path, text in _text_fields(record):
             words = foreign_words(text)

@@ -1,4 +1,4 @@
-"""Commented skeletons of new claim and source files, derived from the model's field docs."""
+"""Commented skeletons of new claim, source and publication files, from the model's field docs."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ from pathlib import Path
 
 from .boundary import OutsideBoundary, inside, write_atomic
 from .load import FOLDERS, SUFFIX, record_files, slug_problem
-from .model import Claim, FieldSpec, Source, field_specs
+from .model import Claim, FieldSpec, Publication, Source, field_specs
 from .schema import choice_docs, schema_path
 
-KINDS: dict[str, type] = {"claim": Claim, "source": Source}
-FOLDER_OF: dict[str, str] = {"claim": "claims", "source": "sources"}
-# The key that --title fills: a claim's headline, a source's name.
-TITLE_KEY: dict[str, str] = {"claim": "title", "source": "name"}
+KINDS: dict[str, type] = {"claim": Claim, "source": Source, "publication": Publication}
+FOLDER_OF: dict[str, str] = {"claim": "claims", "source": "sources", "publication": "publications"}
+# The key that --title fills: a claim's headline, a source's name, a publication's title.
+TITLE_KEY: dict[str, str] = {"claim": "title", "source": "name", "publication": "title"}
 WIDTH = 92
 
 
@@ -48,7 +48,7 @@ def _wrap(text: str, indent: str) -> list[str]:
 
 
 def _explain(name: str, fs: FieldSpec, indent: str) -> list[str]:
-    need = "required" if fs.required else "optional"
+    need = "required" if fs.required or fs.expected else "optional"
     if fs.kind == "list" and fs.min_items:
         need = f"required, at least {fs.min_items}"
     text = f"{name} ({need}): {fs.doc}"
@@ -81,7 +81,7 @@ def _object_lines(record: type, indent: str, values: dict[str, str]) -> list[str
             entry = _entry(_object_lines(fs.item.record, indent + "    ", {}))
             block = [f"{indent}{name}:", *entry]
             out += block if fs.required else [_comment_out(ln) for ln in block]
-        elif fs.required:
+        elif fs.required or fs.expected:
             out.append(f"{indent}{name}: {values.get(name, _placeholder(fs))}")
         else:
             out.append(f"{indent}# {name}: {_placeholder(fs)}")
@@ -141,7 +141,7 @@ def existing_file(root: Path, folder: str, rid: str) -> Path | None:
 def create(root: Path, kind: str, rid: str, title: str | None = None) -> Written:
     """Write ``<folder>/<rid>.yaml`` under ``root``; never overwrites a file."""
     if kind not in KINDS:
-        raise ScaffoldError(f"cannot create a {kind!r}; choose claim or source")
+        raise ScaffoldError(f"cannot create a {kind!r}; choose claim, source or publication")
     validate_id(rid)
     if title is not None and (not title.strip() or "\n" in title.strip()):
         raise ScaffoldError("--title must be one line of text")

@@ -1,4 +1,4 @@
-"""JSON Schemas (Draft 2020-12) of claim and source files, derived from the model, for editors."""
+"""JSON Schemas (Draft 2020-12) of claim, source and publication files, from the model."""
 
 from __future__ import annotations
 
@@ -28,7 +28,10 @@ from .load import (
     slug_problem,
 )
 from .model import (
+    CLAIM_KIND_DOCS,
     KIND_DOCS,
+    PUBLICATION_KIND_DOCS,
+    QUALIFIER_DOCS,
     RELATION_DOCS,
     RELIABILITY_DOCS,
     SLUG_MAX,
@@ -36,13 +39,15 @@ from .model import (
     STATUS_DOCS,
     Claim,
     FieldSpec,
+    Publication,
     Source,
     field_specs,
 )
 from .parse import DECEPTIVE
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-RECORDS: dict[str, type] = {"claim": Claim, "source": Source}
+RECORDS: dict[str, type] = {"claim": Claim, "source": Source, "publication": Publication}
+FOLDER_OF: dict[str, str] = {"claim": "claims", "source": "sources", "publication": "publications"}
 SCHEMA_DIR = "schemas"
 
 # JSON Schema regexes are ECMA-262; each of these means the same in Python's `re`.
@@ -67,15 +72,24 @@ _CHOICE_DOCS: tuple[Mapping[str, str], ...] = (
     KIND_DOCS,
     RELIABILITY_DOCS,
     RELATION_DOCS,
+    CLAIM_KIND_DOCS,
+    PUBLICATION_KIND_DOCS,
+    QUALIFIER_DOCS,
 )
 
 
 @dataclass(frozen=True, slots=True)
 class Ids:
-    """The record ids an editor may refer to: file names in claims/ and sources/."""
+    """The record ids an editor may refer to: file names in claims/, sources/, publications/."""
 
     claim: tuple[str, ...] = ()
     source: tuple[str, ...] = ()
+    publication: tuple[str, ...] = ()
+
+    @property
+    def speaker(self) -> tuple[str, ...]:
+        """What an attribution's source may name: a source, or a publication in its own voice."""
+        return tuple(sorted({*self.source, *self.publication}))
 
 
 def existing_ids(root: Path) -> Ids:
@@ -87,7 +101,11 @@ def existing_ids(root: Path) -> Ids:
             stem = path.name[: -len(SUFFIX)]
             if misfit is None and slug_problem(stem) is None:
                 stems.add(stem)
-    return Ids(claim=tuple(sorted(found["claims"])), source=tuple(sorted(found["sources"])))
+    return Ids(
+        claim=tuple(sorted(found["claims"])),
+        source=tuple(sorted(found["sources"])),
+        publication=tuple(sorted(found["publications"])),
+    )
 
 
 def choice_docs(choices: Sequence[str]) -> list[str] | None:
@@ -137,7 +155,10 @@ def _plain_value(fs: FieldSpec, ids: Ids) -> dict[str, Any]:
     if kind == "path":
         return {"type": "string", "pattern": ARCHIVE_PATH}
     if kind == "count":
-        return {"type": "integer", "minimum": 1, "maximum": COUNT_MAX}
+        out = {"type": "integer", "minimum": 1, "maximum": COUNT_MAX}
+        if fs.maximum is not None:
+            out["maximum"] = min(fs.maximum, COUNT_MAX)
+        return out
     if kind == "number":
         return {"type": "number", "minimum": -FIGURE_MAX, "maximum": FIGURE_MAX}
     if kind == "list":
@@ -145,6 +166,9 @@ def _plain_value(fs: FieldSpec, ids: Ids) -> dict[str, Any]:
         out = {"type": "array", "items": _value(fs.item, ids)}
         if fs.min_items:
             out["minItems"] = fs.min_items
+        if fs.single:
+            # `via: afp` is read as `via: [afp]`.
+            return {"anyOf": [_value(fs.item, ids), out]}
         return out
     if kind == "object":
         assert fs.record is not None
@@ -156,12 +180,16 @@ def _property(fs: FieldSpec, ids: Ids) -> dict[str, Any]:
     schema = {"description": fs.doc, **_value(fs, ids)}
     if fs.example is not None:
         schema["examples"] = [fs.example]
+    if fs.default is not None:
+        schema["default"] = fs.default
     if not fs.required:
         # The loader treats `key:` with no value as an absent optional key; so does the schema.
         if "enum" in schema:
             schema["enum"] = [*schema["enum"], None]
         if "type" in schema:
             schema["type"] = [schema["type"], "null"]
+        elif "anyOf" in schema:
+            schema["anyOf"] = [*schema["anyOf"], {"type": "null"}]
         else:
             schema = {"description": fs.doc, "anyOf": [_value(fs, ids), {"type": "null"}]}
     return schema
@@ -177,7 +205,9 @@ def _object(record: type, ids: Ids, defs: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "type": "object",
         "properties": {name: _property(fs, ids) for name, fs in specs.items()},
-        "required": [name for name, fs in specs.items() if fs.required],
+        # Keys a rule requires (a rationale, a publication) are required here too, so an
+        # editor's YAML language server flags them while typing.
+        "required": [name for name, fs in specs.items() if fs.required or fs.expected],
         "additionalProperties": False,
     }
     if record.__name__ == "Figure":
@@ -190,11 +220,11 @@ def _object(record: type, ids: Ids, defs: dict[str, Any]) -> dict[str, Any]:
 
 
 def schema_for(kind: str, ids: Ids | None = None) -> dict[str, Any]:
-    """The JSON Schema of a ``claim`` or ``source`` file; reference fields list ``ids``."""
+    """The JSON Schema of a claim, source or publication file; references list ``ids``."""
     record = RECORDS[kind]
     defs: dict[str, Any] = {}
     body = _object(record, ids or Ids(), defs)
-    folder = "claims" if kind == "claim" else "sources"
+    folder = FOLDER_OF[kind]
     schema: dict[str, Any] = {
         "$schema": DRAFT,
         "title": f"berlintalks {kind}",

@@ -176,20 +176,36 @@ def test_claim_page_shows_status_attributions_quotes_and_sources(
     assert badge.inner_text().strip().lower() == claim.status
     assert claim.status.capitalize() in article.locator(".bt-verdict").inner_text()
 
-    said = squash(article.locator("#who-said-it + ol").inner_text())
-    attributed = set(linked_paths(page, "article #who-said-it + ol a"))
+    # The verdict, its reason and the grade come before the evidence chain.
+    verdict = article.locator(".bt-verdict").bounding_box()
+    why = article.locator(".bt-rationale").bounding_box()
+    grade = article.locator(".bt-credibility").bounding_box()
+    chain = article.locator("#how-we-know").bounding_box()
+    assert verdict and why and grade and chain
+    assert verdict["y"] < why["y"] < grade["y"] < chain["y"]
+    assert squash(claim.rationale or "") in squash(article.locator(".bt-rationale").inner_text())
+
+    said = squash(article.locator("#how-we-know + ol").inner_text())
+    attributed = set(linked_paths(page, "article #how-we-know + ol a"))
     for a in claim.attributions:
-        assert kb.sources[a.source].name in said, (a.source, said)
-        assert source_path(a.source) in attributed, (a.source, attributed)
-        if a.via:
-            assert source_path(a.via) in attributed, (a.via, attributed)
+        if a.source in kb.sources:
+            name, path = kb.sources[a.source].name, source_path(a.source)
+        else:  # a publication speaking in its own voice
+            name, path = kb.publications[a.source].title, f"/publications/{a.source}/"
+        assert name in said, (a.source, said)
+        assert path in attributed, (a.source, attributed)
+        for v in a.via:
+            assert source_path(v) in attributed, (v, attributed)
+        if a.publication:
+            assert f"/publications/{a.publication}/" in attributed
+            assert f"as reported in {kb.publications[a.publication].title}" in said
         if a.quote:
             quote = article.locator("blockquote", has_text=squash(a.quote)[:60])
             assert quote.count() >= 1, f"quote of {a.source} not shown: {a.quote!r}"
             assert squash(a.quote) in squash(quote.first.inner_text())
 
-    first = claim.attributions[0].source
-    follow(page, "article #who-said-it + ol a", source_path(first))
+    first = next(a.source for a in claim.attributions if a.source in kb.sources)
+    follow(page, "article #how-we-know + ol a", source_path(first))
     assert heading(page) == kb.sources[first].name
     back = linked_paths(page, "article a")
     assert claim_path(claim.id) in back, f"source page {first} does not link back to {claim.id}"
