@@ -35,6 +35,8 @@ attributions:
     via: afp
     quote: 'Quote {IMG} *bold* [link](javascript:alert(1)) {ATTRS}'
     url: 'https://example.org/?q=</a><script>alert(3)</script>&x="y"'
+    publication: berlin-talks-article
+rationale: 'Rationale {SCRIPT} {JINJA}'
 relations:
   - type: qualifies
     claim: talks-described-as-difficult
@@ -48,6 +50,7 @@ id: hostile-source
 name: 'Name {SCRIPT}'
 kind: person
 reliability: F
+reliability_reason: 'Reason {IMG}'
 role: 'Role {IMG}'
 description: 'Description {ATTRS} {JINJA}'
 """
