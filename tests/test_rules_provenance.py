@@ -582,3 +582,19 @@ def test_bundled_knowledge_base_rests_on_its_publication():
     )
     assert all(c.rationale for c in kb.claims.values())
     assert all(s.reliability_reason for s in kb.sources.values())
+
+
+def test_bt401_a_publication_in_its_own_voice_is_not_independent_of_what_it_relays(cli, make_kb):
+    voice = bare(PUBLICATION_ID, publication=PUBLICATION_ID)
+    relayed = bare("kremlin", "Words.", publication=PUBLICATION_ID)
+    root = make_kb(claims={"a": claim("a", atts=(voice, relayed))}, sources=pool("kremlin"))
+    assert findings(cli, root) == ["claims/a.yaml:4:9:BT401"]
+    # Read elsewhere, the same words are a second account.
+    pubs = {**PUBLICATIONS, "tass-report": publication("tass-report")}
+    elsewhere = bare("kremlin", "Words.", publication="tass-report")
+    root = make_kb(
+        claims={"a": claim("a", atts=(voice, elsewhere))},
+        sources=pool("kremlin"),
+        publications=pubs,
+    )
+    assert findings(cli, root) == []

@@ -860,7 +860,9 @@ declare(
     """
     Findings about structure (YAML syntax, the schema, unknown references, self-references
     and cycles: codes BT0xx, BT1xx and BT2xx) describe records the site cannot be built from,
-    and findings about exceptions themselves would excuse nothing. They cannot be accepted;
+    a missing rationale or reliability reason (BT404, BT407) and unbalanced insertion marks
+    (BT703) leave a page unable to say why or whose words, and findings about exceptions
+    themselves would excuse nothing. They cannot be accepted;
     fix the record instead and remove the exception.
     """,
     group="exceptions",
