@@ -4,8 +4,9 @@ An attribution is a chain: the speaker (a source, or a publication speaking in i
 voice), the intermediaries in ``via`` from the speaker outwards, and the publication we read
 it in. Two attributions are independent accounts only when their chains share nothing: no
 speaker or intermediary in common, none affiliated (directly or through a chain of
-affiliations) with one of the other's, and not the same outlet publishing what we read; a
-publication speaking in its own voice is not independent of anything else read in it. A
+affiliations) with one of the other's, not read in the same publication and not the same
+outlet publishing what we read; a publication speaking in its own voice is not independent
+of anything else read in it. A
 ``collective`` source ("Western media") names no outlet, so nothing can show it independent
 of another account: it never counts as one of two. An on-record confirmation needs a party
 that can be held to its word (a person or a document) and its words: a quote, or a text we
@@ -112,6 +113,8 @@ def chain_words(kb: KnowledgeBase, att: Attribution) -> str:
 # An account as independence sees it: its chain's members, the publication speaking (when it
 # speaks for itself) and the publication it was read in.
 _Key = tuple[frozenset[str], str | None, str | None]
+# Publications and sources are named apart, so a publication stands in a chain under its own.
+_PUBLICATION = "publication:"
 
 
 @dataclass(slots=True)
@@ -148,9 +151,14 @@ class Provenance:
         out: set[str] = set()
         for sid in (att.source, *att.via):
             out |= self.affiliations(sid)
-        pub = publication_of(self.kb, att) or speaker_publication(self.kb, att)
-        if pub is not None and pub.outlet:
-            out |= self.affiliations(pub.outlet)
+        # The publication we read it in is part of the chain: two accounts read in one
+        # article reach us through that one article, whoever it quotes.
+        for pid in (att.publication, self.voice(att)):
+            if pid is not None:
+                out.add(_PUBLICATION + pid)
+        for pub in (publication_of(self.kb, att), speaker_publication(self.kb, att)):
+            if pub is not None and pub.outlet:
+                out |= self.affiliations(pub.outlet)
         return frozenset(out)
 
     def collective(self, att: Attribution) -> bool:
