@@ -17,7 +17,7 @@ from xml.etree import ElementTree
 import pytest
 from frictionless import validate
 
-from berlintalks.export import _cell, inert
+from berlintalks.export import _cell, inert, short_claim
 from conftest import PUBLICATION_ID, REPO, SOURCES, Run, claim_yaml, write_kb
 
 TABLES = ("claims", "sources", "publications", "attributions", "via", "relations")
@@ -293,7 +293,9 @@ def test_json_exports_keep_the_exact_text(exported: Path) -> None:
     by_url = {r["url"].rsplit("/", 2)[-2]: r for r in reviews}
     for i, (text, _) in enumerate(PAYLOADS):
         review = by_url[f"evil-{i}"]
-        assert review["claimReviewed"] == text
+        # claimReviewed is the title, shortened for search results; never neutralised.
+        assert review["claimReviewed"] == short_claim(single_line(text))
+        assert review["description"] == " ".join(text.split())
         assert review["headline"] == single_line(text)
         assert review["itemReviewed"]["author"]["name"] == single_line(text)
 
