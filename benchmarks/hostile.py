@@ -32,7 +32,8 @@ def _q(text: str) -> str:
 def claim_head(cid: str, status: str = "reported") -> list[str]:
     return [
         f"id: {cid}",
-        f"title: {_q('Hostile record ' + cid)}",
+        # A reported claim's title says it is reported (BT406).
+        f"title: {_q(('Reportedly a hostile record ' if status == 'reported' else 'Hostile record ') + cid)}",
         "statement: A record built to make the checker slow.",
         f"status: {status}",
         "date: 2025-12-14",
@@ -44,10 +45,28 @@ def source_yaml(sid: str, archive: str | None = None) -> str:
     lines = [f"id: {sid}", f"name: {_q('Hostile ' + sid)}", "kind: outlet", "reliability: F"]
     if archive is not None:
         lines.append(f"archive: {archive}")
+    lines.append(f"reliability_reason: {REASON}")
     return "\n".join(lines) + "\n"
 
 
+REASON = "Built to test the checker."
+PUBLICATION = "hostile-article"
+
+
 def write(root: Path, rel: str, text: str) -> None:
+    """Write one record; a claim gets the keys every claim needs, after everything else
+    (a rationale, and the publication each attribution is read in), so lines stay put."""
+    if rel.startswith("claims/"):
+        text = text.replace(
+            "\n  - source: hostile-", f"\n  - publication: {PUBLICATION}\n    source: hostile-"
+        )
+        text += f"rationale: {REASON}\n"
+        pub = root / "publications" / f"{PUBLICATION}.yaml"
+        pub.parent.mkdir(parents=True, exist_ok=True)
+        pub.write_text(
+            f"id: {PUBLICATION}\ntitle: A hostile article\nkind: article\nlanguage: en\n",
+            encoding="utf-8",
+        )
     path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -167,7 +186,8 @@ def relations_case(root: Path, each: int = 1000) -> None:
     write(
         root,
         "sources/hostile-person.yaml",
-        "id: hostile-person\nname: A hostile person\nkind: person\nreliability: F\n",
+        "id: hostile-person\nname: A hostile person\nkind: person\nreliability: F\n"
+        f"reliability_reason: {REASON}\n",
     )
 
 

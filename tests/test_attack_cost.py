@@ -108,6 +108,9 @@ def test_bt302_and_bt301_repeated_relations_give_one_finding_per_declaration(tmp
         ("claims/hostile-relations-b.yaml", "BT301"): 301,
         ("claims/hostile-relations-a.yaml", "BT903"): 1,  # no quote: a warning
         ("claims/hostile-relations-b.yaml", "BT903"): 1,
+        # confirmed from a person, with no words of theirs we hold
+        ("claims/hostile-relations-a.yaml", "BT405"): 1,
+        ("claims/hostile-relations-b.yaml", "BT405"): 1,
     }
 
 
