@@ -116,13 +116,17 @@ def short_quotes_case(root: Path) -> None:
     nodes = 20
     while True:
         quote = f"{rng.choice(ARCHIVE_VOCABULARY)} {rng.choice(ARCHIVE_VOCABULARY)}x{len(lines)}"
-        entry = ["  - source: hostile-outlet", f"    quote: {_q(quote)}"]
+        entry = [
+            f"  - publication: {PUBLICATION}",
+            "    source: hostile-outlet",
+            f"    quote: {_q(quote)}",
+        ]
         grow = sum(len(line) + 1 for line in entry)
-        if size + grow > MAX_FILE_BYTES - 64 or nodes + 5 > MAX_NODES - 16:
+        if size + grow > MAX_FILE_BYTES - 64 or nodes + 7 > MAX_NODES - 16:
             break
         lines += entry
         size += grow
-        nodes += 5
+        nodes += 7
     write(root, "claims/hostile-short-quotes.yaml", "\n".join(lines) + "\n")
 
 
