@@ -30,10 +30,11 @@ def _q(text: str) -> str:
 
 
 def claim_head(cid: str, status: str = "reported") -> list[str]:
+    # A reported claim's title says it is reported (BT406).
+    title = ("Reportedly a hostile" if status == "reported" else "Hostile") + f" record {cid}"
     return [
         f"id: {cid}",
-        # A reported claim's title says it is reported (BT406).
-        f"title: {_q(('Reportedly a hostile record ' if status == 'reported' else 'Hostile record ') + cid)}",
+        f"title: {_q(title)}",
         "statement: A record built to make the checker slow.",
         f"status: {status}",
         "date: 2025-12-14",
