@@ -17,7 +17,7 @@ from xml.etree import ElementTree
 import pytest
 from frictionless import validate
 
-from berlintalks.export import _cell, inert
+from berlintalks.export.exports import _cell, inert
 from conftest import REPO, SOURCES, Run, claim_yaml, write_kb
 
 TABLES = ("claims", "sources", "attributions", "relations")

@@ -57,7 +57,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .site import BuildFailed, build
+    from .site import BuildFailed
+    from .site.build import build
 
     root = _root(args)
     try:
@@ -93,7 +94,8 @@ def _refuse(report: Report, doing: str) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .site import BuildFailed, ServeFailed, serve
+    from .site import BuildFailed, ServeFailed
+    from .site.serve import serve
 
     try:
         report = serve(_root(args), args.dev_addr, poll=args.poll)
@@ -189,7 +191,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from .editor import DiffError, diff
+    from .editor import DiffError
+    from .editor.diff import diff
 
     root = _root(args)
     try:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .diff import DiffError, diff
+# `diff` is left out: the function would hide the submodule of the same name.
+from .diff import DiffError
 from .scaffold import ScaffoldError, create
 from .schema import SCHEMA_DIR, dumps, existing_ids, schema_for, stale_files, write_all
 
@@ -11,7 +12,6 @@ __all__ = [
     "DiffError",
     "ScaffoldError",
     "create",
-    "diff",
     "dumps",
     "existing_ids",
     "schema_for",
