@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-# The parser's limits (parse.py): the maximal file stays just inside them.
+# The parser's limits (records/yaml.py): the maximal file stays just inside them.
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 100_000

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from berlintalks.boundary import OutsideBoundary, inside, read_bytes, write_atomic
-from berlintalks.load import MAX_FOLDER_DEPTH, record_files
+from berlintalks.records.load import MAX_FOLDER_DEPTH, record_files
 from conftest import SOURCES, claim_yaml, commit_all, git, write_kb
 
 SECRET = "TOPSECRET-hunter2"

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from berlintalks import __version__
-from berlintalks.build import MARK, remove_leftovers
+from berlintalks.site.build import MARK, remove_leftovers
 from conftest import REPO, SOURCES, Run, claim_yaml, commit_all, git, write_kb
 
 SITE_FILES = ("mkdocs.yml", "templates", "docs")
@@ -378,7 +378,7 @@ def test_a_record_that_cannot_be_rendered_is_one_line_under_serve_and_build(
 
 
 def test_history_survives_forged_fields_and_names_with_newlines(no_outer_repo: Path) -> None:
-    from berlintalks.history import Change, read_history
+    from berlintalks.records.history import Change, read_history
 
     root = write_kb(no_outer_repo / "kb", claims={"talks": claim_yaml()}, sources=SOURCES)
     git(root, "init", "-q", "-b", "main")

@@ -15,8 +15,15 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from berlintalks.quotes import PASSAGES_MAX, QuoteSearch, closest_passage, normalise, occurs, words
-from berlintalks.rules import SUGGESTIONS_MAX
+from berlintalks.checks.quotes import (
+    PASSAGES_MAX,
+    QuoteSearch,
+    closest_passage,
+    normalise,
+    occurs,
+    words,
+)
+from berlintalks.checks.rules.core import SUGGESTIONS_MAX
 from conftest import REPO
 from test_rules import SOURCE_POOL, att, claim, findings, messages, rel, relations
 

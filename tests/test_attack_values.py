@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from berlintalks.cli import main
-from berlintalks.findings import Finding, printable
-from berlintalks.schema import schema_for
-from berlintalks.urls import check_web_url, link_target
+from berlintalks.editor.schema import schema_for
+from berlintalks.finding import Finding, printable
+from berlintalks.records.urls import check_web_url, link_target
 from conftest import REPO, SOURCES, claim_yaml, write_kb
 
 TIMEOUT = 120

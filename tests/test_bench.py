@@ -17,7 +17,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from bench import chromium_path
 from synth import generate
 
-from berlintalks.progress import Bar, wanted
+from berlintalks.checks.progress import Bar, wanted
 
 
 def test_synthetic_kb_smoke_passes_check(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]

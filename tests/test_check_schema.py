@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from berlintalks.check import check
-from berlintalks.model import KnowledgeBase
+from berlintalks.checks.engine import check
+from berlintalks.records.model import KnowledgeBase
 from conftest import REPO, claim_yaml
 
 

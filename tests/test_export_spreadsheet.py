@@ -17,7 +17,7 @@ from xml.etree import ElementTree
 import pytest
 from frictionless import validate
 
-from berlintalks.export import _cell, inert, short_claim
+from berlintalks.export.exports import _cell, inert, short_claim
 from conftest import PUBLICATION_ID, REPO, SOURCES, Run, claim_yaml, write_kb
 
 TABLES = ("claims", "sources", "publications", "attributions", "via", "relations")

@@ -11,9 +11,9 @@ from urllib.parse import urljoin
 import feedparser
 import pytest
 
-from berlintalks.check import check
+from berlintalks.checks.engine import check
 from berlintalks.cli import main
-from berlintalks.feed import atom_feed
+from berlintalks.site.feed import atom_feed
 from conftest import REPO, commit_all, git
 
 SITE_URL = "https://example.org/berlin/"

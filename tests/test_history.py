@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from berlintalks.history import Change, read_history
+from berlintalks.records.history import Change, read_history
 from conftest import SOURCES, claim_yaml, commit_all, git, write_kb
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from berlintalks.load import load_file
-from berlintalks.model import Claim
-from berlintalks.parse import MAX_DEPTH, MAX_FILE_BYTES
+from berlintalks.records.load import load_file
+from berlintalks.records.model import Claim
+from berlintalks.records.yaml import MAX_DEPTH, MAX_FILE_BYTES
 from conftest import SOURCES, claim_yaml, write_kb
 
 # Generous: every case answers in well under a second; this only stops a hang.
@@ -480,7 +480,7 @@ def _many_aliases(n: int) -> str:
 def test_alias_expansion_limit_is_exact(
     tmp_path: Path, body: str, expected: str | None, make_kb: Callable[..., Path]
 ) -> None:
-    from berlintalks.parse import ParseError, parse
+    from berlintalks.records.yaml import ParseError, parse
 
     if expected is None:
         assert len(parse(body, "x.yaml").value["b"]) == 99_990

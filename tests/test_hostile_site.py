@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from berlintalks.build import _exchange, swap
+from berlintalks.site.build import _exchange, swap
 from conftest import REPO
 
 TIMEOUT = 300

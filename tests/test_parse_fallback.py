@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from berlintalks import parse
+from berlintalks.records import yaml as parse
 from conftest import REPO
 
 RECORDS = sorted((REPO / "claims").glob("*.yaml")) + sorted((REPO / "sources").glob("*.yaml"))

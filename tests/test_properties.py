@@ -18,12 +18,12 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from berlintalks.check import check
-from berlintalks.findings import Finding
-from berlintalks.load import load_file
-from berlintalks.model import Claim
-from berlintalks.parse import MAX_DEPTH, ParseError, parse
-from berlintalks.registry import RULES
+from berlintalks.checks.engine import check
+from berlintalks.checks.registry import RULES
+from berlintalks.finding import Finding
+from berlintalks.records.load import load_file
+from berlintalks.records.model import Claim
+from berlintalks.records.yaml import MAX_DEPTH, ParseError, parse
 from conftest import REPO, write_kb
 
 # CI runs the same examples every time and keeps no example database between runs.
@@ -290,7 +290,7 @@ FIELDS_TEXT = ("description", "statement", "quote", "note", "rationale", "pub_no
 
 
 def rendered(root: Path) -> dict[str, Markup] | None:
-    from berlintalks.render import generate
+    from berlintalks.site.render import generate
 
     report = check(root)
     if report.errors:
@@ -307,7 +307,9 @@ def baseline() -> Iterator[dict[str, Markup]]:
         yield pages
 
 
-@pytest.mark.skipif(not (REPO / "src/berlintalks/render.py").exists(), reason="no renderer yet")
+@pytest.mark.skipif(
+    not (REPO / "src/berlintalks/site/render.py").exists(), reason="no renderer yet"
+)
 @RENDERER
 @given(
     st.fixed_dictionaries(
@@ -331,10 +333,12 @@ def test_rendered_pages_carry_no_markup_from_record_text(
         assert page.script_urls == base.script_urls == [], path
 
 
-@pytest.mark.skipif(not (REPO / "src/berlintalks/render.py").exists(), reason="no renderer yet")
+@pytest.mark.skipif(
+    not (REPO / "src/berlintalks/site/render.py").exists(), reason="no renderer yet"
+)
 def test_template_syntax_in_record_text_is_shown_not_run() -> None:
     # Record text is data for the templates, never a template itself.
-    from berlintalks.render import generate
+    from berlintalks.site.render import generate
 
     text = dict.fromkeys(FIELDS_LINE + FIELDS_TEXT, "Plain words")
     text["title"] = "{{ 7 * 7 }} {% if true %}yes{% endif %} {{ config }}"

@@ -13,9 +13,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from berlintalks.check import check
-from berlintalks.findings import printable
-from berlintalks.render import generate
+from berlintalks.checks.engine import check
+from berlintalks.finding import printable
+from berlintalks.site.render import generate
 from conftest import PUBLICATION_ID, REPO, SOURCES, write_kb
 
 settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from berlintalks.model import RELIABILITY_DOCS, STATUS_DOCS, Claim, field_specs
+from berlintalks.records.model import RELIABILITY_DOCS, STATUS_DOCS, Claim, field_specs
 from conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")

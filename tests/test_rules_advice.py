@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from berlintalks.check import check
-from berlintalks.registry import RULES, explain
+from berlintalks.checks.engine import check
+from berlintalks.checks.registry import RULES, explain
 from conftest import REPO
 from test_rules import (
     SECOND,

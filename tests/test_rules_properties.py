@@ -8,9 +8,9 @@ from itertools import combinations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from berlintalks.model import Attribution, Claim, KnowledgeBase, Source
-from berlintalks.quotes import normalise, occurs
-from berlintalks.rules import _cycle_members, _independent_pair
+from berlintalks.checks.quotes import normalise, occurs
+from berlintalks.checks.rules.core import _cycle_members, _independent_pair
+from berlintalks.records.model import Attribution, Claim, KnowledgeBase, Source
 
 NODES = [f"c{i}" for i in range(6)]
 

@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from berlintalks.check import check
-from berlintalks.credibility import METHOD, grade, grade_words, grades
-from berlintalks.insertions import pieces, quote_parts, unbalanced
-from berlintalks.load import load
-from berlintalks.provenance import chain_words, is_translated, resting_on, translated_from
-from berlintalks.registry import explain
+from berlintalks.checks.credibility import METHOD, grade, grade_words, grades
+from berlintalks.checks.engine import check
+from berlintalks.checks.insertions import pieces, quote_parts, unbalanced
+from berlintalks.checks.provenance import chain_words, is_translated, resting_on, translated_from
+from berlintalks.checks.registry import explain
+from berlintalks.records.load import load
 from conftest import PUBLICATION_ID, PUBLICATIONS, RATIONALE
 from conftest import REPO as REPO_ROOT
 from test_rules import (

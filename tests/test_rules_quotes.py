@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from berlintalks.insertions import quote_parts
-from berlintalks.load import load
-from berlintalks.quotes import closest_passage, normalise, occurs, words
+from berlintalks.checks.insertions import quote_parts
+from berlintalks.checks.quotes import closest_passage, normalise, occurs, words
+from berlintalks.records.load import load
 from conftest import REPO
 from test_rules import SOURCE_POOL, att, claim, findings, messages
 
@@ -211,7 +211,7 @@ def test_bt108_a_loop_of_links_or_a_nul_in_the_path(cli, make_kb):
 
 
 def test_a_long_missed_quote_is_compared_by_its_first_words_only():
-    from berlintalks.quotes import QUOTE_WORDS_MAX, closest_passage, words
+    from berlintalks.checks.quotes import QUOTE_WORDS_MAX, closest_passage, words
 
     text = words(" ".join(f"w{i}" for i in range(5 * QUOTE_WORDS_MAX)))
     quote = " ".join(f"w{i}" for i in range(3 * QUOTE_WORDS_MAX))

@@ -8,9 +8,9 @@ import re
 import pytest
 import yaml
 
-from berlintalks.check import check
-from berlintalks.model import Claim, Source, field_specs
-from berlintalks.scaffold import skeleton
+from berlintalks.checks.engine import check
+from berlintalks.editor.scaffold import skeleton
+from berlintalks.records.model import Claim, Source, field_specs
 
 
 def fill(text: str, values: dict[str, str]) -> str:

@@ -16,11 +16,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from berlintalks.check import check
-from berlintalks.load import load_file
-from berlintalks.model import Claim
-from berlintalks.parse import DECEPTIVE
-from berlintalks.schema import Ids, existing_ids, schema_for, schema_path, stale_files
+from berlintalks.checks.engine import check
+from berlintalks.editor.schema import Ids, existing_ids, schema_for, schema_path, stale_files
+from berlintalks.records.load import load_file
+from berlintalks.records.model import Claim
+from berlintalks.records.yaml import DECEPTIVE
 from conftest import REPO, claim_yaml, write_kb
 
 

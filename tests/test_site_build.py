@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections import Counter
 from html.parser import HTMLParser
@@ -10,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from berlintalks.load import load
+from berlintalks.records.load import load
 from conftest import REPO
 
 KB, _ = load(REPO)
@@ -70,7 +71,7 @@ def test_every_claim_and_source_has_a_page(built_site: Path) -> None:
 
 @pytest.mark.parametrize("cid", sorted(KB.claims))
 def test_claim_review_json_ld(built_site: Path, cid: str) -> None:
-    from berlintalks.export import STATUS_WORDS, claim_author, short_claim
+    from berlintalks.export.exports import STATUS_WORDS, claim_author, short_claim
 
     claim = KB.claims[cid]
     page = read(built_site, f"claims/{cid}")
@@ -228,8 +229,8 @@ def test_no_page_loads_anything_from_another_host(built_site: Path) -> None:
 
 
 def test_methodology_documents_every_rule(built_site: Path) -> None:
-    import berlintalks.check  # noqa: F401  (registers every rule)
-    from berlintalks.registry import RULES
+    import berlintalks.checks.engine  # noqa: F401  (registers every rule)
+    from berlintalks.checks.registry import RULES
 
     page = read(built_site, "methodology")
     text = " ".join("".join(page.text).split())
@@ -262,9 +263,9 @@ def test_a_build_reads_each_record_once_and_renders_each_page_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Counted on the real functions, through a real build of the bundled records.
-    import berlintalks.load as load_module
-    import berlintalks.render as render_module
-    from berlintalks.build import build
+    load_module = importlib.import_module("berlintalks.records.load")
+    import berlintalks.site.render as render_module
+    from berlintalks.site.build import build
 
     parsed: Counter[str] = Counter()
     rendered: Counter[str] = Counter()

@@ -12,8 +12,8 @@ from pathlib import Path
 import markdown
 import pytest
 
-from berlintalks.model import Attribution, Claim, KnowledgeBase, Source
-from berlintalks.render import escape_text, generate, json_for_script, link
+from berlintalks.records.model import Attribution, Claim, KnowledgeBase, Source
+from berlintalks.site.render import escape_text, generate, json_for_script, link
 from conftest import REPO, Run
 
 SCRIPT = "<script>alert(1)</script>"

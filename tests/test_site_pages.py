@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from berlintalks.check import check
-from berlintalks.history import read_history
-from berlintalks.render import generate
+from berlintalks.checks.engine import check
+from berlintalks.records.history import read_history
+from berlintalks.site.render import generate
 from conftest import REPO, claim_yaml
 
 
@@ -78,7 +78,7 @@ def test_part_names_its_parent_and_parent_lists_parts(make_kb: Callable[..., Pat
 def test_edit_links_point_at_the_yaml_record(make_kb: Callable[..., Path]) -> None:
     from mkdocs.config import load_config
 
-    from berlintalks.plugin import site_config
+    from berlintalks.site.plugin import site_config
 
     config = load_config(
         str(REPO / "mkdocs.yml"),
@@ -113,7 +113,7 @@ def test_a_record_named_index_keeps_its_own_page(make_kb: Callable[..., Path]) -
 def test_edit_url_option_needs_no_repo_url() -> None:
     from mkdocs.config import load_config
 
-    from berlintalks.plugin import site_config
+    from berlintalks.site.plugin import site_config
 
     config = load_config(str(REPO / "mkdocs.yml"))
     assert config.repo_url is None

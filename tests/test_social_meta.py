@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from berlintalks.cli import main
-from berlintalks.social import DESCRIPTION_MAX, shorten
+from berlintalks.site.social import DESCRIPTION_MAX, shorten
 from conftest import REPO
 
 SITE_URL = "https://example.org/berlin/"

@@ -13,7 +13,7 @@ from . import __version__
 from .boundary import OutsideBoundary
 
 if TYPE_CHECKING:
-    from .check import Report
+    from .checks import Report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -35,10 +35,8 @@ def _root(args: argparse.Namespace) -> Path:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .check import check
-    from .progress import progress
-    from .registry import RULES, explain
-    from .report import render, summary
+    from .checks import RULES, check, explain, render, summary
+    from .checks.progress import progress
 
     if args.explain:
         text = explain(args.explain)
@@ -59,7 +57,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import BuildFailed, build
+    from .site import BuildFailed
+    from .site.build import build
 
     root = _root(args)
     try:
@@ -84,7 +83,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def _refuse(report: Report, doing: str) -> int:
     """Print the findings that stop a command, the way `check` prints them."""
-    from .report import as_text
+    from .checks import as_text
 
     sys.stdout.write(as_text(report.findings))
     print(
@@ -95,8 +94,8 @@ def _refuse(report: Report, doing: str) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .build import BuildFailed
-    from .serve import ServeFailed, serve
+    from .site import BuildFailed, ServeFailed
+    from .site.serve import serve
 
     try:
         report = serve(_root(args), args.dev_addr, poll=args.poll)
@@ -119,13 +118,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from .build import generate_tree
+    from .site import generate_tree
 
     return _write_files(args, generate_tree, _root(args), Path(args.out))
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .build import export_tree
+    from .site import export_tree
 
     return _write_files(args, export_tree, _root(args), Path(args.out), tuple(args.format or ()))
 
@@ -143,7 +142,7 @@ def _write_files(args: argparse.Namespace, fn: Callable[..., Any], *fn_args: Any
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .schema import dumps, existing_ids, schema_for, stale_files, write_all
+    from .editor import dumps, existing_ids, schema_for, stale_files, write_all
 
     root = _root(args)
     if args.write or args.check:
@@ -170,8 +169,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .scaffold import ScaffoldError, create
-    from .schema import SCHEMA_DIR, write_all
+    from .editor import SCHEMA_DIR, ScaffoldError, create, write_all
 
     root = _root(args)
     try:
@@ -193,7 +191,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from .diff import DiffError, diff
+    from .editor import DiffError
+    from .editor.diff import diff
 
     root = _root(args)
     try:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from berlintalks.check import Report, check
-from berlintalks.export import STATUS_WORDS
-from berlintalks.model import Claim
-from berlintalks.provenance import speaker_publication
+from berlintalks.checks.engine import Report, check
+from berlintalks.checks.provenance import speaker_publication
+from berlintalks.export.exports import STATUS_WORDS
+from berlintalks.records.model import Claim
 
 pytestmark = pytest.mark.browser
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from berlintalks.check import check
-from berlintalks.export import STATUS_WORDS
+from berlintalks.checks.engine import check
+from berlintalks.export.exports import STATUS_WORDS
 
 pytestmark = pytest.mark.browser
 

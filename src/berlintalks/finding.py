@@ -5,8 +5,11 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from .model import Pos
+if TYPE_CHECKING:
+    # Only named in annotations: records import this module, so a runtime import would loop.
+    from .records.model import Pos
 
 # Control characters (C0, DEL, C1), format characters (bidirectional controls, zero-width
 # characters, the BOM), lone surrogates and the Unicode line and paragraph separators: none
@@ -55,7 +58,7 @@ class Finding:
 
     @classmethod
     def at(cls, pos: Pos, code: str, message: str) -> Finding:
-        from .registry import RULES
+        from .checks import RULES
 
         return cls(pos.file, pos.line, pos.column, code, RULES[code].severity, message)
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .export import STATUS_WORDS
-from .model import STATUS_DOCS, Claim
+from ..export import STATUS_WORDS
+from ..records import STATUS_DOCS, Claim
 
 # Preview cards show two or three lines; a description much longer is cut by the reader's
 # app wherever it likes, often mid-word.

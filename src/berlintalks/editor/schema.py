@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .boundary import (
+from ..boundary import (
     ARCHIVE_DIR,
     NotRegular,
     OutsideBoundary,
@@ -16,19 +16,14 @@ from .boundary import (
     read_bytes,
     write_atomic,
 )
-from .load import (
+from ..records import (
+    CLAIM_KIND_DOCS,
     CONTROL_PATTERN,
     CONTROL_PATTERNS,
     COUNT_MAX,
+    DECEPTIVE,
     FIGURE_MAX,
     FOLDERS,
-    SUFFIX,
-    WINDOWS_DEVICES,
-    record_files,
-    slug_problem,
-)
-from .model import (
-    CLAIM_KIND_DOCS,
     KIND_DOCS,
     PUBLICATION_KIND_DOCS,
     QUALIFIER_DOCS,
@@ -37,13 +32,16 @@ from .model import (
     SLUG_MAX,
     SLUG_RE,
     STATUS_DOCS,
+    SUFFIX,
+    WINDOWS_DEVICES,
     Claim,
     FieldSpec,
     Publication,
     Source,
     field_specs,
+    record_files,
+    slug_problem,
 )
-from .parse import DECEPTIVE
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 RECORDS: dict[str, type] = {"claim": Claim, "source": Source, "publication": Publication}

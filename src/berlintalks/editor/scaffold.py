@@ -7,9 +7,18 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .boundary import OutsideBoundary, inside, write_atomic
-from .load import FOLDERS, SUFFIX, record_files, slug_problem
-from .model import Claim, FieldSpec, Publication, Source, field_specs
+from ..boundary import OutsideBoundary, inside, write_atomic
+from ..records import (
+    FOLDERS,
+    SUFFIX,
+    Claim,
+    FieldSpec,
+    Publication,
+    Source,
+    field_specs,
+    record_files,
+    slug_problem,
+)
 from .schema import choice_docs, schema_path
 
 KINDS: dict[str, type] = {"claim": Claim, "source": Source, "publication": Publication}

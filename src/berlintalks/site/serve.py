@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .build import BuildFailed, config_file
-from .check import Report, check
+from ..checks import Report, check
 
 if TYPE_CHECKING:
     from watchdog.observers.api import BaseObserver, ObservedWatch

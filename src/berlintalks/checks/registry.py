@@ -7,11 +7,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .findings import Severity
+from ..finding import Severity
 
 if TYPE_CHECKING:
-    from .findings import Finding
-    from .model import KnowledgeBase
+    from ..finding import Finding
+    from ..records.model import KnowledgeBase
 
 RuleFn = Callable[["KnowledgeBase"], "Iterator[Finding]"]
 

@@ -6,17 +6,17 @@ import difflib
 import re
 from collections.abc import Iterator
 
-from .findings import Finding, Severity
-from .insertions import unbalanced
-from .model import Claim, KnowledgeBase, Status
-from .provenance import (
+from ...finding import Finding, Severity
+from ...records import Claim, KnowledgeBase, Status
+from ..insertions import unbalanced
+from ..provenance import (
     Provenance,
     on_record,
     on_record_kind,
     publication_of,
     speaker_publication,
 )
-from .registry import rule
+from ..registry import rule
 
 # A BCP 47 language tag as editors write them: a two- or three-letter language, then
 # optional subtags (script, region, variant): en, ru, pt-BR, sr-Latn.

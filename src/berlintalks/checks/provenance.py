@@ -19,8 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from .insertions import quote_parts
-from .model import (
+from ..records import (
     ON_RECORD_KINDS,
     OWN_TEXT_KINDS,
     Attribution,
@@ -30,6 +29,7 @@ from .model import (
     Publication,
     Source,
 )
+from .insertions import quote_parts
 
 # Names of the languages a page is most likely to say a quote was translated from; any other
 # BCP 47 tag is shown as written.

@@ -12,11 +12,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .boundary import ARCHIVE_DIR, OutsideBoundary, TooLarge, archive_problem, read_bytes
-from .findings import Finding, Severity
-from .graph import Graph, build_graph
-from .insertions import quote_parts
-from .model import (
+from ...boundary import ARCHIVE_DIR, OutsideBoundary, TooLarge, archive_problem, read_bytes
+from ...finding import Finding, Severity
+from ...records import (
     UNNAMED_KINDS,
     Claim,
     Figure,
@@ -27,9 +25,11 @@ from .model import (
     Source,
     Status,
 )
-from .provenance import Provenance, on_record_kind
-from .quotes import PASSAGES_MAX, Lookup, QuoteSearch, Words, normalise, words
-from .registry import declare, rule
+from ..graph import Graph, build_graph
+from ..insertions import quote_parts
+from ..provenance import Provenance, on_record_kind
+from ..quotes import PASSAGES_MAX, Lookup, QuoteSearch, Words, normalise, words
+from ..registry import declare, rule
 
 # Archives are plain-text snapshots of articles and statements; this is far beyond any of them
 # and keeps a mistaken path to a large file from stalling the check.

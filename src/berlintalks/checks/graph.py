@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .model import KnowledgeBase, RelationType
+from ..records import KnowledgeBase, RelationType
 
 
 @dataclass(frozen=True, slots=True)

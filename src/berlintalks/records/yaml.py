@@ -10,9 +10,9 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import Resolver
 
-from .findings import Severity
+from ..checks.registry import declare
+from ..finding import Severity
 from .model import Path_, Pos, Positions
-from .registry import declare
 
 try:
     from yaml import CSafeLoader as _Loader

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from .findings import Finding, Severity
+from ..finding import Finding, Severity
 
 FORMATS = ("text", "json", "github")
 

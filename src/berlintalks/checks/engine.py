@@ -7,12 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import provenance_rules as _provenance_rules  # noqa: F401  (registers its rules)
-from . import rules as _rules  # registers the rules
-from .findings import Finding, Severity, settle
-from .load import load, without_cycle_collector
-from .model import Claim, Exemption, KnowledgeBase, Publication, Source
+from ..finding import Finding, Severity, settle
+from ..records import Claim, Exemption, KnowledgeBase, Publication, Source
+from ..records.load import load, without_cycle_collector
 from .registry import RULES
+from .rules import core as _rules  # registers the rules
+from .rules import provenance as _provenance_rules  # noqa: F401  (registers its rules)
 
 
 @dataclass(frozen=True, slots=True)

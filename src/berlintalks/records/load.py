@@ -16,8 +16,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .boundary import NotRegular, OutsideBoundary, TooLarge, read_bytes
-from .findings import Finding, Severity
+from ..boundary import NotRegular, OutsideBoundary, TooLarge, read_bytes
+from ..checks.registry import declare
+from ..finding import Finding, Severity
 from .model import (
     COUNT_MAX,
     FIGURE_MAX,
@@ -33,9 +34,8 @@ from .model import (
     Source,
     field_specs,
 )
-from .parse import DECEPTIVE, MAX_FILE_BYTES, LongNumber, ParseError, parse
-from .registry import declare
 from .urls import WebUrl, check_web_url
+from .yaml import DECEPTIVE, MAX_FILE_BYTES, LongNumber, ParseError, parse
 
 FOLDERS: dict[str, type] = {"claims": Claim, "sources": Source, "publications": Publication}
 # How a message names a record of each type.

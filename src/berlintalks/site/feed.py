@@ -19,10 +19,10 @@ from datetime import date as Date
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .export import STATUS_WORDS, Publisher
-from .history import inert
-from .model import Claim, KnowledgeBase, Status
-from .parse import MAX_FILE_BYTES, ParseError, parse
+from ..export import STATUS_WORDS, Publisher
+from ..records import inert
+from ..records import Claim, KnowledgeBase, Status
+from ..records import MAX_FILE_BYTES, ParseError, parse
 from .social import shorten
 
 ATOM = "http://www.w3.org/2005/Atom"

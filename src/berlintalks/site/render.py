@@ -16,9 +16,9 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import check as _check  # noqa: F401  (registers every rule for the methodology page)
-from .credibility import METHOD, grades
-from .export import (
+from ..checks import engine as _check  # noqa: F401  (registers every rule for the methodology page)
+from ..checks import METHOD, grades
+from ..export import (
     STATUS_WORDS,
     Publisher,
     chain_text,
@@ -29,11 +29,11 @@ from .export import (
     web_url,
 )
 from .feed import atom_feed
-from .findings import Finding, Severity
-from .graph import Graph, build_graph
-from .history import FileHistory
-from .insertions import pieces
-from .model import (
+from ..finding import Finding, Severity
+from ..checks import Graph, build_graph
+from ..records import FileHistory
+from ..checks import pieces
+from ..records import (
     CLAIM_KIND_DOCS,
     CREDIBILITY_DOCS,
     KIND_DOCS,
@@ -51,8 +51,8 @@ from .model import (
     Source,
     Status,
 )
-from .provenance import is_translated, language_name, speaker_publication
-from .registry import RULES
+from ..checks import is_translated, language_name, speaker_publication
+from ..checks import RULES
 
 # A relation read from either end, as English: (declared by this claim, declared by the other).
 RELATION_LABELS: dict[str, tuple[str, str]] = {

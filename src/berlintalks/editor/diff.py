@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .boundary import OutsideBoundary, TooLarge, read_bytes
-from .findings import printable
-from .load import FOLDERS, SUFFIX, record_files
-from .parse import MAX_FILE_BYTES, ParseError, parse
+from ..boundary import OutsideBoundary, TooLarge, read_bytes
+from ..finding import printable
+from ..records import FOLDERS, MAX_FILE_BYTES, SUFFIX, ParseError, parse, record_files
 
 # Fields whose change is a verdict worth its own line, shown as `old → new`.
 VERDICTS: dict[str, tuple[str, ...]] = {

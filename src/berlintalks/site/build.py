@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .check import Report, check
-from .export import Publisher
+from .. import __version__
+from ..checks import Report, check
+from ..export import Publisher
 
 try:
     import fcntl
@@ -254,7 +254,7 @@ def generate_tree(root: Path, out: Path) -> tuple[Report, list[Path]]:
 
 def export_tree(root: Path, out: Path, formats: tuple[str, ...]) -> tuple[Report, list[Path]]:
     """Write the chosen export formats under ``out`` (the same files the site carries in data/)."""
-    from .export import FORMATS, export_all
+    from ..export.exports import FORMATS, export_all
 
     return _write_checked(
         root,
@@ -269,8 +269,8 @@ def _write_checked(
     root: Path, out: Path, files: Callable[[Path, Report, Any], Mapping[str, str]]
 ) -> tuple[Report, list[Path]]:
     """Check the records, then write ``files(root, report, history)`` under ``out``."""
-    from .export import write_tree
-    from .history import read_history
+    from ..export.exports import write_tree
+    from ..records.history import read_history
 
     root = root.resolve()
     _refuse_records_dir(root, out)

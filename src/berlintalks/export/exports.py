@@ -13,14 +13,21 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
-from .credibility import Grade, grades
-from .history import FileHistory
-from .insertions import has_insertion
-from .model import (
+from ..checks import (
+    Grade,
+    grades,
+    has_insertion,
+    language_name,
+    publication_of,
+    speaker_publication,
+    translated_from,
+)
+from ..records import (
     QUALIFIER_WORDS,
     Attribution,
     Claim,
     Figure,
+    FileHistory,
     Kind,
     KnowledgeBase,
     Publication,
@@ -29,9 +36,8 @@ from .model import (
     Source,
     Status,
     field_specs,
+    link_target,
 )
-from .provenance import language_name, publication_of, speaker_publication, translated_from
-from .urls import link_target
 
 FORMATS = ("json", "claimreview", "datapackage")
 

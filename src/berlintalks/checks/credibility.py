@@ -44,8 +44,7 @@ from __future__ import annotations
 import inspect
 from dataclasses import dataclass
 
-from .graph import Graph, build_graph
-from .model import (
+from ..records import (
     CREDIBILITY_DOCS,
     CREDIBILITY_WORDS,
     RELIABILITY_WORDS,
@@ -55,6 +54,7 @@ from .model import (
     RelationType,
     Status,
 )
+from .graph import Graph, build_graph
 from .provenance import Provenance, on_record, publication_of, speaker_publication
 
 # The method as the methodology page shows it: the module docstring is its one source.
