@@ -295,3 +295,16 @@ def test_sample_output_is_what_the_command_prints(page: str, command: str, expec
     )
     assert run.returncode in (0, 1), f"{page}: `{command}` failed: {run.stderr}"
     assert run.stdout == expected, f"{page}: the sample of `{command}` is out of date"
+
+
+def test_readme_links_point_at_files_that_exist() -> None:
+    targets = re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", README.read_text(encoding="utf-8"))
+    local = [t for t in targets if "://" not in t]
+    assert "docs/records.md" in local and "CONTRIBUTING.md" in local
+    assert [t for t in local if not (REPO / t).is_file()] == []
+
+
+def test_new_docs_pages_are_in_the_editors_nav() -> None:
+    nav = (REPO / "mkdocs.yml").read_text(encoding="utf-8").split("- For editors:", 1)[1]
+    for page in ("editing.md", "records.md", "building.md", "limits.md", "threat-model.md"):
+        assert re.search(rf"^\s+- [^:\n]+: {re.escape(page)}$", nav, re.M), page
