@@ -30,9 +30,11 @@ def _q(text: str) -> str:
 
 
 def claim_head(cid: str, status: str = "reported") -> list[str]:
+    # A reported claim's title says it is reported (BT406).
+    title = ("Reportedly a hostile" if status == "reported" else "Hostile") + f" record {cid}"
     return [
         f"id: {cid}",
-        f"title: {_q('Hostile record ' + cid)}",
+        f"title: {_q(title)}",
         "statement: A record built to make the checker slow.",
         f"status: {status}",
         "date: 2025-12-14",
@@ -44,10 +46,28 @@ def source_yaml(sid: str, archive: str | None = None) -> str:
     lines = [f"id: {sid}", f"name: {_q('Hostile ' + sid)}", "kind: outlet", "reliability: F"]
     if archive is not None:
         lines.append(f"archive: {archive}")
+    lines.append(f"reliability_reason: {REASON}")
     return "\n".join(lines) + "\n"
 
 
+REASON = "Built to test the checker."
+PUBLICATION = "hostile-article"
+
+
 def write(root: Path, rel: str, text: str) -> None:
+    """Write one record; a claim gets the keys every claim needs, after everything else
+    (a rationale, and the publication each attribution is read in), so lines stay put."""
+    if rel.startswith("claims/"):
+        text = text.replace(
+            "\n  - source: hostile-", f"\n  - publication: {PUBLICATION}\n    source: hostile-"
+        )
+        text += f"rationale: {REASON}\n"
+        pub = root / "publications" / f"{PUBLICATION}.yaml"
+        pub.parent.mkdir(parents=True, exist_ok=True)
+        pub.write_text(
+            f"id: {PUBLICATION}\ntitle: A hostile article\nkind: article\nlanguage: en\n",
+            encoding="utf-8",
+        )
     path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -97,13 +117,17 @@ def short_quotes_case(root: Path) -> None:
     nodes = 20
     while True:
         quote = f"{rng.choice(ARCHIVE_VOCABULARY)} {rng.choice(ARCHIVE_VOCABULARY)}x{len(lines)}"
-        entry = ["  - source: hostile-outlet", f"    quote: {_q(quote)}"]
+        entry = [
+            f"  - publication: {PUBLICATION}",
+            "    source: hostile-outlet",
+            f"    quote: {_q(quote)}",
+        ]
         grow = sum(len(line) + 1 for line in entry)
-        if size + grow > MAX_FILE_BYTES - 64 or nodes + 5 > MAX_NODES - 16:
+        if size + grow > MAX_FILE_BYTES - 64 or nodes + 7 > MAX_NODES - 16:
             break
         lines += entry
         size += grow
-        nodes += 5
+        nodes += 7
     write(root, "claims/hostile-short-quotes.yaml", "\n".join(lines) + "\n")
 
 
@@ -167,7 +191,8 @@ def relations_case(root: Path, each: int = 1000) -> None:
     write(
         root,
         "sources/hostile-person.yaml",
-        "id: hostile-person\nname: A hostile person\nkind: person\nreliability: F\n",
+        "id: hostile-person\nname: A hostile person\nkind: person\nreliability: F\n"
+        f"reliability_reason: {REASON}\n",
     )
 
 

@@ -217,6 +217,7 @@ def test_schema_write_replaces_atomically_and_leaves_no_temporary_file(kb: Path)
     assert done.returncode == 0
     assert sorted(p.name for p in (kb / "schemas").iterdir()) == [
         "claim.schema.json",
+        "publication.schema.json",
         "source.schema.json",
     ]
     assert (kb / "schemas" / "claim.schema.json").read_text().startswith("{\n")
@@ -324,7 +325,7 @@ def test_archive_outside_the_archive_folder_is_bt108_and_never_printed(
         (root / rel).write_text(GIT_CONFIG, encoding="utf-8")
     done = run(root, "check")
     assert done.returncode == 1
-    assert errors(done) == [f"sources/afp.yaml:5:10: error BT108 {message}"]
+    assert errors(done) == [f"sources/afp.yaml:6:10: error BT108 {message}"]
     assert TOKEN not in done.stdout + done.stderr
     assert "closest passage" not in done.stdout
 
@@ -347,7 +348,7 @@ def test_archive_through_a_link_is_bt108_and_never_printed(
     done = run(root, "check")
     assert done.returncode == 1
     assert errors(done) == [
-        f"sources/afp.yaml:5:10: error BT108 archive 'archive/afp.txt'{where} is a symbolic "
+        f"sources/afp.yaml:6:10: error BT108 archive 'archive/afp.txt'{where} is a symbolic "
         "link; a snapshot is a plain text file under archive/"
     ]
     assert TOKEN not in done.stdout + done.stderr

@@ -183,7 +183,7 @@ def test_a_build_killed_with_sigkill_is_cleaned_up_by_the_next(tmp_path: Path) -
     # The bundled knowledge base takes seconds to build: long enough to find the build's
     # folder and kill the build inside it.
     root = tmp_path / "kb"
-    for part in ("claims", "sources", *SITE_FILES, "archive"):
+    for part in ("claims", "sources", "publications", *SITE_FILES, "archive"):
         src = REPO / part
         if src.is_dir():
             shutil.copytree(src, root / part)

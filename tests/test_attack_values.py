@@ -6,6 +6,7 @@ Each case is the attack as it would arrive in a pull request: a record file, che
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import shutil
@@ -166,7 +167,7 @@ def test_escaped_control_character_in_a_key_is_shown_escaped(tmp_path: Path) -> 
     code, out = check(root)
     assert code == 1
     assert errors(out) == [
-        f"{CLAIM}:11:1: error BT102 unknown key 'stat\\x1b[2Kus' in a claim — did you mean "
+        f"{CLAIM}:13:1: error BT102 unknown key 'stat\\x1b[2Kus' in a claim — did you mean "
         "'status'?"
     ]
 
@@ -255,75 +256,75 @@ def figure_claim(value: str, unit: str = "personnel", key: str = "value") -> str
     [
         (
             figure_claim(HUGE_HEX),
-            "14:12",
+            "16:12",
             "'value' holds a number written with 5,002 characters; figures lie within ±10^15",
         ),
         (
             figure_claim(HUGE_HEX, unit="percent"),
-            "14:12",
+            "16:12",
             "'value' holds a number written with 5,002 characters; figures lie within ±10^15",
         ),
         (
             figure_claim(f"[50, {HUGE_HEX}]", unit="percent", key="values"),
-            "14:18",
+            "16:18",
             "'values[1]' holds a number written with 5,002 characters; figures lie within ±10^15",
         ),
         (
             claim_yaml() + f"count: {HUGE_HEX}\n",
-            "11:8",
+            "13:8",
             "'count' holds a number written with 5,002 characters; a count is a whole number "
             "from 1 to 10,000",
         ),
         (
             claim_yaml() + "count: 0" + "7" * 5000 + "\n",  # octal, in YAML 1.1
-            "11:8",
+            "13:8",
             "'count' holds a number written with 5,001 characters",
         ),
         (
             figure_claim("0b" + "1" * 5000),
-            "14:12",
+            "16:12",
             "'value' holds a number written with 5,002 characters",
         ),
         (
             figure_claim("9" * 5000),
-            "14:12",
+            "16:12",
             "'value' holds a number written with 5,000 characters",
         ),
         # Sexagesimal (YAML 1.1 `1:30`) integers cost time quadratic in their length.
         (
             claim_yaml() + "count: 1" + ":59" * 300_000 + "\n",
-            "11:8",
+            "13:8",
             "'count' holds a number written with 900,001 characters",
         ),
         (
             figure_claim("0x" + "f" * 40),
-            "14:12",
+            "16:12",
             "'value' is a number of about 49 digits, beyond ±10^15; check it, or give it in a "
             "larger unit (millions, billions)",
         ),
         (
             figure_claim("1000000000000001"),
-            "14:12",
+            "16:12",
             "'value' is a number of about 16 digits, beyond ±10^15",
         ),
         (
             figure_claim("-2.0e+15"),
-            "14:12",
+            "16:12",
             "'value' is the number -2000000000000000.0, beyond ±10^15",
         ),
-        (figure_claim("1.0e+400"), "14:12", "'value' must be a finite number, not inf"),
-        (figure_claim(".inf"), "14:12", "'value' must be a finite number, not inf"),
-        (figure_claim("-.inf"), "14:12", "'value' must be a finite number, not -inf"),
-        (figure_claim(".nan"), "14:12", "'value' must be a finite number, not nan"),
-        (figure_claim("true"), "14:12", "'value' must be a number, not the boolean true"),
+        (figure_claim("1.0e+400"), "16:12", "'value' must be a finite number, not inf"),
+        (figure_claim(".inf"), "16:12", "'value' must be a finite number, not inf"),
+        (figure_claim("-.inf"), "16:12", "'value' must be a finite number, not -inf"),
+        (figure_claim(".nan"), "16:12", "'value' must be a finite number, not nan"),
+        (figure_claim("true"), "16:12", "'value' must be a number, not the boolean true"),
         (
             claim_yaml() + "count: 10001\n",
-            "11:8",
+            "13:8",
             "'count' must be a whole number from 1 to 10,000, not the number 10001",
         ),
         (
             claim_yaml() + "count: 0x" + "f" * 40 + "\n",
-            "11:8",
+            "13:8",
             "'count' must be a whole number from 1 to 10,000, not a number of about 49 digits",
         ),
         (
@@ -346,7 +347,7 @@ def test_huge_numbers_stop_export_with_the_finding(tmp_path: Path) -> None:
     root = kb(tmp_path, figure_claim(HUGE_HEX))
     done = run("export", "--root", root, "--out", tmp_path / "out")
     assert done.returncode == 1, done.stderr.decode()
-    assert f"{CLAIM}:14:12: error BT103 'value' holds a number written with 5,002" in (
+    assert f"{CLAIM}:16:12: error BT103 'value' holds a number written with 5,002" in (
         done.stdout.decode()
     )
     assert not (tmp_path / "out").exists()
@@ -393,7 +394,9 @@ def links(page: Path) -> list[tuple[str, str]]:
 
 def test_values_at_the_bounds_check_and_build(tmp_path: Path) -> None:
     # What check accepts, build renders and exports: the largest figures, an IDN link.
-    text = claim_yaml(status="status: reported").replace(
+    text = claim_yaml(
+        status="status: reported", title="title: Talks reportedly took place in Berlin"
+    ).replace(
         '    quote: "There was ample dialogue on territories."\n',
         '    quote: "There was ample dialogue on territories."\n'
         "    url: https://münchen.de/x?q=1\n",
@@ -416,7 +419,9 @@ def test_values_at_the_bounds_check_and_build(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr.decode()
     claim = links(site / "claims" / "talks" / "index.html")
     assert ("https://xn--mnchen-3ya.de/x?q=1", "https://münchen.de/x?q=1") in claim
-    assert "1000000000000000" in (site / "claims" / "talks" / "index.html").read_text("utf-8")
+    # Figures are shown with thousands separators; the largest one is there in full.
+    page = html.unescape((site / "claims" / "talks" / "index.html").read_text("utf-8"))
+    assert "<td>1,000,000,000,000,000 euros</td>" in page
     source = links(site / "sources" / "afp" / "index.html")
     assert ("https://xn--e1afmkfd.xn--p1ai/", "https://пример.рф/") in source
     data = json.loads((site / "data" / "claims.json").read_text(encoding="utf-8"))
@@ -527,7 +532,14 @@ def test_the_schema_refuses_them_too(url: str) -> None:
     from jsonschema import Draft202012Validator
 
     written = url.encode("ascii", "backslashreplace").decode("unicode_escape")
-    source = {"id": "afp", "name": "AFP", "kind": "outlet", "reliability": "B", "url": written}
+    source = {
+        "id": "afp",
+        "name": "AFP",
+        "kind": "outlet",
+        "reliability": "B",
+        "reliability_reason": "An international news agency.",
+        "url": written,
+    }
     assert not Draft202012Validator(schema_for("source")).is_valid(source), written
     allowed = {**source, "url": "https://münchen.de/"}
     assert Draft202012Validator(schema_for("source")).is_valid(allowed)

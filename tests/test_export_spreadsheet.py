@@ -17,10 +17,10 @@ from xml.etree import ElementTree
 import pytest
 from frictionless import validate
 
-from berlintalks.export import _cell, inert
-from conftest import REPO, SOURCES, Run, claim_yaml, write_kb
+from berlintalks.export import _cell, inert, short_claim
+from conftest import PUBLICATION_ID, REPO, SOURCES, Run, claim_yaml, write_kb
 
-TABLES = ("claims", "sources", "attributions", "relations")
+TABLES = ("claims", "sources", "publications", "attributions", "via", "relations")
 # An upper bound for LibreOffice starting with a fresh profile and converting four files.
 SOFFICE_TIMEOUT = 300
 
@@ -84,6 +84,8 @@ def hostile_kb(root: Path) -> Path:
               - source: mallory-{i}
                 via: afp
                 quote: {q(text)}
+                publication: {PUBLICATION_ID}
+            rationale: {q(text)}
             relations:
               - type: qualifies
                 claim: talks
@@ -95,6 +97,7 @@ def hostile_kb(root: Path) -> Path:
             kind: person
             role: {q(single_line(text))}
             reliability: C
+            reliability_reason: {q(single_line(text))}
             """
     return write_kb(root, claims, sources)
 
@@ -290,10 +293,11 @@ def test_json_exports_keep_the_exact_text(exported: Path) -> None:
     by_url = {r["url"].rsplit("/", 2)[-2]: r for r in reviews}
     for i, (text, _) in enumerate(PAYLOADS):
         review = by_url[f"evil-{i}"]
-        assert review["claimReviewed"] == text
+        # claimReviewed is the title, shortened for search results; never neutralised.
+        assert review["claimReviewed"] == short_claim(single_line(text))
+        assert review["description"] == " ".join(text.split())
         assert review["headline"] == single_line(text)
         assert review["itemReviewed"]["author"]["name"] == single_line(text)
-        assert review["itemReviewed"]["appearance"][0]["text"] == text
 
 
 def test_data_package_says_what_was_done_to_such_cells(exported: Path) -> None:
@@ -308,7 +312,9 @@ def test_data_package_says_what_was_done_to_such_cells(exported: Path) -> None:
     assert [task.stats["rows"] for task in report.tasks] == [
         len(PAYLOADS) + 1,
         len(PAYLOADS) + len(SOURCES),
+        1,  # the one publication every attribution is read in
         len(PAYLOADS) + 1,
+        len(PAYLOADS) + 1,  # each attribution passes through afp
         len(PAYLOADS),
     ]
 

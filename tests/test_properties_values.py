@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from berlintalks.check import check
 from berlintalks.findings import printable
 from berlintalks.render import generate
-from conftest import REPO, SOURCES, write_kb
+from conftest import PUBLICATION_ID, REPO, SOURCES, write_kb
 
 settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
 settings.register_profile("dev", deadline=None)
@@ -137,6 +137,8 @@ def claims(draw: st.DrawFn) -> str:
         "    via: afp",
         f"    quote: {quoted(draw(long_text))}",
         f"    url: {quoted(draw(urls))}",
+        f"    publication: {PUBLICATION_ID}",
+        f"rationale: {quoted(draw(long_text))}",
         "figures:",
         f"  - label: {quoted(draw(line_text))}",
         f"    unit: {unit}",

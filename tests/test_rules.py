@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from berlintalks.rules import _cycle_members
-from conftest import PUBLICATION_ID, RATIONALE
+from conftest import PUBLICATION_ID, PUBLICATIONS, RATIONALE
 
 SOURCE_POOL = {
     "afp": "id: afp\nname: Agence France-Presse\nkind: outlet\nreliability: B\n"
@@ -33,7 +33,13 @@ SOURCE_POOL = {
 QUOTE = "There was ample dialogue on territories."
 
 
-def att(source: str, via: str | None = None, quote: str | None = QUOTE, date: str = "") -> str:
+def att(
+    source: str,
+    via: str | None = None,
+    quote: str | None = QUOTE,
+    date: str = "",
+    publication: str = PUBLICATION_ID,
+) -> str:
     """One attribution entry; its first line is ``  - source: …``."""
     lines = [f"  - source: {source}"]
     if via:
@@ -42,8 +48,17 @@ def att(source: str, via: str | None = None, quote: str | None = QUOTE, date: st
         lines.append(f"    quote: {json.dumps(quote, ensure_ascii=False)}")
     if date:
         lines.append(f"    date: {date}")
-    lines.append(f"    publication: {PUBLICATION_ID}")
+    lines.append(f"    publication: {publication}")
     return "\n".join(lines) + "\n"
+
+
+# A second article, for accounts that must reach us apart: two accounts read in the same
+# publication are one chain through it.
+SECOND = "second-article"
+TWO_PUBLICATIONS = {
+    **PUBLICATIONS,
+    SECOND: f"id: {SECOND}\ntitle: A second article on the talks\nkind: article\nlanguage: en\n",
+}
 
 
 def claim(
@@ -253,16 +268,16 @@ def test_bt401_confirmed_without_on_record_or_independent_attributions(cli, make
     ("atts", "used"),
     [
         ((att("zelensky"),), ("zelensky",)),
-        ((att("afp"), att("axios")), ("afp", "axios")),
+        ((att("afp"), att("axios", publication=SECOND)), ("afp", "axios")),
         (
-            (att("kremlin", via="afp"), att("us-officials", via="axios")),
+            (att("kremlin", via="afp"), att("us-officials", via="axios", publication=SECOND)),
             ("afp", "axios", "kremlin", "us-officials"),
         ),
         # neither of the first two is independent of the third, but they are of each other
         (
             (
                 att("kremlin", via="afp"),
-                att("us-officials", via="afp"),
+                att("us-officials", via="afp", publication=SECOND),
                 att("kremlin", via="axios"),
             ),
             ("afp", "axios", "kremlin", "us-officials"),
@@ -270,8 +285,18 @@ def test_bt401_confirmed_without_on_record_or_independent_attributions(cli, make
     ],
 )
 def test_bt401_twins_on_record_or_independent(cli, make_kb, atts, used):
-    root = make_kb(claims={"a": claim("a", atts=atts)}, sources=pool(*used))
+    pubs = TWO_PUBLICATIONS if any(SECOND in a for a in atts) else None
+    root = make_kb(claims={"a": claim("a", atts=atts)}, sources=pool(*used), publications=pubs)
     assert findings(cli, root) == []
+
+
+def test_bt401_two_accounts_read_in_one_publication_are_one(cli, make_kb):
+    # Independent speakers, but both reach us through the same article.
+    atts = (att("kremlin", via="afp"), att("us-officials", via="axios"))
+    root = make_kb(
+        claims={"a": claim("a", atts=atts)}, sources=pool("afp", "axios", "kremlin", "us-officials")
+    )
+    assert findings(cli, root) == ["claims/a.yaml:4:9:BT401"]
 
 
 def test_bt402_anonymous_only_is_never_confirmed(cli, make_kb):

@@ -10,7 +10,18 @@ import pytest
 from berlintalks.check import check
 from berlintalks.registry import RULES, explain
 from conftest import REPO
-from test_rules import SOURCE_POOL, att, claim, findings, messages, pool, rel, relations
+from test_rules import (
+    SECOND,
+    SOURCE_POOL,
+    TWO_PUBLICATIONS,
+    att,
+    claim,
+    findings,
+    messages,
+    pool,
+    rel,
+    relations,
+)
 
 # Unverified: a confirmed claim on a person's word needs their words (BT405).
 UNQUOTED = (att("zelensky", quote=None),)
@@ -90,8 +101,13 @@ def test_bt903_claim_without_any_quote(cli, make_kb):
 
 
 def test_bt903_twin_one_quoted_attribution_is_enough(cli, make_kb):
-    atts = (*UNQUOTED, att("afp"))
-    root = make_kb(claims={"a": claim("a", atts=atts)}, sources=pool("zelensky", "afp"))
+    # AFP read in an article of its own: a second independent account, so confirmed holds.
+    atts = (*UNQUOTED, att("afp", publication=SECOND))
+    root = make_kb(
+        claims={"a": claim("a", atts=atts)},
+        sources=pool("zelensky", "afp"),
+        publications=TWO_PUBLICATIONS,
+    )
     assert findings(cli, root) == []
 
 

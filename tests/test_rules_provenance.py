@@ -14,7 +14,18 @@ from berlintalks.provenance import chain_words, is_translated, resting_on, trans
 from berlintalks.registry import explain
 from conftest import PUBLICATION_ID, PUBLICATIONS, RATIONALE
 from conftest import REPO as REPO_ROOT
-from test_rules import REPORTED, att, claim, findings, messages, pool, rel, relations
+from test_rules import (
+    REPORTED,
+    SECOND,
+    TWO_PUBLICATIONS,
+    att,
+    claim,
+    findings,
+    messages,
+    pool,
+    rel,
+    relations,
+)
 
 ARTICLE = PUBLICATIONS[PUBLICATION_ID]
 
@@ -259,9 +270,11 @@ def test_bt405_twins_words_we_hold(cli, make_kb):
 
 
 def test_bt405_twin_two_independent_accounts(cli, make_kb):
-    atts = (att("zelensky", quote=None), att("kremlin", via="axios"))
+    atts = (att("zelensky", quote=None), att("kremlin", via="axios", publication=SECOND))
     root = make_kb(
-        claims={"a": claim("a", atts=atts)}, sources=pool("zelensky", "kremlin", "axios")
+        claims={"a": claim("a", atts=atts)},
+        sources=pool("zelensky", "kremlin", "axios"),
+        publications=TWO_PUBLICATIONS,
     )
     assert findings(cli, root) == []
 
@@ -289,12 +302,16 @@ def test_bt401_affiliations_are_followed_to_their_end(cli, make_kb):
         "embassy": source("embassy", "organization", affiliation="government"),
         **pool("afp", "axios"),
     }
-    atts = (att("press-office", via="afp"), att("embassy", via="axios"))
-    root = make_kb(claims={"a": claim("a", atts=atts)}, sources=sources)
+    atts = (att("press-office", via="afp"), att("embassy", via="axios", publication=SECOND))
+    root = make_kb(
+        claims={"a": claim("a", atts=atts)}, sources=sources, publications=TWO_PUBLICATIONS
+    )
     assert findings(cli, root) == ["claims/a.yaml:4:9:BT401"]
-    # Without the shared top, the same two accounts are independent.
+    # Without the shared top, the same two accounts (read in two articles) are independent.
     sources["embassy"] = source("embassy", "organization")
-    root = make_kb(claims={"a": claim("a", atts=atts)}, sources=sources)
+    root = make_kb(
+        claims={"a": claim("a", atts=atts)}, sources=sources, publications=TWO_PUBLICATIONS
+    )
     assert findings(cli, root) == []
 
 
@@ -486,11 +503,19 @@ def test_credibility_the_worked_example(make_kb):
         make_kb, claims, {k: v for k, v in sources.items() if k not in ("axios", "us-officials")}
     )
     assert got["pressed"] == "B5: usually reliable source; improbable"
+    # Axios's account read in the same article reaches us through it: still one account.
     both = (afp, att("us-officials", via="axios"))
     claims["pressed"] = claim(
         "pressed", status="disputed", atts=both, tail=contradiction, title=REPORTED
     )
     got = _grades(make_kb, claims, sources)
+    assert got["pressed"] == "B5: usually reliable source; improbable"
+    # Read in an article of its own, it is a second independent account.
+    both = (afp, att("us-officials", via="axios", publication=SECOND))
+    claims["pressed"] = claim(
+        "pressed", status="disputed", atts=both, tail=contradiction, title=REPORTED
+    )
+    got = _grades(make_kb, claims, sources, TWO_PUBLICATIONS)
     assert got["pressed"] == "B3: usually reliable source; possibly true"
     assert "**A worked example.**" in METHOD and "**B5**" in METHOD and "**B3**" in METHOD
 
@@ -498,12 +523,17 @@ def test_credibility_the_worked_example(make_kb):
 def test_credibility_corroboration_through_supports_and_the_editors_grade(make_kb):
     claims = {
         "main": claim("main", status="reported", atts=(att("kremlin", via="afp"),), title=REPORTED),
-        "other": claim("other", status="reported", atts=(att("us-officials", via="axios"),),
+        "other": claim("other", status="reported",
+                       atts=(att("us-officials", via="axios", publication=SECOND),),
                        tail=relations(rel("supports", "main")), title=REPORTED),
         "set": claim("set", status="reported", atts=(att("kremlin", via="afp"),), title=REPORTED,
                      tail="credibility:\n  grade: 4\n  reason: The report was later withdrawn.\n"),
     }  # fmt: skip
-    root = make_kb(claims=claims, sources=pool("kremlin", "afp", "us-officials", "axios"))
+    root = make_kb(
+        claims=claims,
+        sources=pool("kremlin", "afp", "us-officials", "axios"),
+        publications=TWO_PUBLICATIONS,
+    )
     report = check(root)
     assert report.errors == []
     main = grade(report.kb, report.kb.claims["main"])
@@ -515,6 +545,61 @@ def test_credibility_corroboration_through_supports_and_the_editors_grade(make_k
         True,
         "The report was later withdrawn.",
     )
+
+
+def test_credibility_accounts_read_in_one_publication_are_never_confirmed_by_each_other(make_kb):
+    # Two speakers sharing nothing, a supporting claim too: all read in one article.
+    claims = {
+        "main": claim("main", status="reported", title=REPORTED,
+                      atts=(att("kremlin", via="afp"), att("us-officials", via="axios"))),
+        "other": claim("other", status="reported", atts=(att("afp-sources", via="afp"),),
+                       tail=relations(rel("supports", "main")), title=REPORTED),
+    }  # fmt: skip
+    sources = pool("kremlin", "afp", "us-officials", "axios", "afp-sources")
+    got = _grades(make_kb, claims, sources)
+    assert got["main"] == "B3: usually reliable source; possibly true"
+    # The twin: the second account read in a second article gives grade 1.
+    claims["main"] = claim("main", status="reported", title=REPORTED,
+                           atts=(att("kremlin", via="afp"),
+                                 att("us-officials", via="axios", publication=SECOND)))  # fmt: skip
+    got = _grades(make_kb, claims, sources, TWO_PUBLICATIONS)
+    assert got["main"] == "B1: usually reliable source; confirmed by other sources"
+
+
+def test_credibility_of_the_bundled_claims_resting_on_one_article(tmp_path):
+    # Every claim here reaches us through one article: none is confirmed by other sources.
+    import shutil
+
+    for name in ("claims", "sources", "publications", "archive"):
+        if (REPO_ROOT / name).exists():
+            shutil.copytree(REPO_ROOT / name, tmp_path / name)
+    report = check(tmp_path)
+    assert report.errors == []
+    got = grades(report.kb)
+    assert {cid for cid, g in got.items() if g.credibility == 1} == set()
+    for cid in (
+        "both-sides-report-significant-progress",
+        "zelensky-no-us-demands",
+        "zelensky-different-territorial-positions",
+    ):
+        assert got[cid].credibility != 1, (cid, got[cid])
+
+
+def test_credibility_contradiction_is_named_by_title_not_id(make_kb):
+    contradiction = relations(rel("contradicts", "zelensky"))
+    claims = {
+        "pressed": claim("pressed", status="disputed", atts=(att("afp-sources", via="afp"),),
+                         tail=contradiction, title=REPORTED),
+        "zelensky": claim("zelensky"),
+    }  # fmt: skip
+    root = make_kb(claims=claims, sources=pool("afp-sources", "afp", "zelensky"))
+    report = check(root)
+    g = grade(report.kb, report.kb.claims["pressed"])
+    assert g.reason == (
+        "It is contradicted on the record by another account (“Talks took place in Berlin”), "
+        "and no second independent account carries it."
+    )
+    assert "'zelensky'" not in g.reason
 
 
 def test_credibility_denied_with_one_account(make_kb):
@@ -582,3 +667,19 @@ def test_bundled_knowledge_base_rests_on_its_publication():
     )
     assert all(c.rationale for c in kb.claims.values())
     assert all(s.reliability_reason for s in kb.sources.values())
+
+
+def test_bt401_a_publication_in_its_own_voice_is_not_independent_of_what_it_relays(cli, make_kb):
+    voice = bare(PUBLICATION_ID, publication=PUBLICATION_ID)
+    relayed = bare("kremlin", "Words.", publication=PUBLICATION_ID)
+    root = make_kb(claims={"a": claim("a", atts=(voice, relayed))}, sources=pool("kremlin"))
+    assert findings(cli, root) == ["claims/a.yaml:4:9:BT401"]
+    # Read elsewhere, the same words are a second account.
+    pubs = {**PUBLICATIONS, "tass-report": publication("tass-report")}
+    elsewhere = bare("kremlin", "Words.", publication="tass-report")
+    root = make_kb(
+        claims={"a": claim("a", atts=(voice, elsewhere))},
+        sources=pool("kremlin"),
+        publications=pubs,
+    )
+    assert findings(cli, root) == []

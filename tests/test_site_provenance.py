@@ -321,6 +321,9 @@ def test_publication_page_lists_what_rests_on_it(site: Path) -> None:
     assert "Outlet Not known: the outlet is not named" in text
     assert "English: a translation from Russian" in text
     assert "5 claims rest on this article." in text
+    # Its own page does not name it again in each chain.
+    assert "Unnamed sources cited by AFP, via Agence France-Presse, translated from Russian" in text
+    assert "The article itself, in its own voice, translated from Russian" in text
     for cid in CLAIMS:
         assert f"../../claims/{cid}/" in r.hrefs, cid
     index, _ = page(site, "publications")

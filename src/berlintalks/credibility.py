@@ -9,9 +9,10 @@ itself, computed from the knowledge base as follows; the first rule that applies
    computed number; the reason is shown beside it.
 2. **Independent accounts are counted.** The accounts are the claim's own attributions and
    those of every claim that `supports` it. Two accounts are independent only when their
-   chains share no speaker, no intermediary and no outlet, directly or through a chain of
-   affiliations; a `collective` source ("Western media") counts as one account at most,
-   never as one of two. They are counted greedily, the best-graded account first.
+   chains share no speaker, no intermediary, no publication we read them in and no outlet,
+   directly or through a chain of affiliations; a `collective` source ("Western media")
+   counts as one account at most, never as one of two. They are counted greedily, the
+   best-graded account first.
 3. **Contradicted or denied.** When a claim with an on-record account `contradicts` this
    one, or this claim's status is `denied`: **3** (possibly true) if two or more
    independent accounts carry it, otherwise **5** (improbable).
@@ -33,8 +34,9 @@ the article quotes that the U.S. made no demands, and that claim `contradicts` t
 contradiction on the record. With fewer than two independent accounts, rule 3 gives **5**
 (improbable). The best source in the chain is AFP, graded B, so the combined grade is
 **B5**: a usually reliable source carrying information contradicted on the record. Had
-Axios, through its own unnamed sources, carried the same report, the two accounts would
-share nothing and rule 3 would give **B3**.
+Axios, through its own unnamed sources, carried the same report in an article of its own,
+the two accounts would share nothing and rule 3 would give **B3**; two accounts read in the
+same article reach us through that one article, and count as one.
 """
 
 from __future__ import annotations
@@ -102,12 +104,13 @@ def _traceable(kb: KnowledgeBase, att: Attribution) -> bool:
 
 
 def _contradicted_on_record(kb: KnowledgeBase, graph: Graph, claim: Claim) -> str | None:
+    """The title of a claim that contradicts this one on the record: readers see titles."""
     for link in graph.of(claim.id):
         other = kb.claims.get(link.other)
         if link.type is not RelationType.CONTRADICTS or other is None or other.id == claim.id:
             continue
         if any(on_record(kb, att) for att in other.attributions):
-            return other.id
+            return other.title
     return None
 
 
@@ -140,7 +143,7 @@ def grade(
     against = _contradicted_on_record(kb, graph, claim)
     if against is not None or claim.status == Status.DENIED:
         why = (
-            f"contradicted on the record by '{against}'"
+            f"contradicted on the record by another account (“{against}”)"
             if against is not None
             else "denied on the record by the party it concerns"
         )

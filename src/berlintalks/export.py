@@ -106,6 +106,7 @@ def chain_text(
     kb: KnowledgeBase,
     att: Attribution,
     name: Callable[[str, str | None], Any] = _plain,
+    here: str | None = None,
 ) -> list[Any]:
     """The chain of an attribution in words, as pieces: ``name(text, target)`` for each record.
 
@@ -113,6 +114,7 @@ def chain_text(
     ‹publication›, translated from Russian``; a publication speaking itself reads "The article
     itself (‹title›), in its own voice". ``target`` is ``sources/<id>`` or
     ``publications/<id>`` (None for an id that names no record), so a page can make links.
+    On the page of publication ``here`` the chain does not name that publication again.
     """
 
     def ref(rid: str) -> Any:
@@ -126,7 +128,10 @@ def chain_text(
     own = speaker_publication(kb, att)
     if own is not None:
         itself = _ITSELF.get(PublicationKind(own.kind), "The publication itself")
-        out += [f"{itself} (", ref(own.id), "), in its own voice"]
+        if own.id == here:
+            out.append(f"{itself}, in its own voice")
+        else:
+            out += [f"{itself} (", ref(own.id), "), in its own voice"]
     else:
         out.append(ref(att.source))
         if att.setting:
@@ -136,7 +141,7 @@ def chain_text(
         out.append(", via " if i == 0 else ", then ")
         out.append(ref(sid))
     pub = publication_of(kb, att)
-    if pub is not None and pub is not own:
+    if pub is not None and pub is not own and pub.id != here:
         out += [" — as reported in ", ref(pub.id)]
     elif att.publication and pub is None:
         out += [" — as reported in ", ref(att.publication)]

@@ -4,7 +4,9 @@ An attribution is a chain: the speaker (a source, or a publication speaking in i
 voice), the intermediaries in ``via`` from the speaker outwards, and the publication we read
 it in. Two attributions are independent accounts only when their chains share nothing: no
 speaker or intermediary in common, none affiliated (directly or through a chain of
-affiliations) with one of the other's, and not the same outlet publishing what we read. A
+affiliations) with one of the other's, not read in the same publication and not the same
+outlet publishing what we read; a publication speaking in its own voice is not independent
+of anything else read in it. A
 ``collective`` source ("Western media") names no outlet, so nothing can show it independent
 of another account: it never counts as one of two. An on-record confirmation needs a party
 that can be held to its word (a person or a document) and its words: a quote, or a text we
@@ -108,6 +110,12 @@ def chain_words(kb: KnowledgeBase, att: Attribution) -> str:
 
 # ---------------------------------------------------------------- independence
 
+# An account as independence sees it: its chain's members, the publication speaking (when it
+# speaks for itself) and the publication it was read in.
+_Key = tuple[frozenset[str], str | None, str | None]
+# Publications and sources are named apart, so a publication stands in a chain under its own.
+_PUBLICATION = "publication:"
+
 
 @dataclass(slots=True)
 class Provenance:
@@ -143,9 +151,14 @@ class Provenance:
         out: set[str] = set()
         for sid in (att.source, *att.via):
             out |= self.affiliations(sid)
-        pub = publication_of(self.kb, att) or speaker_publication(self.kb, att)
-        if pub is not None and pub.outlet:
-            out |= self.affiliations(pub.outlet)
+        # The publication we read it in is part of the chain: two accounts read in one
+        # article reach us through that one article, whoever it quotes.
+        for pid in (att.publication, self.voice(att)):
+            if pid is not None:
+                out.add(_PUBLICATION + pid)
+        for pub in (publication_of(self.kb, att), speaker_publication(self.kb, att)):
+            if pub is not None and pub.outlet:
+                out |= self.affiliations(pub.outlet)
         return frozenset(out)
 
     def collective(self, att: Attribution) -> bool:
@@ -156,24 +169,41 @@ class Provenance:
                 return True
         return False
 
+    def voice(self, att: Attribution) -> str | None:
+        """The publication speaking, when the attribution is to a publication's own voice."""
+        own = speaker_publication(self.kb, att)
+        return own.id if own is not None else None
+
+    def _key(self, att: Attribution) -> _Key:
+        return self.members(att), self.voice(att), att.publication
+
+    @staticmethod
+    def _apart(x: _Key, y: _Key) -> bool:
+        # A publication speaking for itself is the medium of everything else read in it, so
+        # it is never independent of what it relays.
+        (mx, vx, rx), (my, vy, ry) = x, y
+        if (vx is not None and vx == ry) or (vy is not None and vy == rx):
+            return False
+        return not (mx & my)
+
     def independent(self, a: Attribution, b: Attribution) -> bool:
         """Whether two attributions are independent accounts (see the module docstring)."""
         if self.collective(a) or self.collective(b):
             return False
-        return not (self.members(a) & self.members(b))
+        return self._apart(self._key(a), self._key(b))
 
     def independent_pair(self, attributions: Iterable[Attribution]) -> bool:
         """Whether any two of ``attributions`` are independent of each other."""
-        chains = {self.members(a) for a in attributions if not self.collective(a)}
-        if len(chains) < 2:
+        keys = {self._key(a) for a in attributions if not self.collective(a)}
+        if len(keys) < 2:
             return False
         # The common case of many attributions through one outlet: a member every chain
         # shares settles it without comparing the chains pairwise.
-        counts = Counter(m for chain in chains for m in chain)
-        if any(n == len(chains) for n in counts.values()):
+        counts = Counter(m for chain, _, _ in keys for m in chain)
+        if any(n == len(keys) for n in counts.values()):
             return False
-        listed = sorted(chains, key=len)
-        return any(not (x & y) for i, x in enumerate(listed) for y in listed[i + 1 :])
+        listed = sorted(keys, key=lambda k: len(k[0]))
+        return any(self._apart(x, y) for i, x in enumerate(listed) for y in listed[i + 1 :])
 
     def independent_accounts(self, attributions: Iterable[Attribution]) -> list[Attribution]:
         """A largest-first choice of mutually independent accounts, in the order given.
@@ -183,16 +213,22 @@ class Provenance:
         """
         kept: list[Attribution] = []
         used: set[str] = set()
+        voices: set[str] = set()
+        read_in: set[str] = set()
         collectives: list[Attribution] = []
         for att in attributions:
             if self.collective(att):
                 collectives.append(att)
                 continue
-            chain = self.members(att)
-            if chain & used:
+            chain, voice, pub = self._key(att)
+            if chain & used or (voice is not None and voice in read_in) or pub in voices:
                 continue
             kept.append(att)
             used |= chain
+            if voice is not None:
+                voices.add(voice)
+            if pub is not None:
+                read_in.add(pub)
         if not kept and collectives:
             kept.append(collectives[0])
         return kept

@@ -212,8 +212,13 @@ def environment(templates: Path) -> jinja2.Environment:
     return env
 
 
-def chain_markdown(kb: KnowledgeBase, att: Attribution, base: str) -> Markup:
-    """The chain of an attribution in words, each named record a link to its page."""
+def chain_markdown(
+    kb: KnowledgeBase, att: Attribution, base: str, here: str | None = None
+) -> Markup:
+    """The chain of an attribution in words, each named record a link to its page.
+
+    ``here``: the publication whose page this is, not named again in its own chains.
+    """
 
     def name(text: str, target: str | None) -> Markup:
         if target is None:
@@ -222,7 +227,7 @@ def chain_markdown(kb: KnowledgeBase, att: Attribution, base: str) -> Markup:
         return Markup("[{}]({}{})").format(escape_text(text), base, doc_path(folder, rid))
 
     return Markup("").join(
-        p if isinstance(p, Markup) else escape_run(p) for p in chain_text(kb, att, name)
+        p if isinstance(p, Markup) else escape_run(p) for p in chain_text(kb, att, name, here)
     )
 
 
@@ -479,7 +484,7 @@ def generate(
         "grades": graded,
         "events": [c for c in claims if c.kind != ClaimKind.POSITION],
         "positions": [c for c in claims if c.kind == ClaimKind.POSITION],
-        "chain": lambda a, base: chain_markdown(kb, a, base),
+        "chain": lambda a, base, here=None: chain_markdown(kb, a, base, here),
         "missing_quote": lambda a: _missing_quote(kb, a),
         "translated": lambda a: is_translated(kb, a),
         "STATUS_WORDS": STATUS_WORDS,

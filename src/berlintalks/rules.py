@@ -823,12 +823,16 @@ def quote_in_archive(kb: KnowledgeBase) -> Iterator[Finding]:
                 archive = archive_of(kb, source)
                 if archive.text is None:
                     continue
-                # The parts around insertions are looked up one by one; the first missed part
-                # is the one reported.
+                # The parts around insertions are looked up one by one; when one is missed,
+                # the passage shown is the one closest to the speaker's words as a whole.
                 where = f"the archive of '{sid}' ({source.archive})"
+                words_of = archive_words(kb, source)
                 for part in parts:
-                    problem = _quote_problem(search.look_up(part, archive_words(kb, source)), where)
+                    problem = _quote_problem(search.look_up(part, words_of), where)
                     if problem is not None:
+                        if len(parts) > 1:
+                            whole = _quote_problem(search.look_up(" ".join(parts), words_of), where)
+                            problem = whole or problem
                         yield Finding.at(claim.pos("attributions", i, "quote"), "BT701", problem)
                         break
 
@@ -860,7 +864,9 @@ declare(
     """
     Findings about structure (YAML syntax, the schema, unknown references, self-references
     and cycles: codes BT0xx, BT1xx and BT2xx) describe records the site cannot be built from,
-    and findings about exceptions themselves would excuse nothing. They cannot be accepted;
+    a missing rationale or reliability reason (BT404, BT407) and unbalanced insertion marks
+    (BT703) leave a page unable to say why or whose words, and findings about exceptions
+    themselves would excuse nothing. They cannot be accepted;
     fix the record instead and remove the exception.
     """,
     group="exceptions",
