@@ -361,7 +361,13 @@ def test_editing_pages_sit_in_a_section_for_editors() -> None:
     top = [next(iter(item)) for item in nav]
     assert "Editing" not in top and "Threat model" not in top
     section = next(item["For editors"] for item in nav if "For editors" in item)
-    assert section == [{"Editing": "editing.md"}, {"Threat model": "threat-model.md"}]
+    assert section == [
+        {"Editing": "editing.md"},
+        {"Records": "records.md"},
+        {"Building the site": "building.md"},
+        {"Limits and safety": "limits.md"},
+        {"Threat model": "threat-model.md"},
+    ]
     assert {"Publications": "publications/index.md"} in nav
 
 
