@@ -23,7 +23,7 @@ from berlintalks.checks.quotes import (
     occurs,
     words,
 )
-from berlintalks.checks.rules.core import SUGGESTIONS_MAX
+from berlintalks.checks.suggest import SUGGESTIONS_MAX
 from conftest import REPO
 from test_rules import SOURCE_POOL, att, claim, findings, messages, rel, relations
 

@@ -30,7 +30,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
     "MAX_DEPTH": ("berlintalks.records.yaml",),
     "MAX_NODES": ("berlintalks.records.yaml",),
     "MAX_FOLDER_DEPTH": ("berlintalks.records.layout", "berlintalks.records.load"),
-    "MAX_ARCHIVE_BYTES": ("berlintalks.checks.archives", "berlintalks.checks.rules.core"),
+    "MAX_ARCHIVE_BYTES": ("berlintalks.checks.archives",),
     "FIGURE_MAX": ("berlintalks.records.model",),
     "COUNT_MAX": ("berlintalks.records.model",),
     "STATUS_DOCS": ("berlintalks.records.model",),

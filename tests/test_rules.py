@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from berlintalks.checks.rules.core import _cycle_members
+from berlintalks.checks.rules.relations import _cycle_members
 from conftest import PUBLICATION_ID, PUBLICATIONS, RATIONALE
 
 SOURCE_POOL = {

@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from berlintalks.checks.quotes import normalise, occurs
-from berlintalks.checks.rules.core import _cycle_members, _independent_pair
+from berlintalks.checks.rules.relations import _cycle_members
+from berlintalks.checks.rules.verdicts import _independent_pair
 from berlintalks.records.model import Attribution, Claim, KnowledgeBase, Source
 
 NODES = [f"c{i}" for i in range(6)]

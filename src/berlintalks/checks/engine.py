@@ -10,9 +10,55 @@ from pathlib import Path
 from ..finding import Finding, Severity, settle
 from ..records import Claim, Exemption, KnowledgeBase, Publication, Source
 from ..records.load import load, without_cycle_collector
+from .context import CheckContext
 from .registry import RULES
-from .rules import core as _rules  # registers the rules
-from .rules import provenance as _provenance_rules  # noqa: F401  (registers its rules)
+from .rule import Rule
+from .rules import RULES as CHECKED
+
+# The codes the engine itself produces, about the records' exceptions.
+ENGINE_RULES = (
+    Rule.produced_elsewhere(
+        "BT801",
+        Severity.ERROR,
+        "An exception for a finding that cannot be accepted",
+        """
+        Findings about structure (YAML syntax, the schema, unknown references, self-references
+        and cycles: codes BT0xx, BT1xx and BT2xx) describe records the site cannot be built from,
+        a missing rationale or reliability reason (BT404, BT407) and unbalanced insertion marks
+        (BT703) leave a page unable to say why or whose words, and findings about exceptions
+        themselves would excuse nothing. They cannot be accepted;
+        fix the record instead and remove the exception.
+        """,
+        group="exceptions",
+        exemptable=False,
+    ),
+    Rule.produced_elsewhere(
+        "BT904",
+        Severity.WARNING,
+        "An exception that no longer matches a finding",
+        """
+        An exception accepts one finding code on one record. When the record has changed and the
+        checker no longer reports that code there, the exception (and its reason, shown on the
+        page) is out of date. Remove it.
+        """,
+        group="exceptions",
+        exemptable=False,
+    ),
+    Rule.produced_elsewhere(
+        "BT905",
+        Severity.WARNING,
+        "An exception names an unknown code",
+        """
+        The `rule` of an exception must be a code of this checker (`berlintalks check --explain
+        CODE` describes each). An unknown code accepts nothing, so it cannot hide a problem: the
+        finding it was meant for is still reported. It is a warning rather than an error so that
+        records written for a newer version of the rules still pass an older checker. Correct the
+        code or remove the exception.
+        """,
+        group="exceptions",
+        exemptable=False,
+    ),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +87,11 @@ class Report:
 @without_cycle_collector
 def check(root: Path, progress: Callable[[int, int], None] | None = None) -> Report:
     kb, findings = load(root, progress)
-    with _rules.shared(kb):
-        for r in RULES.values():
-            if r.fn is not None:
-                findings.extend(r.fn(kb))
+    ctx = CheckContext.of(kb)
+    for r in CHECKED:
+        assert r.fn is not None
+        findings.extend(r.fn(ctx))
+    del ctx  # nothing keeps the records alive after their check
     kept, accepted = apply_exceptions(kb, settle(findings))
     return Report(kb, settle(kept), accepted)
 

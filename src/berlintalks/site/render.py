@@ -16,8 +16,18 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from ..checks import (
+    METHOD,
+    RULES,
+    Graph,
+    build_graph,
+    grades,
+    is_translated,
+    language_name,
+    pieces,
+    speaker_publication,
+)
 from ..checks import engine as _check  # noqa: F401  (registers every rule for the methodology page)
-from ..checks import METHOD, grades
 from ..export import (
     STATUS_WORDS,
     Publisher,
@@ -28,11 +38,7 @@ from ..export import (
     number_words,
     web_url,
 )
-from .feed import atom_feed
 from ..finding import Finding, Severity
-from ..checks import Graph, build_graph
-from ..records import FileHistory
-from ..checks import pieces
 from ..records import (
     CLAIM_KIND_DOCS,
     CREDIBILITY_DOCS,
@@ -46,13 +52,13 @@ from ..records import (
     Attribution,
     Claim,
     ClaimKind,
+    FileHistory,
     KnowledgeBase,
     RelationType,
     Source,
     Status,
 )
-from ..checks import is_translated, language_name, speaker_publication
-from ..checks import RULES
+from .feed import atom_feed
 
 # A relation read from either end, as English: (declared by this claim, declared by the other).
 RELATION_LABELS: dict[str, tuple[str, str]] = {

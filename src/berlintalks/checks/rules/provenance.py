@@ -1,14 +1,20 @@
-"""The provenance rules: publications, rationales, reliability reasons, words, insertions."""
+"""The provenance of a verdict (BT404-BT407).
+
+Rationales, words on the record, attributed titles, reliability reasons.
+"""
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 
 from ...finding import Finding, Severity
-from ...records import Claim, KnowledgeBase, Status
-from ..insertions import unbalanced
+from ...records import (
+    Claim,
+    KnowledgeBase,
+    Status,
+)
+from ..context import CheckContext
 from ..provenance import (
     Provenance,
     on_record,
@@ -16,128 +22,10 @@ from ..provenance import (
     publication_of,
     speaker_publication,
 )
-from ..registry import rule
-
-# A BCP 47 language tag as editors write them: a two- or three-letter language, then
-# optional subtags (script, region, variant): en, ru, pt-BR, sr-Latn.
-LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
-
-# Words by which a title says that it reports an account rather than states a fact.
-_REPORTING = re.compile(
-    r"\b(?:reportedly|reports?|reported|reporting|says?|said|saying|according|told|tells|"
-    r"claims?|claimed|cites?|cited|citing|allegedly|alleges?|alleged|describes?|described|"
-    r"calls?|called|announces?|announced|denies|denied|insists?|insisted|warns?|warned|"
-    r"paraphrases?|paraphrased|summary|summari[sz]es)\b",
-    re.IGNORECASE,
-)
-_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+from ..rule import Rule
 
 
-def _did_you_mean(word: str, known: object) -> str:
-    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)  # type: ignore[call-overload]
-    return f" — did you mean '{close[0]}'?" if close else ""
-
-
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-# ---------------------------------------------------------------- schema (BT1xx)
-
-
-@rule(
-    "BT113",
-    Severity.ERROR,
-    "A publication and a source have the same id",
-    group="schema",
-    exemptable=False,
-)
-def publication_source_clash(kb: KnowledgeBase) -> Iterator[Finding]:
-    """
-    An attribution's `source` names a source or, when a publication makes the point in its
-    own voice, a publication; an id used by both would leave the reader (and the checker)
-    guessing which is meant. Ids are unique across sources/ and publications/: rename one.
-    """
-    for pub in kb.publications.values():
-        if kb.source_exists(pub.id):
-            yield Finding.at(
-                pub.pos("id"),
-                "BT113",
-                f"id '{pub.id}' is also the id of a source (sources/); ids are unique across "
-                "sources and publications: rename one",
-            )
-
-
-@rule("BT114", Severity.ERROR, "Not a language tag", group="schema", exemptable=False)
-def language_tags(kb: KnowledgeBase) -> Iterator[Finding]:
-    """
-    A publication's `language` and `translated_from` are BCP 47 language tags, as web pages
-    declare their language: `en`, `ru`, `uk`, `de`, `pt-BR`. The site says in words which
-    language a quote was translated from, so the tag must be one it can read.
-    """
-    for pub in kb.publications.values():
-        for key in ("language", "translated_from"):
-            tag = getattr(pub, key)
-            if tag is not None and not LANGUAGE_TAG.match(tag.strip()):
-                yield Finding.at(
-                    pub.pos(key),
-                    "BT114",
-                    f"'{_short(tag)}' is not a language tag; write a BCP 47 tag such as 'en', "
-                    "'ru' or 'pt-BR'",
-                )
-
-
-# ---------------------------------------------------------------- references (BT2xx)
-
-
-@rule("BT206", Severity.ERROR, "Unknown publication", group="references", exemptable=False)
-def unknown_publication(kb: KnowledgeBase) -> Iterator[Finding]:
-    """
-    The `publication` of every attribution must be the id of a file in publications/: the
-    publication the desk read it in. Add the publication (`berlintalks new publication ID`)
-    or fix the id.
-    """
-    for claim in kb.claims.values():
-        for i, att in enumerate(claim.attributions):
-            pid = att.publication
-            if pid is not None and not kb.publication_exists(pid):
-                yield Finding.at(
-                    claim.pos("attributions", i, "publication"),
-                    "BT206",
-                    f"unknown publication '{pid}'{_did_you_mean(pid, kb.publications)}",
-                )
-
-
-@rule(
-    "BT207",
-    Severity.ERROR,
-    "An attribution without a publication",
-    group="references",
-    exemptable=False,
-)
-def attribution_needs_publication(kb: KnowledgeBase) -> Iterator[Finding]:
-    """
-    The first question about every claim is "how do we know this?". Every attribution ends
-    at the publication the desk read it in (an article, a transcript, a statement's text, a
-    broadcast): `publication: ID`, a file in publications/. A point the publication makes in
-    its own voice has the publication as its `source` as well. Add the key.
-    """
-    for claim in kb.claims.values():
-        for i, att in enumerate(claim.attributions):
-            if att.publication is None:
-                yield Finding.at(
-                    claim.pos("attributions", i),
-                    "BT207",
-                    "this attribution does not say where we read it; add 'publication:' with "
-                    "the id of a file in publications/",
-                )
-
-
-# ---------------------------------------------------------------- verdicts (BT4xx)
-
-
-@rule("BT404", Severity.ERROR, "A claim without a rationale", group="attribution", exemptable=False)
-def claim_needs_rationale(kb: KnowledgeBase) -> Iterator[Finding]:
+def claim_needs_rationale(ctx: CheckContext) -> Iterator[Finding]:
     """
     A status is a verdict, and a reader needs its reason for this claim, not the generic
     definition of the status: `rationale:` says, in the desk's words, why the claim is
@@ -145,6 +33,7 @@ def claim_needs_rationale(kb: KnowledgeBase) -> Iterator[Finding]:
     said it, where we read it, what is missing). The status grades the standing of the
     account, not its truth; the rationale is where that is explained. Add the key.
     """
+    kb = ctx.kb
     for claim in kb.claims.values():
         if claim.rationale is None:
             yield Finding.at(
@@ -155,13 +44,7 @@ def claim_needs_rationale(kb: KnowledgeBase) -> Iterator[Finding]:
             )
 
 
-@rule(
-    "BT405",
-    Severity.ERROR,
-    "A confirmed claim whose on-record support has no words of the speaker",
-    group="attribution",
-)
-def on_record_needs_words(kb: KnowledgeBase) -> Iterator[Finding]:
+def on_record_needs_words(ctx: CheckContext) -> Iterator[Finding]:
     """
     A named person or a document is on the record only in words we hold: a `quote` of
     theirs, the document's own `archive`, or the archived transcript or statement we read it
@@ -170,6 +53,7 @@ def on_record_needs_words(kb: KnowledgeBase) -> Iterator[Finding]:
     support of a `confirmed` claim and no two independent accounts carry it, add the quote
     or the archive, or set the status to `reported`.
     """
+    kb = ctx.kb
     for claim in kb.claims.values():
         if claim.status != Status.CONFIRMED:
             continue
@@ -187,6 +71,18 @@ def on_record_needs_words(kb: KnowledgeBase) -> Iterator[Finding]:
             "words; add a quote (or an archive of the document), or set the status to "
             "'reported'",
         )
+
+
+# Words by which a title says that it reports an account rather than states a fact.
+_REPORTING = re.compile(
+    r"\b(?:reportedly|reports?|reported|reporting|says?|said|saying|according|told|tells|"
+    r"claims?|claimed|cites?|cited|citing|allegedly|alleges?|alleged|describes?|described|"
+    r"calls?|called|announces?|announced|denies|denied|insists?|insisted|warns?|warned|"
+    r"paraphrases?|paraphrased|summary|summari[sz]es)\b",
+    re.IGNORECASE,
+)
+
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 
 
 def _mentions(title: str, name: str, by_last_word: bool) -> bool:
@@ -221,13 +117,7 @@ def _names_in_chains(kb: KnowledgeBase, claim: Claim) -> list[tuple[str, bool]]:
     return names
 
 
-@rule(
-    "BT406",
-    Severity.WARNING,
-    "A reported claim whose title states the report as fact",
-    group="attribution",
-)
-def reported_title_attributes(kb: KnowledgeBase) -> Iterator[Finding]:
+def reported_title_attributes(ctx: CheckContext) -> Iterator[Finding]:
     """
     A `reported` claim rests on anonymous or second-hand attribution, so a title that states
     it as fact ("The U.S. pressed Kyiv to withdraw") says more than the evidence carries; a
@@ -239,6 +129,7 @@ def reported_title_attributes(kb: KnowledgeBase) -> Iterator[Finding]:
     Rewrite the title, or accept the warning with an exception saying why the title is
     attributed already.
     """
+    kb = ctx.kb
     for claim in kb.claims.values():
         if claim.status != Status.REPORTED:
             continue
@@ -254,19 +145,13 @@ def reported_title_attributes(kb: KnowledgeBase) -> Iterator[Finding]:
         )
 
 
-@rule(
-    "BT407",
-    Severity.ERROR,
-    "A source without the reason for its reliability grade",
-    group="attribution",
-    exemptable=False,
-)
-def reliability_needs_reason(kb: KnowledgeBase) -> Iterator[Finding]:
+def reliability_needs_reason(ctx: CheckContext) -> Iterator[Finding]:
     """
     A reliability grade (A–F) is a judgement, and the source page shows its basis:
     `reliability_reason:` gives it in one line (a track record, a first-hand participant with
     an interest in the outcome, an unnamed source that cannot be judged). Add the key.
     """
+    kb = ctx.kb
     for source in kb.sources.values():
         if source.reliability_reason is None:
             yield Finding.at(
@@ -277,62 +162,35 @@ def reliability_needs_reason(kb: KnowledgeBase) -> Iterator[Finding]:
             )
 
 
-# ---------------------------------------------------------------- quotes (BT7xx)
-
-
-@rule(
-    "BT703",
-    Severity.ERROR,
-    "A quote with unbalanced insertion marks",
-    group="quotes",
-    exemptable=False,
+RULES = (
+    Rule.of(
+        "BT404",
+        Severity.ERROR,
+        "A claim without a rationale",
+        group="attribution",
+        exemptable=False,
+        check=claim_needs_rationale,
+    ),
+    Rule.of(
+        "BT405",
+        Severity.ERROR,
+        "A confirmed claim whose on-record support has no words of the speaker",
+        group="attribution",
+        check=on_record_needs_words,
+    ),
+    Rule.of(
+        "BT406",
+        Severity.WARNING,
+        "A reported claim whose title states the report as fact",
+        group="attribution",
+        check=reported_title_attributes,
+    ),
+    Rule.of(
+        "BT407",
+        Severity.ERROR,
+        "A source without the reason for its reliability grade",
+        group="attribution",
+        exemptable=False,
+        check=reliability_needs_reason,
+    ),
 )
-def balanced_insertions(kb: KnowledgeBase) -> Iterator[Finding]:
-    """
-    In a quote, [square brackets] mark words inserted by the publication or by us, shown as
-    insertions and left out of the quote check. Every `[` must be closed by a `]` before the
-    next `[`; otherwise the page cannot tell the speaker's words from the insertion. Write
-    the publication's own parenthetical insertions, e.g. "(territorial concessions)", in
-    square brackets too, and close every bracket.
-    """
-    for claim in kb.claims.values():
-        for i, att in enumerate(claim.attributions):
-            if not att.quote:
-                continue
-            bad = unbalanced(att.quote)
-            if bad is not None:
-                yield Finding.at(
-                    claim.pos("attributions", i, "quote"),
-                    "BT703",
-                    f"at character {bad.offset + 1} of the quote: {bad.problem}; square "
-                    "brackets mark insertions and must pair up",
-                )
-
-
-# ---------------------------------------------------------------- advice (BT9xx)
-
-
-@rule("BT906", Severity.WARNING, "A publication nothing rests on", group="advice")
-def unused_publication(kb: KnowledgeBase) -> Iterator[Finding]:
-    """
-    A publication that no attribution names (as `publication`, or as `source` when it
-    speaks in its own voice) supports nothing on the site, often left behind when a claim
-    was changed. Cite it or delete the file. Not reported while a claim file cannot be read
-    (its citations are unknown).
-    """
-    if kb.broken_claims:
-        return
-    used: set[str] = set()
-    for claim in kb.claims.values():
-        for att in claim.attributions:
-            used.add(att.source)
-            if att.publication:
-                used.add(att.publication)
-    for pub in kb.publications.values():
-        if pub.id not in used:
-            yield Finding.at(
-                pub.pos("id"),
-                "BT906",
-                f"no attribution names '{pub.id}' (as publication or source); cite it or "
-                "delete the file",
-            )
