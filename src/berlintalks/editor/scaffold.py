@@ -11,18 +11,16 @@ from ..boundary import OutsideBoundary, inside, write_atomic
 from ..records import (
     FOLDERS,
     SUFFIX,
-    Claim,
     FieldSpec,
-    Publication,
-    Source,
     field_specs,
     record_files,
     slug_problem,
 )
+from ..records.kinds import kind_of
+from ..records.layout import FOLDER_OF, RECORD_TYPES
 from .schema import choice_docs, schema_path
 
-KINDS: dict[str, type] = {"claim": Claim, "source": Source, "publication": Publication}
-FOLDER_OF: dict[str, str] = {"claim": "claims", "source": "sources", "publication": "publications"}
+KINDS = RECORD_TYPES
 # The key that --title fills: a claim's headline, a source's name, a publication's title.
 TITLE_KEY: dict[str, str] = {"claim": "title", "source": "name", "publication": "title"}
 WIDTH = 92
@@ -74,12 +72,7 @@ def _explain(name: str, fs: FieldSpec, indent: str) -> list[str]:
 
 
 def _placeholder(fs: FieldSpec) -> str:
-    if fs.kind == "list":
-        return "[]"
-    if fs.kind in ("count", "number"):
-        return "1"
-    # An empty value fails `berlintalks check` at this very line until it is filled in.
-    return '""'
+    return kind_of(fs).placeholder
 
 
 def _object_lines(record: type, indent: str, values: dict[str, str]) -> list[str]:

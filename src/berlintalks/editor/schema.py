@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..boundary import (
-    ARCHIVE_DIR,
     NotRegular,
     OutsideBoundary,
     TooLarge,
@@ -17,63 +16,38 @@ from ..boundary import (
     write_atomic,
 )
 from ..records import (
-    CLAIM_KIND_DOCS,
-    CONTROL_PATTERN,
-    CONTROL_PATTERNS,
-    COUNT_MAX,
-    DECEPTIVE,
-    FIGURE_MAX,
     FOLDERS,
-    KIND_DOCS,
-    PUBLICATION_KIND_DOCS,
-    QUALIFIER_DOCS,
-    RELATION_DOCS,
-    RELIABILITY_DOCS,
-    SLUG_MAX,
-    SLUG_RE,
-    STATUS_DOCS,
     SUFFIX,
-    WINDOWS_DEVICES,
-    Claim,
     FieldSpec,
-    Publication,
-    Source,
     field_specs,
     record_files,
     slug_problem,
 )
+from ..records.kinds import (
+    ARCHIVE_PATH,
+    DATE_PATTERN,
+    NOT_BLANK,
+    ONE_LINE,
+    SLUG_PATTERN,
+    WEB_URL,
+    choice_docs,
+    kind_of,
+)
+from ..records.layout import FOLDER_OF, RECORD_TYPES
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-RECORDS: dict[str, type] = {"claim": Claim, "source": Source, "publication": Publication}
-FOLDER_OF: dict[str, str] = {"claim": "claims", "source": "sources", "publication": "publications"}
+RECORDS = RECORD_TYPES
 SCHEMA_DIR = "schemas"
-
-# JSON Schema regexes are ECMA-262; each of these means the same in Python's `re`.
-# The id pattern, less the names Windows reserves for devices, which the checker refuses too.
-SLUG_PATTERN = f"^(?!(?:{'|'.join(sorted(WINDOWS_DEVICES))})$){SLUG_RE.pattern[1:]}"
-NOT_BLANK = r"\S"
-ONE_LINE = r"^\s*[^\n]*\S[^\n]*\s*$"
-DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-# An http(s) URL without user info, backslashes or invisible characters, and with a port
-# of at most 65535; the checker (urls.py) also refuses hosts that mix scripts.
-_PORT = r"(?::(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5]?[0-9]{0,4}))?"
-_INVISIBLE = r"\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff"
-WEB_URL = (
-    rf"^(?![\s\S]*[{_INVISIBLE}])[Hh][Tt][Tt][Pp][Ss]?://"
-    rf"(?:\[[0-9A-Fa-f:.]+\]|[^\s/?#@\\:\[\]\u3002\uff0e\uff61]+){_PORT}([/?#]\S*)?$"
-)
-# A plain file under archive/: no empty, hidden, `.` or `..` component, no colon or backslash.
-ARCHIVE_PATH = rf"^{ARCHIVE_DIR}(?:/[^/.:\\\x00][^/:\\\x00]*)+$"
-
-_CHOICE_DOCS: tuple[Mapping[str, str], ...] = (
-    STATUS_DOCS,
-    KIND_DOCS,
-    RELIABILITY_DOCS,
-    RELATION_DOCS,
-    CLAIM_KIND_DOCS,
-    PUBLICATION_KIND_DOCS,
-    QUALIFIER_DOCS,
-)
+# Read by tests and by the scaffold under these names.
+__all__ = [
+    "ARCHIVE_PATH",
+    "DATE_PATTERN",
+    "NOT_BLANK",
+    "ONE_LINE",
+    "SLUG_PATTERN",
+    "WEB_URL",
+    "choice_docs",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,72 +80,9 @@ def existing_ids(root: Path) -> Ids:
     )
 
 
-def choice_docs(choices: Sequence[str]) -> list[str] | None:
-    for docs in _CHOICE_DOCS:
-        if set(docs) == set(choices):
-            return [docs[c] for c in choices]
-    return None
-
-
 def _value(fs: FieldSpec, ids: Ids) -> dict[str, Any]:
     """The schema of one value, without its description."""
-    out = _plain_value(fs, ids)
-    if fs.kind in ("line", "text", "url", "path"):
-        # The checker refuses invisible line breaks, direction controls and control
-        # characters (tabs and line breaks only where the field may hold several lines).
-        control = CONTROL_PATTERNS.get(fs.kind, CONTROL_PATTERN)
-        out["not"] = {"pattern": f"{control}|{DECEPTIVE.pattern}"}
-    return out
-
-
-def _plain_value(fs: FieldSpec, ids: Ids) -> dict[str, Any]:
-    kind = fs.kind
-    if kind == "line":
-        return {"type": "string", "pattern": ONE_LINE}
-    if kind == "text":
-        return {"type": "string", "pattern": NOT_BLANK}
-    if kind == "slug":
-        return {"type": "string", "pattern": SLUG_PATTERN, "maxLength": SLUG_MAX}
-    if kind == "ref":
-        assert fs.ref is not None
-        known = getattr(ids, fs.ref)
-        if known:
-            # An enum, not a pattern: editors offer these ids as completions across files.
-            return {"type": "string", "enum": list(known)}
-        return {"type": "string", "pattern": SLUG_PATTERN, "maxLength": SLUG_MAX}
-    if kind == "enum":
-        out: dict[str, Any] = {"type": "string", "enum": list(fs.choices)}
-        docs = choice_docs(fs.choices)
-        if docs:
-            # Read by the YAML language server to explain each choice in the completion list.
-            out["enumDescriptions"] = docs
-        return out
-    if kind == "date":
-        return {"type": "string", "format": "date", "pattern": DATE_PATTERN}
-    if kind == "url":
-        return {"type": "string", "format": "uri", "pattern": WEB_URL}
-    if kind == "path":
-        return {"type": "string", "pattern": ARCHIVE_PATH}
-    if kind == "count":
-        out = {"type": "integer", "minimum": 1, "maximum": COUNT_MAX}
-        if fs.maximum is not None:
-            out["maximum"] = min(fs.maximum, COUNT_MAX)
-        return out
-    if kind == "number":
-        return {"type": "number", "minimum": -FIGURE_MAX, "maximum": FIGURE_MAX}
-    if kind == "list":
-        assert fs.item is not None
-        out = {"type": "array", "items": _value(fs.item, ids)}
-        if fs.min_items:
-            out["minItems"] = fs.min_items
-        if fs.single:
-            # `via: afp` is read as `via: [afp]`.
-            return {"anyOf": [_value(fs.item, ids), out]}
-        return out
-    if kind == "object":
-        assert fs.record is not None
-        return {"$ref": f"#/$defs/{fs.record.__name__}"}
-    raise ValueError(f"no JSON Schema for field kind {kind!r}")
+    return kind_of(fs).schema(fs, ids, lambda item: _value(item, ids))
 
 
 def _property(fs: FieldSpec, ids: Ids) -> dict[str, Any]:
@@ -208,11 +119,16 @@ def _object(record: type, ids: Ids, defs: dict[str, Any]) -> dict[str, Any]:
         "required": [name for name, fs in specs.items() if fs.required or fs.expected],
         "additionalProperties": False,
     }
-    if record.__name__ == "Figure":
+    one_of = getattr(record, "ONE_OF", None)
+    if one_of is not None:
         # Exactly one of a single value or a non-empty list of values, as the loader requires.
+        single, several = one_of
         out["oneOf"] = [
-            {"required": ["value"], "properties": {"value": {"type": "number"}}},
-            {"required": ["values"], "properties": {"values": {"type": "array", "minItems": 1}}},
+            {
+                "required": [single],
+                "properties": {single: {"type": _value(specs[single], ids)["type"]}},
+            },
+            {"required": [several], "properties": {several: {"type": "array", "minItems": 1}}},
         ]
     return out
 

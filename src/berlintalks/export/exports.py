@@ -38,6 +38,7 @@ from ..records import (
     field_specs,
     link_target,
 )
+from ..records.kinds import kind_of
 
 FORMATS = ("json", "claimreview", "datapackage")
 
@@ -412,16 +413,12 @@ class Column:
     choices: tuple[str, ...] = ()
 
 
-# Table Schema types of the model's field kinds; every other kind is a string.
-_TYPES = {"date": "date", "count": "integer", "number": "number"}
-
-
 def _from_model(
     record: type, name: str, get: Callable[[Any], Any], *, column: str = "", doc: str = ""
 ) -> Column:
     """A column holding one model field, typed and described by the model itself."""
     fs = field_specs(record)[name]
-    typ = _TYPES.get(fs.kind, "string")
+    typ = kind_of(fs).table_type
     return Column(column or name, get, typ, doc or fs.doc, fs.required, fs.choices)
 
 

@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 from .history import FileHistory, head_commit, inert, read_history
-from .load import (
-    CONTROL_PATTERN,
-    CONTROL_PATTERNS,
-    COUNT_MAX,
-    FIGURE_MAX,
-    FOLDERS,
-    SUFFIX,
-    WINDOWS_DEVICES,
-    load,
-    record_files,
-    slug_problem,
-)
+from .layout import FOLDERS, SUFFIX, WINDOWS_DEVICES, record_files, slug_problem
+from .load import load
 from .model import (
     CLAIM_KIND_DOCS,
+    COUNT_MAX,
     CREDIBILITY_DOCS,
     CREDIBILITY_WORDS,
+    FIGURE_MAX,
     KIND_DOCS,
     ON_RECORD_KINDS,
     OWN_TEXT_KINDS,
@@ -51,6 +43,7 @@ from .model import (
     field_specs,
 )
 from .urls import link_target
+from .validate import CONTROL_PATTERN, CONTROL_PATTERNS
 from .yaml import DECEPTIVE, MAX_FILE_BYTES, ParseError, parse
 
 __all__ = [

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 80
@@ -393,6 +393,13 @@ class Figure:
         example="up_to",
     )
 
+    # Exactly one of a single value or a non-empty list of values: checked once the keys
+    # are valid (BT110), and written into the JSON Schema as a oneOf.
+    ONE_OF: ClassVar[tuple[str, str]] = ("value", "values")
+    ONE_OF_PROBLEM: ClassVar[str] = (
+        "a figure needs exactly one of 'value' (a number) or 'values' (a list of numbers)"
+    )
+
 
 @dataclass(frozen=True, slots=True)
 class Credibility:
@@ -418,8 +425,40 @@ class Exemption:
 # ---------------------------------------------------------------- records
 
 
+# The keys every record file shares, written once. They stay fields of each record class,
+# not of a base dataclass: a base's fields would come first, and the order of the fields is
+# the order of the keys in the JSON Schema and in the skeleton of `berlintalks new`.
+def _exceptions() -> Any:
+    return spec(
+        "list",
+        "Findings of the checker accepted on this record, each with a reason.",
+        item=item_of("object", record=Exemption),
+    )
+
+
+def _path() -> Any:
+    return field(default="", metadata={"internal": True})
+
+
+def _positions() -> Any:
+    return field(default=None, compare=False, repr=False, metadata={"internal": True})
+
+
+class RecordFile:
+    """What claims, sources and publications share as records read from a file."""
+
+    # Empty, so the slotted record dataclasses get no instance dict through this base.
+    __slots__ = ()
+    positions: Positions | None
+
+    def pos(self, *path: str | int) -> Pos:
+        """Where the value at ``path`` sits in the record's file."""
+        assert self.positions is not None
+        return self.positions.at(*path)
+
+
 @dataclass(frozen=True, slots=True)
-class Claim:
+class Claim(RecordFile):
     id: str = spec("slug", "The claim's id: the file's name without .yaml.", required=True)
     title: str = spec("line", "A headline, in our own words.", required=True)
     statement: str = spec("text", "What was reported, in our own words.", required=True)
@@ -478,23 +517,13 @@ class Claim:
         "the computed grade.",
         record=Credibility,
     )
-    exceptions: tuple[Exemption, ...] = spec(
-        "list",
-        "Findings of the checker accepted on this record, each with a reason.",
-        item=item_of("object", record=Exemption),
-    )
-    path: str = field(default="", metadata={"internal": True})
-    positions: Positions | None = field(
-        default=None, compare=False, repr=False, metadata={"internal": True}
-    )
-
-    def pos(self, *path: str | int) -> Pos:
-        assert self.positions is not None
-        return self.positions.at(*path)
+    exceptions: tuple[Exemption, ...] = _exceptions()
+    path: str = _path()
+    positions: Positions | None = _positions()
 
 
 @dataclass(frozen=True, slots=True)
-class Source:
+class Source(RecordFile):
     id: str = spec("slug", "The source's id: the file's name without .yaml.", required=True)
     name: str = spec("line", "Who or what it is, as readers know it.", required=True)
     kind: str = spec("enum", "What kind of source it is.", required=True, choices=tuple(Kind))
@@ -520,23 +549,13 @@ class Source:
     archive: str | None = spec(
         "path", "Path, relative to the root, of a plain-text snapshot of what the source published."
     )
-    exceptions: tuple[Exemption, ...] = spec(
-        "list",
-        "Findings of the checker accepted on this record, each with a reason.",
-        item=item_of("object", record=Exemption),
-    )
-    path: str = field(default="", metadata={"internal": True})
-    positions: Positions | None = field(
-        default=None, compare=False, repr=False, metadata={"internal": True}
-    )
-
-    def pos(self, *path: str | int) -> Pos:
-        assert self.positions is not None
-        return self.positions.at(*path)
+    exceptions: tuple[Exemption, ...] = _exceptions()
+    path: str = _path()
+    positions: Positions | None = _positions()
 
 
 @dataclass(frozen=True, slots=True)
-class Publication:
+class Publication(RecordFile):
     """What the desk actually read: an article, a transcript, a statement's text, a broadcast."""
 
     id: str = spec("slug", "The publication's id: the file's name without .yaml.", required=True)
@@ -574,19 +593,9 @@ class Publication:
         "its quotes are checked.",
     )
     note: str | None = spec("text", "What the desk knows about it; shown on its page.")
-    exceptions: tuple[Exemption, ...] = spec(
-        "list",
-        "Findings of the checker accepted on this record, each with a reason.",
-        item=item_of("object", record=Exemption),
-    )
-    path: str = field(default="", metadata={"internal": True})
-    positions: Positions | None = field(
-        default=None, compare=False, repr=False, metadata={"internal": True}
-    )
-
-    def pos(self, *path: str | int) -> Pos:
-        assert self.positions is not None
-        return self.positions.at(*path)
+    exceptions: tuple[Exemption, ...] = _exceptions()
+    path: str = _path()
+    positions: Positions | None = _positions()
 
 
 def field_specs(record: type) -> dict[str, FieldSpec]:
