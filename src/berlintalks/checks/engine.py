@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..finding import Finding, Severity, settle
+from ..gcpause import without_cycle_collector
 from ..records import Claim, Exemption, KnowledgeBase, Publication, Source
-from ..records.load import load, without_cycle_collector
+from ..records.load import load
 from .context import CheckContext
 from .registry import RULES
 from .rule import Rule
