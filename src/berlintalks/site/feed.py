@@ -20,9 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..export import STATUS_WORDS, Publisher
-from ..records import inert
-from ..records import Claim, KnowledgeBase, Status
-from ..records import MAX_FILE_BYTES, ParseError, parse
+from ..records import MAX_FILE_BYTES, Claim, KnowledgeBase, ParseError, Status, inert, parse
 from .social import shorten
 
 ATOM = "http://www.w3.org/2005/Atom"

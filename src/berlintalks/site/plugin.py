@@ -17,12 +17,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from ..checks import Report, check
+from ..checks import Report, as_text, check
 from ..export import Publisher
 from ..records import FileHistory, head_commit, read_history
 from .pagecache import CachedPage, RenderCache
 from .render import INDEX_PAGES, RenderError, SiteConfig, doc_path, generate
-from ..checks import as_text
 from .social import social_meta
 
 if TYPE_CHECKING:

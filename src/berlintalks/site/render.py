@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import functools
-import json
 import re
-import string
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -16,8 +14,17 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from ..checks import (
+    METHOD,
+    RULES,
+    Graph,
+    build_graph,
+    grades,
+    is_translated,
+    language_name,
+    speaker_publication,
+)
 from ..checks import engine as _check  # noqa: F401  (registers every rule for the methodology page)
-from ..checks import METHOD, grades
 from ..export import (
     STATUS_WORDS,
     Publisher,
@@ -26,13 +33,8 @@ from ..export import (
     export_all,
     figure_words,
     number_words,
-    web_url,
 )
-from .feed import atom_feed
 from ..finding import Finding, Severity
-from ..checks import Graph, build_graph
-from ..records import FileHistory
-from ..checks import pieces
 from ..records import (
     CLAIM_KIND_DOCS,
     CREDIBILITY_DOCS,
@@ -46,13 +48,15 @@ from ..records import (
     Attribution,
     Claim,
     ClaimKind,
+    FileHistory,
     KnowledgeBase,
     RelationType,
     Source,
     Status,
 )
-from ..checks import is_translated, language_name, speaker_publication
-from ..checks import RULES
+from .escape import escape_paragraphs, escape_run, escape_text, json_for_script, link, quote_html
+from .feed import atom_feed
+from .graph_svg import graph_svg
 
 # A relation read from either end, as English: (declared by this claim, declared by the other).
 RELATION_LABELS: dict[str, tuple[str, str]] = {
@@ -62,73 +66,6 @@ RELATION_LABELS: dict[str, tuple[str, str]] = {
     "part_of": ("this claim is part of", "this claim includes"),
     "supersedes": ("this claim supersedes", "this claim is superseded by"),
 }
-# The same, between two named claims (the graph's arc titles): "A is part of B".
-RELATION_VERBS: dict[str, str] = {
-    "supports": "supports",
-    "contradicts": "contradicts",
-    "qualifies": "qualifies",
-    "part_of": "is part of",
-    "supersedes": "supersedes",
-}
-
-# Every ASCII punctuation mark becomes a numeric character reference. Markdown, its
-# extensions (attribute lists, tables, emoji, …) and HTML all treat a reference as a plain
-# character, so record text can neither open a tag nor start any Markdown construct.
-_ESCAPED = {ord(c): f"&#{ord(c)};" for c in string.punctuation}
-
-
-def escape_text(value: object) -> Markup:
-    """Untrusted text as inert characters, safe in Markdown, HTML text and attribute values."""
-    text = " ".join(str(value).split())
-    return Markup(text.translate(_ESCAPED))
-
-
-def escape_run(value: object) -> Markup:
-    """A run of text inside a sentence: escaped as text, one space kept at either end."""
-    text = str(value)
-    inner = escape_text(text)
-    lead = " " if text[:1].isspace() and inner else ""
-    trail = " " if text[-1:].isspace() else ""
-    return Markup(lead) + inner + Markup(trail) if inner else Markup(" " if text else "")
-
-
-def escape_paragraphs(value: object) -> Markup:
-    """Multi-paragraph text: paragraphs kept (blank lines), every line escaped as text."""
-    paras = [p for p in re.split(r"\n\s*\n", str(value)) if p.strip()]
-    return Markup("\n\n").join(escape_text(p) for p in paras)
-
-
-def json_for_script(data: Any) -> Markup:
-    """JSON that cannot end its ``<script>`` element or be read as markup."""
-    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
-    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-    return Markup(text)
-
-
-def link(url: object, text: object = None) -> Markup:
-    """An ``<a>`` to an http(s) URL; anything else is shown as plain text, never as a link."""
-    label = escape_text(text if text is not None else url)
-    safe = web_url(str(url)) if url else None
-    if safe is None:
-        return label
-    return Markup('<a href="{}">{}</a>').format(escape_text(safe), label)
-
-
-def quote_html(value: object) -> Markup:
-    """A quote with its [insertions] set apart: the words the publication or desk put in."""
-    out: list[Markup] = []
-    for piece in pieces(" ".join(str(value).split())):
-        text = escape_run(piece.text)
-        if piece.inserted:
-            out.append(
-                Markup(
-                    '<span class="insertion" title="inserted by the publication, not the '
-                    'speaker&#39;s words">&#91;{}&#93;</span>'
-                ).format(text)
-            )
-        else:
-            out.append(text)
-    return Markup("").join(out)
 
 
 def number_text(value: object) -> str:
@@ -238,131 +175,6 @@ def _missing_quote(kb: KnowledgeBase, att: Attribution) -> str:
     pub = kb.publications.get(att.publication or "")
     what = f"the {pub.kind}" if pub is not None else "the publication"
     return f"No direct quote: this is {what}'s paraphrase."
-
-
-# ---------------------------------------------------------------- the graph picture
-
-
-@dataclass(frozen=True, slots=True)
-class _Node:
-    """A left-hand node of the graph picture: a source or a publication."""
-
-    id: str
-    page: str
-    kind: str
-    name: str
-    detail: str
-
-
-def graph_svg(kb: KnowledgeBase, graph: Graph, href: Mapping[str, str]) -> Markup:
-    """Claims and sources as an inline SVG: sources left, claims right, relations as arcs.
-
-    A two-column layout is linear in the number of records and needs no script, so the
-    picture stays readable offline and for thousands of claims.
-    """
-    row, top, left_x, right_x, chars = 22, 40, 20, 470, 90
-    width = right_x + 10 + chars * 6
-    # Left-hand nodes: every source, then every publication, which is a speaker where it
-    # makes a point in its own voice.
-    sources = [
-        _Node(s.id, f"sources/{s.id}", s.kind, s.name, f"{s.kind}, reliability {s.reliability}")
-        for s in sorted(kb.sources.values(), key=lambda s: (s.kind, s.name.lower()))
-    ] + [
-        _Node(p.id, f"publications/{p.id}", "publication", p.title, f"publication, {p.kind}")
-        for p in sorted(kb.publications.values(), key=lambda p: p.title.lower())
-    ]
-    claims = sorted(kb.claims.values(), key=lambda c: (c.topics[0], c.date, c.id))
-    spos = {
-        s.page: top + i * row * max(1, len(claims)) / max(1, len(sources))
-        for i, s in enumerate(sources)
-    }
-    cpos = {c.id: top + i * row for i, c in enumerate(claims)}
-    height = top + max(len(claims), 1) * row + 20
-    out: list[Markup] = [
-        Markup(
-            '<svg class="bt-graph" viewBox="0 0 {w} {h}" width="100%" '
-            'xmlns="http://www.w3.org/2000/svg" role="group" aria-labelledby="bt-graph-title">'
-            '<title id="bt-graph-title">Claims (right) and the sources they rest on (left); '
-            "arcs on the right join related claims.</title>"
-        ).format(w=width, h=height)
-    ]
-    for c in claims:
-        cited = {a.source for a in c.attributions} | {v for a in c.attributions for v in a.via}
-        for sid in sorted(cited):
-            node = f"sources/{sid}" if sid in kb.sources else f"publications/{sid}"
-            if node in spos:
-                y1, y2 = spos[node], cpos[c.id]
-                mid = (left_x + 200 + right_x) / 2
-                out.append(
-                    Markup(
-                        '<path class="bt-edge" d="M{x1},{y1:.1f} C{m},{y1:.1f} {m},{y2:.1f} '
-                        '{x2},{y2:.1f}"/>'
-                    ).format(x1=left_x + 200, y1=y1, m=mid, x2=right_x - 6, y2=y2)
-                )
-    for cid, links in sorted(graph.links.items()):
-        for lk in links:
-            if lk.outgoing and lk.other in cpos and cid in cpos:
-                y1, y2 = cpos[cid], cpos[lk.other]
-                bulge = right_x - 20 - min(180, abs(y2 - y1) / 3)
-                out.append(
-                    Markup(
-                        '<path class="bt-arc bt-arc--{t}" d="M{x},{y1:.1f} C{b},{y1:.1f} '
-                        '{b},{y2:.1f} {x},{y2:.1f}"><title>{title}</title></path>'
-                    ).format(
-                        t=lk.type.value,
-                        x=right_x - 6,
-                        y1=y1,
-                        y2=y2,
-                        b=bulge,
-                        title=escape_text(f"{cid} {RELATION_VERBS[lk.type.value]} {lk.other}"),
-                    )
-                )
-    for s in sources:
-        y = spos[s.page]
-        out.append(
-            Markup(
-                '<a href="{href}"><g class="bt-node bt-node--{kind}">'
-                '<circle cx="{cx}" cy="{y:.1f}" r="5"/>'
-                '<text x="{tx}" y="{ty:.1f}" text-anchor="end">{label}</text>'
-                "<title>{name} ({detail})</title></g></a>"
-            ).format(
-                href=href[s.page],
-                kind=s.kind,
-                cx=left_x + 200,
-                y=y,
-                tx=left_x + 190,
-                ty=y + 4,
-                label=escape_text(_shorten(s.name, 30)),
-                name=escape_text(s.name),
-                detail=s.detail,
-            )
-        )
-    for c in claims:
-        y = cpos[c.id]
-        out.append(
-            Markup(
-                '<a href="{href}"><g class="bt-node bt-node--{status}">'
-                '<circle cx="{cx}" cy="{y}" r="5"/>'
-                '<text x="{tx}" y="{ty}">{label}</text>'
-                "<title>{title} ({status})</title></g></a>"
-            ).format(
-                href=href[f"claims/{c.id}"],
-                status=c.status,
-                cx=right_x,
-                y=y,
-                tx=right_x + 10,
-                ty=y + 4,
-                label=escape_text(_shorten(c.title, chars)),
-                title=escape_text(c.title),
-            )
-        )
-    out.append(Markup("</svg>"))
-    return Markup("").join(out)
-
-
-def _shorten(text: str, n: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
 # ---------------------------------------------------------------- the pages

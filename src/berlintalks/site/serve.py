@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from .build import BuildFailed, config_file
 from ..checks import Report, check
+from .build import BuildFailed, config_file
 
 if TYPE_CHECKING:
     from watchdog.observers.api import BaseObserver, ObservedWatch
