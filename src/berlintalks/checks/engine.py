@@ -10,6 +10,7 @@ from pathlib import Path
 from ..finding import Finding, Severity, settle
 from ..records import Claim, Exemption, KnowledgeBase, Publication, Source
 from ..records.load import load, without_cycle_collector
+from .graph import Graph
 from .registry import RULES
 from .rules import core as _rules  # registers the rules
 from .rules import provenance as _provenance_rules  # noqa: F401  (registers its rules)
@@ -28,6 +29,7 @@ class Report:
     kb: KnowledgeBase
     findings: list[Finding]
     accepted: list[Accepted] = field(default_factory=list)
+    graph: Graph | None = None  # the relation graph the rules saw, for the pages to reuse
 
     @property
     def errors(self) -> list[Finding]:
@@ -45,8 +47,9 @@ def check(root: Path, progress: Callable[[int, int], None] | None = None) -> Rep
         for r in RULES.values():
             if r.fn is not None:
                 findings.extend(r.fn(kb))
+        graph = _rules.graph_of(kb)
     kept, accepted = apply_exceptions(kb, settle(findings))
-    return Report(kb, settle(kept), accepted)
+    return Report(kb, settle(kept), accepted, graph)
 
 
 def apply_exceptions(

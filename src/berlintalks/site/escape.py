@@ -10,7 +10,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..checks import pieces
-from ..export import web_url
+from ..records import link_target
 
 # Every ASCII punctuation mark becomes a numeric character reference. Markdown, its
 # extensions (attribute lists, tables, emoji, …) and HTML all treat a reference as a plain
@@ -49,7 +49,7 @@ def json_for_script(data: Any) -> Markup:
 def link(url: object, text: object = None) -> Markup:
     """An ``<a>`` to an http(s) URL; anything else is shown as plain text, never as a link."""
     label = escape_text(text if text is not None else url)
-    safe = web_url(str(url)) if url else None
+    safe = link_target(str(url)) if url else None
     if safe is None:
         return label
     return Markup('<a href="{}">{}</a>').format(escape_text(safe), label)
