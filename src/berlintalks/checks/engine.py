@@ -12,6 +12,7 @@ from ..gcpause import without_cycle_collector
 from ..records import Claim, Exemption, KnowledgeBase, Publication, Source
 from ..records.load import load
 from .context import CheckContext
+from .graph import Graph
 from .registry import RULES
 from .rule import Rule
 from .rules import RULES as CHECKED
@@ -75,6 +76,7 @@ class Report:
     kb: KnowledgeBase
     findings: list[Finding]
     accepted: list[Accepted] = field(default_factory=list)
+    graph: Graph | None = None  # the relation graph the rules saw, for the pages to reuse
 
     @property
     def errors(self) -> list[Finding]:
@@ -92,9 +94,10 @@ def check(root: Path, progress: Callable[[int, int], None] | None = None) -> Rep
     for r in CHECKED:
         assert r.fn is not None
         findings.extend(r.fn(ctx))
-    del ctx  # nothing keeps the records alive after their check
+    graph = ctx.graph
+    del ctx  # nothing but the report keeps the records alive after their check
     kept, accepted = apply_exceptions(kb, settle(findings))
-    return Report(kb, settle(kept), accepted)
+    return Report(kb, settle(kept), accepted, graph)
 
 
 def apply_exceptions(

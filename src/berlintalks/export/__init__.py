@@ -5,15 +5,14 @@ from __future__ import annotations
 from .exports import (
     FORMATS,
     STATUS_WORDS,
-    Publisher,
     chain_text,
     claim_review,
     export_all,
     figure_words,
     number_words,
-    web_url,
     write_tree,
 )
+from .publisher import Publisher
 
 __all__ = [
     "FORMATS",
@@ -24,6 +23,5 @@ __all__ = [
     "export_all",
     "figure_words",
     "number_words",
-    "web_url",
     "write_tree",
 ]

@@ -39,6 +39,7 @@ from ..records import (
     link_target,
 )
 from ..records.kinds import kind_of
+from .publisher import Publisher
 
 FORMATS = ("json", "claimreview", "datapackage")
 
@@ -56,26 +57,6 @@ STATUS_WORDS: dict[str, str] = {
 
 # Google shows claimReviewed on one line on a phone and asks for fewer than 75 characters.
 CLAIM_REVIEWED_MAX = 74
-
-
-@dataclass(frozen=True, slots=True)
-class Publisher:
-    """Who publishes the fact-checks, and where the site lives (``url`` may be empty)."""
-
-    name: str = "berlintalks"
-    url: str = ""
-
-    def page_url(self, path: str) -> str:
-        """The address of a page such as ``claims/x/``: absolute when the site URL is known."""
-        if not self.url:
-            return "/" + path
-        return self.url.rstrip("/") + "/" + path
-
-
-def web_url(value: str | None) -> str | None:
-    """Where a link to ``value`` points (its host in ASCII), or None: only checked http(s)
-    URLs become links (see urls.py)."""
-    return link_target(value)
 
 
 # ---------------------------------------------------------------- JSON
@@ -298,7 +279,7 @@ def _work(kb: KnowledgeBase, pub: Publication) -> dict[str, Any]:
     """A publication as schema.org sees it: a NewsArticle, or a CreativeWork of another kind."""
     kind = "NewsArticle" if pub.kind == PublicationKind.ARTICLE else "CreativeWork"
     out: dict[str, Any] = {"@type": kind, "name": pub.title, "inLanguage": pub.language}
-    if web_url(pub.url):
+    if link_target(pub.url):
         out["url"] = pub.url
     if pub.published:
         out["datePublished"] = pub.published.isoformat()
@@ -333,7 +314,7 @@ def claim_author(kb: KnowledgeBase, att: Attribution) -> dict[str, Any] | None:
         out = {"@type": "CreativeWork", "name": src.name}
     else:
         out = {"@type": "Organization", "name": src.name}
-    if web_url(src.url):
+    if link_target(src.url):
         out["url"] = src.url
     return out
 
@@ -360,7 +341,7 @@ def claim_review(
             if pub.id not in seen:
                 seen.add(pub.id)
                 appearance.append(_work(kb, pub))
-        elif web_url(att.url) and att.url not in seen:
+        elif link_target(att.url) and att.url not in seen:
             seen.add(att.url or "")
             appearance.append({"@type": "CreativeWork", "url": att.url})
     fh = history.get(claim.path) if history else None

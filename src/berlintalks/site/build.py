@@ -61,8 +61,14 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def mkdocs_build(root: Path, site_dir: Path, *, quiet: bool = True) -> None:
-    """One strict MkDocs build of ``root``'s mkdocs.yml into ``site_dir`` (must be empty)."""
+def mkdocs_build(
+    root: Path, site_dir: Path, *, quiet: bool = True, report: Report | None = None
+) -> None:
+    """One strict MkDocs build of ``root``'s mkdocs.yml into ``site_dir`` (must be empty).
+
+    ``report``: the check of ``root`` just made, handed to the site's plugin so that it does
+    not check the records again.
+    """
     from mkdocs.commands.build import build as mk_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -78,6 +84,8 @@ def mkdocs_build(root: Path, site_dir: Path, *, quiet: bool = True) -> None:
     logger.setLevel(logging.INFO)
     try:
         config = load_config(str(config_file(root)), site_dir=str(site_dir), strict=True)
+        if report is not None:
+            _hand_report(config, root, report)
         mk_build(config)
     except MkDocsException as exc:
         detail = "\n".join(collect.messages)
@@ -86,6 +94,14 @@ def mkdocs_build(root: Path, site_dir: Path, *, quiet: bool = True) -> None:
         logger.removeHandler(collect)
         logger.removeHandler(shown)
         logger.setLevel(old_level)
+
+
+def _hand_report(config: Any, root: Path, report: Report) -> None:
+    from .plugin import BerlinTalksPlugin
+
+    for plugin in config.plugins.values():
+        if isinstance(plugin, BerlinTalksPlugin):
+            plugin.use_report(root, report)
 
 
 def build(root: Path, site_dir: Path | None = None, *, quiet: bool = True) -> Result:
@@ -101,15 +117,12 @@ def build(root: Path, site_dir: Path | None = None, *, quiet: bool = True) -> Re
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(target)
     fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
-    from .plugin import checked
-
     # MkDocs empties its site folder but keeps hidden files, so the mark made here stays
     # through the build, held locked: the next build tells a killed build's folder (lock
     # released by the system) from one still being built.
     with _marked(fresh):
         try:
-            with checked(root, report):
-                mkdocs_build(root, fresh, quiet=quiet)
+            mkdocs_build(root, fresh, quiet=quiet, report=report)
             _readable(fresh)
         except BaseException:
             shutil.rmtree(fresh, ignore_errors=True)
@@ -248,6 +261,7 @@ def generate_tree(root: Path, out: Path) -> tuple[Report, list[Path]]:
             findings=report.findings,
             history=history,
             config=SiteConfig(publisher=publisher_from_env()),
+            graph=report.graph,
         ),
     )
 

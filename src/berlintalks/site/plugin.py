@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,21 +51,6 @@ def warn_site_url(config: MkDocsConfig) -> None:
     if logging.getLogger("mkdocs").getEffectiveLevel() > logging.WARNING:
         return  # `mkdocs build -q`
     sys.stderr.write(f"WARNING -  {SITE_URL_UNSET}\n")
-
-
-# A report `berlintalks build` has just produced for a root, so the build it starts does not
-# load and check every record a second time (about 1.3 s for 1,000 claims).
-_checked: dict[Path, Report] = {}
-
-
-@contextmanager
-def checked(root: Path, report: Report) -> Iterator[None]:
-    """Let builds of ``root`` inside this block reuse ``report`` instead of checking again."""
-    _checked[root.resolve()] = report
-    try:
-        yield
-    finally:
-        _checked.pop(root.resolve(), None)
 
 
 class PluginConfig(base.Config):
@@ -124,6 +107,20 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         self._social: dict[str, dict[str, str]] = {}
         self._bytecode = _MemoryBytecodeCache()
         self.pages: RenderCache | None = None
+        # A report `berlintalks build` has just produced, with the root it checked, so the
+        # build it starts does not load and check every record a second time (about 1.3 s
+        # for 1,000 claims). Used by one build only.
+        self._given: tuple[Path, Report] | None = None
+
+    def use_report(self, root: Path, report: Report) -> None:
+        """Let the next build of ``root`` use ``report`` instead of checking again."""
+        self._given = (root.resolve(), report)
+
+    def _report(self, root: Path) -> Report:
+        given, self._given = self._given, None
+        if given is not None and given[0] == root.resolve():
+            return given[1]
+        return check(root)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook is what makes MkDocs keep one instance across `serve` rebuilds,
@@ -147,7 +144,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         root = self._root(config)
-        report = _checked.get(root.resolve()) or check(root)
+        report = self._report(root)
         if report.errors:
             raise PluginError(
                 f"berlintalks: the records have {len(report.errors)} error(s); fix them "
@@ -162,6 +159,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
                 findings=report.findings,
                 history=history,
                 config=conf,
+                graph=report.graph,
             )
         except RenderError as exc:
             raise PluginError(f"berlintalks: {exc}") from exc

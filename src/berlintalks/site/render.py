@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import functools
-import json
-import re
-import string
-from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,125 +11,25 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from ..checks import (
-    METHOD,
-    RULES,
-    Graph,
-    build_graph,
-    grades,
-    is_translated,
-    language_name,
-    pieces,
-    speaker_publication,
-)
-from ..checks import engine as _check  # noqa: F401  (registers every rule for the methodology page)
-from ..export import (
-    STATUS_WORDS,
-    Publisher,
-    chain_text,
-    claim_review,
-    export_all,
-    figure_words,
-    number_words,
-    web_url,
-)
-from ..finding import Finding, Severity
-from ..records import (
-    CLAIM_KIND_DOCS,
-    CREDIBILITY_DOCS,
-    KIND_DOCS,
-    PUBLICATION_KIND_DOCS,
-    QUALIFIER_DOCS,
-    RELATION_DOCS,
-    RELIABILITY_DOCS,
-    STATUS_DOCS,
-    STATUS_SCALE_NOTE,
-    Attribution,
-    Claim,
-    ClaimKind,
-    FileHistory,
-    KnowledgeBase,
-    RelationType,
-    Source,
-    Status,
-)
+from ..checks import Graph, build_graph, language_name
+from ..export import export_all, figure_words, number_words
+from ..finding import Finding
+from ..records import FileHistory, KnowledgeBase
+from .escape import escape_paragraphs, escape_text, json_for_script, link, quote_html
 from .feed import atom_feed
+from .graph_svg import graph_svg
+from .views import (
+    INDEX_PAGES,
+    GraphPage,
+    SiteConfig,
+    SiteView,
+    context,
+    doc_path,
+    page_views,
+    site_view,
+)
 
-# A relation read from either end, as English: (declared by this claim, declared by the other).
-RELATION_LABELS: dict[str, tuple[str, str]] = {
-    "supports": ("this claim supports", "this claim is supported by"),
-    "contradicts": ("this claim contradicts", "this claim is contradicted by"),
-    "qualifies": ("this claim qualifies", "this claim is qualified by"),
-    "part_of": ("this claim is part of", "this claim includes"),
-    "supersedes": ("this claim supersedes", "this claim is superseded by"),
-}
-# The same, between two named claims (the graph's arc titles): "A is part of B".
-RELATION_VERBS: dict[str, str] = {
-    "supports": "supports",
-    "contradicts": "contradicts",
-    "qualifies": "qualifies",
-    "part_of": "is part of",
-    "supersedes": "supersedes",
-}
-
-# Every ASCII punctuation mark becomes a numeric character reference. Markdown, its
-# extensions (attribute lists, tables, emoji, …) and HTML all treat a reference as a plain
-# character, so record text can neither open a tag nor start any Markdown construct.
-_ESCAPED = {ord(c): f"&#{ord(c)};" for c in string.punctuation}
-
-
-def escape_text(value: object) -> Markup:
-    """Untrusted text as inert characters, safe in Markdown, HTML text and attribute values."""
-    text = " ".join(str(value).split())
-    return Markup(text.translate(_ESCAPED))
-
-
-def escape_run(value: object) -> Markup:
-    """A run of text inside a sentence: escaped as text, one space kept at either end."""
-    text = str(value)
-    inner = escape_text(text)
-    lead = " " if text[:1].isspace() and inner else ""
-    trail = " " if text[-1:].isspace() else ""
-    return Markup(lead) + inner + Markup(trail) if inner else Markup(" " if text else "")
-
-
-def escape_paragraphs(value: object) -> Markup:
-    """Multi-paragraph text: paragraphs kept (blank lines), every line escaped as text."""
-    paras = [p for p in re.split(r"\n\s*\n", str(value)) if p.strip()]
-    return Markup("\n\n").join(escape_text(p) for p in paras)
-
-
-def json_for_script(data: Any) -> Markup:
-    """JSON that cannot end its ``<script>`` element or be read as markup."""
-    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
-    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-    return Markup(text)
-
-
-def link(url: object, text: object = None) -> Markup:
-    """An ``<a>`` to an http(s) URL; anything else is shown as plain text, never as a link."""
-    label = escape_text(text if text is not None else url)
-    safe = web_url(str(url)) if url else None
-    if safe is None:
-        return label
-    return Markup('<a href="{}">{}</a>').format(escape_text(safe), label)
-
-
-def quote_html(value: object) -> Markup:
-    """A quote with its [insertions] set apart: the words the publication or desk put in."""
-    out: list[Markup] = []
-    for piece in pieces(" ".join(str(value).split())):
-        text = escape_run(piece.text)
-        if piece.inserted:
-            out.append(
-                Markup(
-                    '<span class="insertion" title="inserted by the publication, not the '
-                    'speaker&#39;s words">&#91;{}&#93;</span>'
-                ).format(text)
-            )
-        else:
-            out.append(text)
-    return Markup("").join(out)
+__all__ = ["INDEX_PAGES", "RenderError", "SiteConfig", "doc_path", "environment", "generate"]
 
 
 def number_text(value: object) -> str:
@@ -148,37 +43,8 @@ def human_date(value: date | str | None) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
-def doc_path(folder: str, slug: str) -> str:
-    """The generated page of a record: ``claims/<id>.md``, served at ``/claims/<id>/``.
-
-    ``index`` is a valid id, but ``claims/index.md`` is the list of all claims; its page goes
-    one folder down so that it still lives at ``/claims/index/``.
-    """
-    return f"{folder}/{slug}/index.md" if slug == "index" else f"{folder}/{slug}.md"
-
-
-INDEX_PAGES = frozenset(
-    {"claims/index.md", "sources/index.md", "topics/index.md", "publications/index.md"}
-)
-
-
 def topic_name(slug: str) -> str:
     return slug.replace("-", " ").capitalize()
-
-
-def _natural(text: str) -> list[Any]:
-    return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", text)]
-
-
-@dataclass(frozen=True, slots=True)
-class SiteConfig:
-    """What the pages need to know about where the site and its records are published."""
-
-    publisher: Publisher = field(default_factory=Publisher)
-    # Address prefix of the repository's files, e.g. ``https://host/org/repo/edit/main/``.
-    edit_base: str | None = None
-    use_directory_urls: bool = True
-    site_name: str = ""
 
 
 class RenderError(Exception):
@@ -218,184 +84,6 @@ def environment(templates: Path) -> jinja2.Environment:
     return env
 
 
-def chain_markdown(
-    kb: KnowledgeBase, att: Attribution, base: str, here: str | None = None
-) -> Markup:
-    """The chain of an attribution in words, each named record a link to its page.
-
-    ``here``: the publication whose page this is, not named again in its own chains.
-    """
-
-    def name(text: str, target: str | None) -> Markup:
-        if target is None:
-            return escape_text(text)
-        folder, _, rid = target.partition("/")
-        return Markup("[{}]({}{})").format(escape_text(text), base, doc_path(folder, rid))
-
-    return Markup("").join(
-        p if isinstance(p, Markup) else escape_run(p) for p in chain_text(kb, att, name, here)
-    )
-
-
-def _missing_quote(kb: KnowledgeBase, att: Attribution) -> str:
-    """What a reader is told in place of a quote the attribution does not have."""
-    if speaker_publication(kb, att) is not None:
-        return "No quote: the publication says this in its own voice, citing no one."
-    pub = kb.publications.get(att.publication or "")
-    what = f"the {pub.kind}" if pub is not None else "the publication"
-    return f"No direct quote: this is {what}'s paraphrase."
-
-
-# ---------------------------------------------------------------- the graph picture
-
-
-@dataclass(frozen=True, slots=True)
-class _Node:
-    """A left-hand node of the graph picture: a source or a publication."""
-
-    id: str
-    page: str
-    kind: str
-    name: str
-    detail: str
-
-
-def graph_svg(kb: KnowledgeBase, graph: Graph, href: Mapping[str, str]) -> Markup:
-    """Claims and sources as an inline SVG: sources left, claims right, relations as arcs.
-
-    A two-column layout is linear in the number of records and needs no script, so the
-    picture stays readable offline and for thousands of claims.
-    """
-    row, top, left_x, right_x, chars = 22, 40, 20, 470, 90
-    width = right_x + 10 + chars * 6
-    # Left-hand nodes: every source, then every publication, which is a speaker where it
-    # makes a point in its own voice.
-    sources = [
-        _Node(s.id, f"sources/{s.id}", s.kind, s.name, f"{s.kind}, reliability {s.reliability}")
-        for s in sorted(kb.sources.values(), key=lambda s: (s.kind, s.name.lower()))
-    ] + [
-        _Node(p.id, f"publications/{p.id}", "publication", p.title, f"publication, {p.kind}")
-        for p in sorted(kb.publications.values(), key=lambda p: p.title.lower())
-    ]
-    claims = sorted(kb.claims.values(), key=lambda c: (c.topics[0], c.date, c.id))
-    spos = {
-        s.page: top + i * row * max(1, len(claims)) / max(1, len(sources))
-        for i, s in enumerate(sources)
-    }
-    cpos = {c.id: top + i * row for i, c in enumerate(claims)}
-    height = top + max(len(claims), 1) * row + 20
-    out: list[Markup] = [
-        Markup(
-            '<svg class="bt-graph" viewBox="0 0 {w} {h}" width="100%" '
-            'xmlns="http://www.w3.org/2000/svg" role="group" aria-labelledby="bt-graph-title">'
-            '<title id="bt-graph-title">Claims (right) and the sources they rest on (left); '
-            "arcs on the right join related claims.</title>"
-        ).format(w=width, h=height)
-    ]
-    for c in claims:
-        cited = {a.source for a in c.attributions} | {v for a in c.attributions for v in a.via}
-        for sid in sorted(cited):
-            node = f"sources/{sid}" if sid in kb.sources else f"publications/{sid}"
-            if node in spos:
-                y1, y2 = spos[node], cpos[c.id]
-                mid = (left_x + 200 + right_x) / 2
-                out.append(
-                    Markup(
-                        '<path class="bt-edge" d="M{x1},{y1:.1f} C{m},{y1:.1f} {m},{y2:.1f} '
-                        '{x2},{y2:.1f}"/>'
-                    ).format(x1=left_x + 200, y1=y1, m=mid, x2=right_x - 6, y2=y2)
-                )
-    for cid, links in sorted(graph.links.items()):
-        for lk in links:
-            if lk.outgoing and lk.other in cpos and cid in cpos:
-                y1, y2 = cpos[cid], cpos[lk.other]
-                bulge = right_x - 20 - min(180, abs(y2 - y1) / 3)
-                out.append(
-                    Markup(
-                        '<path class="bt-arc bt-arc--{t}" d="M{x},{y1:.1f} C{b},{y1:.1f} '
-                        '{b},{y2:.1f} {x},{y2:.1f}"><title>{title}</title></path>'
-                    ).format(
-                        t=lk.type.value,
-                        x=right_x - 6,
-                        y1=y1,
-                        y2=y2,
-                        b=bulge,
-                        title=escape_text(f"{cid} {RELATION_VERBS[lk.type.value]} {lk.other}"),
-                    )
-                )
-    for s in sources:
-        y = spos[s.page]
-        out.append(
-            Markup(
-                '<a href="{href}"><g class="bt-node bt-node--{kind}">'
-                '<circle cx="{cx}" cy="{y:.1f}" r="5"/>'
-                '<text x="{tx}" y="{ty:.1f}" text-anchor="end">{label}</text>'
-                "<title>{name} ({detail})</title></g></a>"
-            ).format(
-                href=href[s.page],
-                kind=s.kind,
-                cx=left_x + 200,
-                y=y,
-                tx=left_x + 190,
-                ty=y + 4,
-                label=escape_text(_shorten(s.name, 30)),
-                name=escape_text(s.name),
-                detail=s.detail,
-            )
-        )
-    for c in claims:
-        y = cpos[c.id]
-        out.append(
-            Markup(
-                '<a href="{href}"><g class="bt-node bt-node--{status}">'
-                '<circle cx="{cx}" cy="{y}" r="5"/>'
-                '<text x="{tx}" y="{ty}">{label}</text>'
-                "<title>{title} ({status})</title></g></a>"
-            ).format(
-                href=href[f"claims/{c.id}"],
-                status=c.status,
-                cx=right_x,
-                y=y,
-                tx=right_x + 10,
-                ty=y + 4,
-                label=escape_text(_shorten(c.title, chars)),
-                title=escape_text(c.title),
-            )
-        )
-    out.append(Markup("</svg>"))
-    return Markup("").join(out)
-
-
-def _shorten(text: str, n: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
-
-
-# ---------------------------------------------------------------- the pages
-
-
-@dataclass(frozen=True, slots=True)
-class Pair:
-    """Two accounts that contradict each other, with the note of the claim declaring it."""
-
-    left: Claim
-    right: Claim
-    note: str | None
-
-
-def _pairs(kb: KnowledgeBase, graph: Graph) -> list[Pair]:
-    seen: set[frozenset[str]] = set()
-    pairs = []
-    for claim in sorted(kb.claims.values(), key=lambda c: c.id):
-        for lk in graph.of(claim.id):
-            if lk.type is RelationType.CONTRADICTS and lk.outgoing and lk.other in kb.claims:
-                key = frozenset((claim.id, lk.other))
-                if key not in seen:
-                    seen.add(key)
-                    pairs.append(Pair(claim, kb.claims[lk.other], lk.note))
-    return pairs
-
-
 def _page_href(target: str, page: str, directory_urls: bool) -> str:
     """The link from generated page ``page`` (a docs path) to ``target`` (``claims/x``)."""
     page_dir = page[: -len(".md")] if page.endswith(".md") else page
@@ -412,153 +100,29 @@ def generate(
     findings: Iterable[Finding] = (),
     history: Mapping[str, FileHistory] | None = None,
     config: SiteConfig | None = None,
+    graph: Graph | None = None,
 ) -> dict[str, str]:
-    """Every generated file of the site, ``{docs-relative path: text}``."""
-    config = config or SiteConfig()
-    graph = build_graph(kb)
-    env = environment(templates)
-    claims = sorted(kb.claims.values(), key=lambda c: (c.date, c.id))
-    sources = sorted(kb.sources.values(), key=lambda s: s.name.lower())
-    publications = sorted(kb.publications.values(), key=lambda p: p.title.lower())
-    graded = grades(kb)
-    # What rests on each publication: the claims read in it or spoken by it.
-    resting: dict[str, list[Claim]] = defaultdict(list)
-    for c in claims:
-        for pid in dict.fromkeys(
-            pid for a in c.attributions for pid in (a.publication, a.source) if pid
-        ):
-            if pid in kb.publications:
-                resting[pid].append(c)
-    by_file: dict[str, list[Finding]] = defaultdict(list)
-    for f in findings:
-        if f.severity is Severity.WARNING:
-            by_file[f.file].append(f)
-    topics: dict[str, list[Claim]] = defaultdict(list)
-    for c in claims:
-        for t in c.topics:
-            topics[t].append(c)
-    superseded_by: dict[str, list[str]] = defaultdict(list)
-    for c in claims:
-        for r in c.relations:
-            if r.type == RelationType.SUPERSEDES and r.claim in kb.claims:
-                superseded_by[r.claim].append(c.id)
-    parts = {
-        pid: sorted((kb.claims[c] for c in cs if c in kb.claims), key=lambda c: _natural(c.title))
-        for pid, cs in graph.parts.items()
-        if pid in kb.claims
-    }
-    members: dict[str, list[Source]] = defaultdict(list)
-    for s in sources:
-        if s.affiliation:
-            members[s.affiliation].append(s)
-    pairs = _pairs(kb, graph)
-    contested: Counter[str] = Counter()
-    for p in pairs:
-        contested[p.left.id] += 1
-        contested[p.right.id] += 1
-    most_disputed = sorted(
-        (c for c in claims if contested[c.id] or c.status in (Status.DISPUTED, Status.DENIED)),
-        key=lambda c: (-contested[c.id], c.status != Status.DISPUTED, c.id),
-    )[:6]
-    rules = sorted(RULES.values(), key=lambda r: r.code)
-    common: dict[str, Any] = {
-        "kb": kb,
-        "claims": claims,
-        "sources": sources,
-        "graph": graph,
-        "topics": dict(sorted(topics.items())),
-        "superseded_by": superseded_by,
-        "parts": parts,
-        "members": members,
-        "pairs": pairs,
-        "history": history,
-        "findings_by_file": by_file,
-        "config": config,
-        "STATUS_DOCS": STATUS_DOCS,
-        "KIND_DOCS": KIND_DOCS,
-        "RELIABILITY_DOCS": RELIABILITY_DOCS,
-        "RELATION_DOCS": RELATION_DOCS,
-        "RULES": RULES,
-        "rules": rules,
-        "statuses": list(Status),
-        "status_counts": Counter(c.status for c in claims),
-        "kind_counts": Counter(s.kind for s in sources),
-        "most_disputed": most_disputed,
-        "contested": contested,
-        "publications": publications,
-        "resting": resting,
-        "grades": graded,
-        "events": [c for c in claims if c.kind != ClaimKind.POSITION],
-        "positions": [c for c in claims if c.kind == ClaimKind.POSITION],
-        "chain": lambda a, base, here=None: chain_markdown(kb, a, base, here),
-        "missing_quote": lambda a: _missing_quote(kb, a),
-        "translated": lambda a: is_translated(kb, a),
-        "STATUS_WORDS": STATUS_WORDS,
-        "STATUS_SCALE_NOTE": STATUS_SCALE_NOTE,
-        "CREDIBILITY_DOCS": CREDIBILITY_DOCS,
-        "CLAIM_KIND_DOCS": CLAIM_KIND_DOCS,
-        "PUBLICATION_KIND_DOCS": PUBLICATION_KIND_DOCS,
-        "QUALIFIER_DOCS": QUALIFIER_DOCS,
-        "RELATION_LABELS": RELATION_LABELS,
-        "METHOD": METHOD,
-    }
-    pages: dict[str, tuple[str, dict[str, Any]]] = {
-        "index.md": ("index.md.j2", {}),
-        "claims/index.md": ("claims.md.j2", {}),
-        "sources/index.md": ("sources.md.j2", {}),
-        "publications/index.md": ("publications.md.j2", {}),
-        "topics/index.md": ("topics.md.j2", {}),
-        "commitments.md": ("commitments.md.j2", {}),
-        "disputed.md": ("disputed.md.j2", {}),
-        "timeline.md": ("timeline.md.j2", {}),
-        "graph.md": ("graph.md.j2", {}),
-        "methodology.md": ("methodology.md.j2", {}),
-        "data.md": ("data.md.j2", {}),
-    }
-    for c in claims:
-        review = claim_review(kb, c, config.publisher, history)
-        edit = config.edit_base.rstrip("/") + "/" + c.path if config.edit_base else None
-        pages[doc_path("claims", c.id)] = (
-            "claim.md.j2",
-            {"claim": c, "review": review, "edit_url": edit},
-        )
-    for s in sources:
-        edit = config.edit_base.rstrip("/") + "/" + s.path if config.edit_base else None
-        cited = sorted(
-            (kb.claims[c] for c in graph.citations.get(s.id, []) if c in kb.claims),
-            key=lambda c: (c.date, c.id),
-        )
-        pages[doc_path("sources", s.id)] = (
-            "source.md.j2",
-            {"source": s, "edit_url": edit, "source_claims": cited},
-        )
-    for pub in publications:
-        edit = config.edit_base.rstrip("/") + "/" + pub.path if config.edit_base else None
-        pages[doc_path("publications", pub.id)] = (
-            "publication.md.j2",
-            {"publication": pub, "edit_url": edit},
-        )
-    for slug, members_ in topics.items():
-        pages[doc_path("topics", slug)] = ("topic.md.j2", {"slug": slug, "topic_claims": members_})
+    """Every generated file of the site, ``{docs-relative path: text}``.
 
+    ``graph``: the relation graph of ``kb`` its check built (``Report.graph``); built here
+    only for a caller that renders records it did not check.
+    """
+    config = config or SiteConfig()
+    graph = graph if graph is not None else build_graph(kb)
+    env = environment(templates)
+    site = site_view(kb, graph, findings, history, config)
+    common = context(site)
     out: dict[str, str] = {}
-    for path, (name, extra) in pages.items():
-        if name == "graph.md.j2":
-            hrefs = {
-                **{f"claims/{c.id}": _page_href(f"claims/{c.id}", path, True) for c in claims},
-                **{f"sources/{s.id}": _page_href(f"sources/{s.id}", path, True) for s in sources},
-                **{
-                    f"publications/{p.id}": _page_href(f"publications/{p.id}", path, True)
-                    for p in publications
-                },
-            }
-            if not config.use_directory_urls:
-                hrefs = {k: _page_href(k, path, False) for k in hrefs}
-            extra = {**extra, "svg": graph_svg(kb, graph, hrefs)}
+    for path, view in page_views(site).items():
+        extra = context(view)
+        if isinstance(view, GraphPage):
+            extra["svg"] = graph_svg(kb, graph, _graph_hrefs(site, path))
         base = "../" * path.count("/")
-        out[path] = _render(env, name, {**common, **extra, "base": base, "page_path": path})
+        out[path] = _render(
+            env, view.template, {**common, **extra, "base": base, "page_path": path}
+        )
     out["assets/berlintalks.css"] = (templates / "berlintalks.css").read_text(encoding="utf-8")
-    exports = export_all(kb, publisher=config.publisher, history=history, graded=graded)
+    exports = export_all(kb, publisher=config.publisher, history=history, graded=site.grades)
     for name, text in exports.items():
         out[f"data/{name}"] = text
     out["feed.xml"] = atom_feed(
@@ -569,6 +133,16 @@ def generate(
         use_history=history is not None,
     )
     return out
+
+
+def _graph_hrefs(site: SiteView, path: str) -> dict[str, str]:
+    """The link from the graph page at ``path`` to every record page it draws."""
+    targets = (
+        [f"claims/{c.id}" for c in site.claims]
+        + [f"sources/{s.id}" for s in site.sources]
+        + [f"publications/{p.id}" for p in site.publications]
+    )
+    return {t: _page_href(t, path, site.config.use_directory_urls) for t in targets}
 
 
 def _render(env: jinja2.Environment, name: str, ctx: dict[str, Any]) -> str:

@@ -1,0 +1,169 @@
+"""The graph picture: claims and the sources they rest on as one inline SVG."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from ..checks import Graph
+from ..records import Claim, KnowledgeBase
+from .escape import escape_text
+
+# A relation between two named claims, as the graph's arc titles say it: "A is part of B".
+RELATION_VERBS: dict[str, str] = {
+    "supports": "supports",
+    "contradicts": "contradicts",
+    "qualifies": "qualifies",
+    "part_of": "is part of",
+    "supersedes": "supersedes",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Node:
+    """A left-hand node of the graph picture: a source or a publication."""
+
+    id: str
+    page: str
+    kind: str
+    name: str
+    detail: str
+
+
+# Where the picture puts things: row height, top margin, the two columns' x, label width.
+_ROW, _TOP, _LEFT_X, _RIGHT_X, _CHARS = 22, 40, 20, 470, 90
+
+
+def graph_svg(kb: KnowledgeBase, graph: Graph, href: Mapping[str, str]) -> Markup:
+    """Claims and sources as an inline SVG: sources left, claims right, relations as arcs.
+
+    A two-column layout is linear in the number of records and needs no script, so the
+    picture stays readable offline and for thousands of claims.
+    """
+    width = _RIGHT_X + 10 + _CHARS * 6
+    sources = _left_nodes(kb)
+    claims = sorted(kb.claims.values(), key=lambda c: (c.topics[0], c.date, c.id))
+    spos = {
+        s.page: _TOP + i * _ROW * max(1, len(claims)) / max(1, len(sources))
+        for i, s in enumerate(sources)
+    }
+    cpos = {c.id: _TOP + i * _ROW for i, c in enumerate(claims)}
+    height = _TOP + max(len(claims), 1) * _ROW + 20
+    out: list[Markup] = [
+        Markup(
+            '<svg class="bt-graph" viewBox="0 0 {w} {h}" width="100%" '
+            'xmlns="http://www.w3.org/2000/svg" role="group" aria-labelledby="bt-graph-title">'
+            '<title id="bt-graph-title">Claims (right) and the sources they rest on (left); '
+            "arcs on the right join related claims.</title>"
+        ).format(w=width, h=height)
+    ]
+    out.extend(_edges(kb, claims, spos, cpos))
+    out.extend(_arcs(graph, cpos))
+    out.extend(_source_nodes(sources, spos, href))
+    out.extend(_claim_nodes(claims, cpos, href))
+    out.append(Markup("</svg>"))
+    return Markup("").join(out)
+
+
+def _left_nodes(kb: KnowledgeBase) -> list[_Node]:
+    """Every source, then every publication, which is a speaker where it makes a point in
+    its own voice."""
+    return [
+        _Node(s.id, f"sources/{s.id}", s.kind, s.name, f"{s.kind}, reliability {s.reliability}")
+        for s in sorted(kb.sources.values(), key=lambda s: (s.kind, s.name.lower()))
+    ] + [
+        _Node(p.id, f"publications/{p.id}", "publication", p.title, f"publication, {p.kind}")
+        for p in sorted(kb.publications.values(), key=lambda p: p.title.lower())
+    ]
+
+
+def _edges(
+    kb: KnowledgeBase,
+    claims: list[Claim],
+    spos: Mapping[str, float],
+    cpos: Mapping[str, int],
+) -> Iterator[Markup]:
+    """A line from each cited source or publication to the claim citing it."""
+    for c in claims:
+        cited = {a.source for a in c.attributions} | {v for a in c.attributions for v in a.via}
+        for sid in sorted(cited):
+            node = f"sources/{sid}" if sid in kb.sources else f"publications/{sid}"
+            if node in spos:
+                y1, y2 = spos[node], cpos[c.id]
+                mid = (_LEFT_X + 200 + _RIGHT_X) / 2
+                yield Markup(
+                    '<path class="bt-edge" d="M{x1},{y1:.1f} C{m},{y1:.1f} {m},{y2:.1f} '
+                    '{x2},{y2:.1f}"/>'
+                ).format(x1=_LEFT_X + 200, y1=y1, m=mid, x2=_RIGHT_X - 6, y2=y2)
+
+
+def _arcs(graph: Graph, cpos: Mapping[str, int]) -> Iterator[Markup]:
+    """An arc on the right for each relation one claim declares to another."""
+    for cid, links in sorted(graph.links.items()):
+        for lk in links:
+            if lk.outgoing and lk.other in cpos and cid in cpos:
+                y1, y2 = cpos[cid], cpos[lk.other]
+                bulge = _RIGHT_X - 20 - min(180, abs(y2 - y1) / 3)
+                yield Markup(
+                    '<path class="bt-arc bt-arc--{t}" d="M{x},{y1:.1f} C{b},{y1:.1f} '
+                    '{b},{y2:.1f} {x},{y2:.1f}"><title>{title}</title></path>'
+                ).format(
+                    t=lk.type.value,
+                    x=_RIGHT_X - 6,
+                    y1=y1,
+                    y2=y2,
+                    b=bulge,
+                    title=escape_text(f"{cid} {RELATION_VERBS[lk.type.value]} {lk.other}"),
+                )
+
+
+def _source_nodes(
+    sources: list[_Node], spos: Mapping[str, float], href: Mapping[str, str]
+) -> Iterator[Markup]:
+    for s in sources:
+        y = spos[s.page]
+        yield Markup(
+            '<a href="{href}"><g class="bt-node bt-node--{kind}">'
+            '<circle cx="{cx}" cy="{y:.1f}" r="5"/>'
+            '<text x="{tx}" y="{ty:.1f}" text-anchor="end">{label}</text>'
+            "<title>{name} ({detail})</title></g></a>"
+        ).format(
+            href=href[s.page],
+            kind=s.kind,
+            cx=_LEFT_X + 200,
+            y=y,
+            tx=_LEFT_X + 190,
+            ty=y + 4,
+            label=escape_text(_shorten(s.name, 30)),
+            name=escape_text(s.name),
+            detail=s.detail,
+        )
+
+
+def _claim_nodes(
+    claims: list[Claim], cpos: Mapping[str, int], href: Mapping[str, str]
+) -> Iterator[Markup]:
+    for c in claims:
+        y = cpos[c.id]
+        yield Markup(
+            '<a href="{href}"><g class="bt-node bt-node--{status}">'
+            '<circle cx="{cx}" cy="{y}" r="5"/>'
+            '<text x="{tx}" y="{ty}">{label}</text>'
+            "<title>{title} ({status})</title></g></a>"
+        ).format(
+            href=href[f"claims/{c.id}"],
+            status=c.status,
+            cx=_RIGHT_X,
+            y=y,
+            tx=_RIGHT_X + 10,
+            ty=y + 4,
+            label=escape_text(_shorten(c.title, _CHARS)),
+            title=escape_text(c.title),
+        )
+
+
+def _shorten(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
