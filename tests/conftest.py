@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,6 +13,21 @@ import pytest
 from berlintalks.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
+# What a knowledge base needs beside its records to build the bundled site.
+SITE_FILES = ("mkdocs.yml", "templates", "docs")
+
+
+def copy_from_repo(root: Path, names: tuple[str, ...] = SITE_FILES) -> Path:
+    """Copy files and folders of the repository (the site files by default) into ``root``;
+    names the repository does not have are left out."""
+    for name in names:
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, root / name)
+        elif src.is_file():
+            shutil.copy2(src, root / name)
+    return root
+
 
 SOURCES = {
     "afp": """\

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
 import signal
 import socket
 import stat
@@ -21,9 +20,17 @@ import pytest
 
 from berlintalks import __version__
 from berlintalks.site.build import MARK, remove_leftovers
-from conftest import REPO, SOURCES, Run, claim_yaml, commit_all, git, write_kb
+from conftest import (
+    SITE_FILES,
+    SOURCES,
+    Run,
+    claim_yaml,
+    commit_all,
+    copy_from_repo,
+    git,
+    write_kb,
+)
 
-SITE_FILES = ("mkdocs.yml", "templates", "docs")
 LINK_REFUSED = "is a symbolic link; the site is built only into a real folder, never through a link"
 NOT_A_SITE = f"is not a built site (no {MARK} mark from a berlintalks build) and is not empty"
 
@@ -31,13 +38,7 @@ NOT_A_SITE = f"is not a built site (no {MARK} mark from a berlintalks build) and
 def site_kb(root: Path, claims: dict[str, str] | None = None) -> Path:
     """A tiny knowledge base with the bundled site configuration, templates and docs."""
     write_kb(root, claims or {"talks": claim_yaml()}, SOURCES)
-    for name in SITE_FILES:
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, root / name)
-        else:
-            shutil.copy2(src, root / name)
-    return root
+    return copy_from_repo(root)
 
 
 def someones_files(folder: Path) -> Path:
@@ -183,12 +184,7 @@ def test_a_build_killed_with_sigkill_is_cleaned_up_by_the_next(tmp_path: Path) -
     # The bundled knowledge base takes seconds to build: long enough to find the build's
     # folder and kill the build inside it.
     root = tmp_path / "kb"
-    for part in ("claims", "sources", "publications", *SITE_FILES, "archive"):
-        src = REPO / part
-        if src.is_dir():
-            shutil.copytree(src, root / part)
-        elif src.is_file():
-            shutil.copy2(src, root / part)
+    copy_from_repo(root, ("claims", "sources", "publications", *SITE_FILES, "archive"))
     site = tmp_path / "site"
     proc = subprocess.Popen(
         [sys.executable, "-m", "berlintalks.cli", "build", "--root", str(root),

@@ -18,7 +18,7 @@ import pytest
 from frictionless import validate
 
 from berlintalks.export.exports import _cell, inert, short_claim
-from conftest import PUBLICATION_ID, REPO, SOURCES, Run, claim_yaml, write_kb
+from conftest import PUBLICATION_ID, SOURCES, Run, claim_yaml, copy_from_repo, write_kb
 
 TABLES = ("claims", "sources", "publications", "attributions", "via", "relations")
 # An upper bound for LibreOffice starting with a fresh profile and converting four files.
@@ -395,10 +395,7 @@ def test_only_text_is_neutralised_numbers_stay_numbers(value: object, written: o
 def test_the_built_sites_data_csvs_are_neutralised_too(
     tmp_path: Path, cli: Callable[..., Run]
 ) -> None:
-    root = hostile_kb(tmp_path / "kb")
-    for part in ("templates", "docs"):
-        shutil.copytree(REPO / part, root / part)
-    shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    root = copy_from_repo(hostile_kb(tmp_path / "kb"))
     site = tmp_path / "site"
     run = cli("build", "--root", root, "--site-dir", site, "--quiet")
     assert run.code == 0, run.out + run.err

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable
 from datetime import date
 from html.parser import HTMLParser
@@ -14,7 +13,7 @@ import pytest
 
 from berlintalks.records.model import Attribution, Claim, KnowledgeBase, Source
 from berlintalks.site.render import escape_text, generate, json_for_script, link
-from conftest import REPO, Run
+from conftest import REPO, SITE_FILES, Run, copy_from_repo
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -65,18 +64,10 @@ translated_from: ru
 note: 'Note on it {IMG} {ATTRS}'
 """
 
-SITE_FILES = ("mkdocs.yml", "templates", "docs")
-
 
 def site_root(dest: Path) -> Path:
     """A copy of the bundled knowledge base with the site's configuration and templates."""
-    for name in ("claims", "sources", "publications", *SITE_FILES):
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name)
-        else:
-            shutil.copy2(src, dest / name)
-    return dest
+    return copy_from_repo(dest, ("claims", "sources", "publications", *SITE_FILES))
 
 
 class Tags(HTMLParser):
@@ -284,14 +275,7 @@ def test_a_javascript_url_in_a_record_never_becomes_a_link() -> None:
 def _site_kb(make_kb: Callable[..., Path], claims: dict[str, str] | None = None) -> Path:
     from conftest import claim_yaml
 
-    root = make_kb(claims=claims or {"talks": claim_yaml()})
-    for name in SITE_FILES:
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, root / name)
-        else:
-            shutil.copy2(src, root / name)
-    return root
+    return copy_from_repo(make_kb(claims=claims or {"talks": claim_yaml()}))
 
 
 def _snapshot(site: Path) -> dict[str, bytes]:
