@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from berlintalks.records import KnowledgeBase, Status
 from berlintalks.records.load import load
-from berlintalks.records.model import KnowledgeBase, Status
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ import pytest
 from berlintalks.checks.engine import Report, check
 from berlintalks.checks.provenance import speaker_publication
 from berlintalks.export import STATUS_WORDS
-from berlintalks.records.model import Claim
+from berlintalks.records import Claim
 
 pytestmark = pytest.mark.browser
 
