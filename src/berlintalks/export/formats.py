@@ -42,6 +42,7 @@ def export_all(
     history: Mapping[str, FileHistory] | None = None,
     graded: Mapping[str, Grade] | None = None,
 ) -> dict[str, str]:
+    """The files of every format in ``formats``, with the grades computed once for all."""
     graded = grades(kb) if graded is None else graded
     out: dict[str, str] = {}
     for fmt in formats:

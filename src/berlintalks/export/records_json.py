@@ -123,6 +123,7 @@ def claim_dict(kb: KnowledgeBase, claim: Claim, grade: Grade | None = None) -> d
 
 
 def dump_json(data: Any) -> str:
+    """Indented JSON, non-ASCII text as written, with a final newline: every export file."""
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
