@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..finding import Finding
+from .codes import BY_CODE
 from .kinds import kind_of
 from .layout import short
 from .model import FieldSpec, Path_, Pos, Positions, field_specs
@@ -40,7 +41,7 @@ class _Validator:
     findings: list[Finding]
 
     def error(self, pos: Pos, code: str, message: str) -> None:
-        self.findings.append(Finding.at(pos, code, message))
+        self.findings.append(Finding.at(pos, BY_CODE[code], message))
 
     def error_at(self, path: Path_, code: str, message: str) -> None:
         """A finding at the value ``path``; its position is looked up only now, when needed."""
