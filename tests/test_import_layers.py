@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from berlintalks.checks.rules.relations import _cycle_members
 from conftest import REPO
 
 SRC = REPO / "src"
@@ -98,42 +99,15 @@ def stage_of(module: str) -> str | None:
 
 
 def cycles(imports: Sequence[Import]) -> list[list[str]]:
-    """The strongly connected components of more than one module (Tarjan), each sorted."""
+    """The modules of each import cycle, sorted (the relation rules' cycle search)."""
     edges: dict[str, list[str]] = {}
     for imp in imports:
         edges.setdefault(imp.source, []).append(imp.target)
         edges.setdefault(imp.target, [])
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: list[list[str]] = []
-
-    def visit(node: str) -> None:
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        on_stack.add(node)
-        for nxt in edges[node]:
-            if nxt not in index:
-                visit(nxt)
-                low[node] = min(low[node], low[nxt])
-            elif nxt in on_stack:
-                low[node] = min(low[node], index[nxt])
-        if low[node] == index[node]:
-            members = []
-            while True:
-                top = stack.pop()
-                on_stack.discard(top)
-                members.append(top)
-                if top == node:
-                    break
-            if len(members) > 1:
-                found.append(sorted(members))
-
-    for node in sorted(edges):
-        if node not in index:
-            visit(node)
-    return sorted(found)
+    loops: dict[int, list[str]] = {}
+    for module, component in _cycle_members(edges).items():
+        loops.setdefault(component, []).append(module)
+    return sorted(sorted(members) for members in loops.values())
 
 
 def code_strings() -> dict[str, Counter[str]]:
