@@ -25,7 +25,7 @@ class Archive:
     text: str | None
     normalised: str
     problem: str | None
-    code: str = "BT702"  # BT108 when the boundary refused the path, and nothing was read
+    refused: bool = False  # the boundary refused the path, so nothing was read
 
 
 def read_archive(root: Path, rel: str) -> Archive:
@@ -37,7 +37,7 @@ def read_archive(root: Path, rel: str) -> Archive:
     shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in rel[:80])
     problem = archive_problem(rel)
     if problem is not None:
-        return Archive(None, "", f"archive '{shown}' {problem}", "BT108")
+        return Archive(None, "", f"archive '{shown}' {problem}", refused=True)
     try:
         data = read_bytes(root, rel, MAX_ARCHIVE_BYTES)
     except TooLarge as exc:
@@ -54,7 +54,7 @@ def read_archive(root: Path, rel: str) -> Archive:
             "",
             f"archive '{shown}'{where} {exc.reason.split(';')[0]}; a snapshot is a plain text "
             f"file under {ARCHIVE_DIR}/",
-            "BT108",
+            refused=True,
         )
     except FileNotFoundError:
         return Archive(
