@@ -130,13 +130,14 @@ def test_the_graph_sees_the_imports_the_code_makes() -> None:
     pairs = {(i.source, i.target, i.typing_only) for i in imports}
     assert ("berlintalks.checks.engine", "berlintalks.records.load", False) in pairs
     assert ("berlintalks.checks.rules", "berlintalks.checks.rules.quotes", False) in pairs
-    assert ("berlintalks.finding", "berlintalks.records.positions", True) in pairs
+    assert ("berlintalks.checks.rule", "berlintalks.checks.context", True) in pairs
     assert len(modules()) >= 50
 
 
 def test_no_import_cycle() -> None:
-    run_time = [i for i in all_imports() if not i.typing_only]
-    assert cycles(run_time) == []
+    # Imports made for annotations count too: a cycle there is still two modules that
+    # cannot be read, or moved, one without the other.
+    assert cycles(all_imports()) == []
 
 
 def test_the_cycle_search_finds_a_cycle() -> None:

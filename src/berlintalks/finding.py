@@ -6,11 +6,7 @@ import inspect
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    # Only named in annotations: records import this module, so a runtime import would loop.
-    from .records.positions import Pos
+from typing import Protocol
 
 # Control characters (C0, DEL, C1), format characters (bidirectional controls, zero-width
 # characters, the BOM), lone surrogates and the Unicode line and paragraph separators: none
@@ -38,6 +34,17 @@ def printable(text: str) -> str:
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+
+
+class Place(Protocol):
+    """Where a finding points: the records stage's positions have this shape."""
+
+    @property
+    def file(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def column(self) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +86,7 @@ class Finding:
         object.__setattr__(self, "message", printable(self.message))
 
     @classmethod
-    def at(cls, pos: Pos, code: Code, message: str) -> Finding:
+    def at(cls, pos: Place, code: Code, message: str) -> Finding:
         """A finding at ``pos`` stamped with the code and severity ``code`` declares."""
         return cls(pos.file, pos.line, pos.column, code.code, code.severity, message)
 

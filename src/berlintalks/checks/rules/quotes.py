@@ -13,8 +13,7 @@ from ...records import (
     Source,
 )
 from ...records.codes import ARCHIVE_PATH
-from ..archives import archive_of, archive_words
-from ..context import CheckContext
+from ..context import CheckContext, archive_of, archive_words
 from ..insertions import quote_parts, unbalanced
 from ..quotes import PASSAGES_MAX, Lookup, QuoteSearch
 from ..rule import Problem, Rule
