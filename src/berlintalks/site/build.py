@@ -249,21 +249,10 @@ def publisher_from_env() -> Publisher:
 
 
 def generate_tree(root: Path, out: Path) -> tuple[Report, list[Path]]:
-    """Write the generated pages and data files under ``out``, refusing records with errors."""
-    from .render import SiteConfig, generate
+    """Write the whole site project under ``out`` (see ``project.write_project``)."""
+    from .project import write_project
 
-    return _write_checked(
-        root,
-        out,
-        lambda root, report, history: generate(
-            report.kb,
-            templates=root / "templates",
-            findings=report.findings,
-            history=history,
-            config=SiteConfig(publisher=publisher_from_env()),
-            graph=report.graph,
-        ),
-    )
+    return write_project(root, out)
 
 
 def export_tree(root: Path, out: Path, formats: tuple[str, ...]) -> tuple[Report, list[Path]]:
