@@ -59,10 +59,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from .site import BuildFailed
     from .site.build import build
+    from .site.builders import NAMES as BUILDER_NAMES
 
     root = _root(args)
     try:
-        result = build(root, Path(args.site_dir) if args.site_dir else None, quiet=args.quiet)
+        site_dir = Path(args.site_dir) if args.site_dir else None
+        result = build(root, site_dir, quiet=args.quiet, builder=args.builder)
     except (FileNotFoundError, ValueError) as exc:
         raise UsageError(str(exc)) from exc
     except BuildFailed as exc:
@@ -70,7 +72,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             traceback.print_exception(exc)
         print(
             f"berlintalks: the site could not be built, and the last good site was left as it "
-            f"was. MkDocs reported: {exc}",
+            f"was. {BUILDER_NAMES[args.builder]} reported: {exc}",
             file=sys.stderr,
         )
         return EXIT_USAGE
@@ -273,6 +275,7 @@ def _parser() -> argparse.ArgumentParser:
         "the check finds errors, 2 when the build fails; a failed build keeps the last site.",
     )
     p.add_argument("--site-dir", help="where the site goes (default: ROOT/site)")
+    p.add_argument("--builder", choices=("mkdocs", "properdocs", "zensical"), default="mkdocs")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser(
