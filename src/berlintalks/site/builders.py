@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterable
@@ -41,7 +42,9 @@ def require(builder: str) -> None:
 def _run(builder: str, args: list[str], *, cwd: Path | None, quiet: bool) -> None:
     from .build import BuildFailed
 
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # Plain text: the output is shown in a terminal, a CI log or a test's assertion alike.
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "CLICOLOR_FORCE")}
+    env.update(PYTHONUNBUFFERED="1", NO_COLOR="1", TERM="dumb")
     done = subprocess.run(
         [sys.executable, "-m", MODULES[builder], *args],
         cwd=cwd,
@@ -50,7 +53,7 @@ def _run(builder: str, args: list[str], *, cwd: Path | None, quiet: bool) -> Non
         text=True,
         check=False,
     )
-    output = "\n".join(s.strip() for s in (done.stdout, done.stderr) if s.strip())
+    output = "\n".join(_plain(s) for s in (done.stdout, done.stderr) if s.strip())
     if done.returncode != 0:
         raise BuildFailed(
             f"{NAMES[builder]} exited with status {done.returncode}"
@@ -58,6 +61,17 @@ def _run(builder: str, args: list[str], *, cwd: Path | None, quiet: bool) -> Non
         )
     if not quiet and output:
         print(output, file=sys.stderr)
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def _plain(output: str) -> str:
+    """A builder's output without colours, and without the traceback Zensical ends a
+    strict failure with (its own report of the problem comes before it)."""
+    text = _ANSI.sub("", output)
+    text = text.split("Traceback (most recent call last):", 1)[0]
+    return text.strip()
 
 
 def properdocs_build(config: Path, site_dir: Path, *, quiet: bool = True) -> None:
