@@ -270,12 +270,17 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "build",
         parents=[common],
-        help="check, then build the site with MkDocs in strict mode",
+        help="check, then build the site in strict mode (MkDocs, ProperDocs or Zensical)",
         description="Check the records, then build the site. Exit 1 (and build nothing) when "
         "the check finds errors, 2 when the build fails; a failed build keeps the last site.",
     )
     p.add_argument("--site-dir", help="where the site goes (default: ROOT/site)")
-    p.add_argument("--builder", choices=("mkdocs", "properdocs", "zensical"), default="mkdocs")
+    p.add_argument(
+        "--builder",
+        choices=("mkdocs", "properdocs", "zensical"),
+        default="mkdocs",
+        help="what builds the pages (default: mkdocs; see docs/building.md for when to switch)",
+    )
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser(
@@ -295,9 +300,9 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "generate",
         parents=[common],
-        help="write the generated Markdown pages and data files, without MkDocs",
+        help="write the site as a project any builder reading mkdocs.yml can build",
     )
-    p.add_argument("--out", required=True, help="the folder to write the pages to")
+    p.add_argument("--out", required=True, help="the folder to write the project to")
     p.set_defaults(func=cmd_generate)
 
     p = sub.add_parser(
