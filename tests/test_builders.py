@@ -284,3 +284,22 @@ def test_an_unknown_builder_is_a_usage_error(cli: Callable[..., Run]) -> None:
     with pytest.raises(SystemExit) as exit_:
         cli("build", "--root", REPO, "--builder", "sphinx")
     assert exit_.value.code == 2
+
+
+def test_a_killed_zensical_builds_project_folder_is_removed_by_the_next_build(
+    make_kb: Callable[..., Path], cli: Callable[..., Run]
+) -> None:
+    root = small_site(make_kb)
+    site = root.parent / "site"
+    # What a build killed mid-way leaves: its marked project folder, the lock released.
+    killed = root.parent / ".site-project-killed"
+    (killed / "site").mkdir(parents=True)
+    (killed / MARK).write_text("berlintalks 0.1.0\n", encoding="utf-8")
+    (killed / "site" / MARK).write_text("berlintalks 0.1.0\n", encoding="utf-8")
+    # A folder of the same name without the mark is someone else's, and stays.
+    foreign = root.parent / ".site-project-mine"
+    foreign.mkdir()
+    run = cli("build", "--root", root, "--site-dir", site, "--builder", "zensical", "-q")
+    assert run.code == 0, run.err
+    assert sorted(p.name for p in root.parent.iterdir()) == [".site-project-mine", "kb", "site"]
+    assert (site / MARK).is_file() and (site / "claims" / "talks" / "index.html").is_file()
