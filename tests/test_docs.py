@@ -148,7 +148,7 @@ def test_methodology_page_lists_every_rule_and_only_those(
     rules = _rules(cli)
     assert len(rules) > 40 and "BT104" in rules and "BT906" in rules
     assert cli("generate", "--root", REPO, "--out", tmp_path, "--quiet").code == 0
-    page = (tmp_path / "methodology.md").read_text(encoding="utf-8")
+    page = (tmp_path / "docs" / "methodology.md").read_text(encoding="utf-8")
     for code, (severity, title) in rules.items():
         assert re.search(rf"^#### {code}: {re.escape(title)}\n\n\*{severity}\*", page, re.M), code
     assert set(re.findall(r"^#### (BT\d{3}):", page, re.M)) == set(rules)

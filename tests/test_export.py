@@ -149,8 +149,9 @@ def test_export_and_generate_refuse_records_with_errors(
 
 
 def test_generate_writes_the_markdown_tree(tmp_path: Path, cli: Callable[..., Run]) -> None:
-    out = tmp_path / "md"
-    run = cli("generate", "--root", REPO, "--out", out)
+    project = tmp_path / "md"
+    run = cli("generate", "--root", REPO, "--out", project)
+    out = project / "docs"
     assert run.code == 0, run.err
     assert sorted(p.stem for p in (out / "claims").glob("*.md")) == sorted([*CLAIMS, "index"])
     assert sorted(p.stem for p in (out / "sources").glob("*.md")) == sorted([*SOURCES, "index"])

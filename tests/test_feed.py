@@ -228,7 +228,7 @@ def test_without_git_the_feed_lists_the_current_claims_by_date(
     (root / "claims" / "feed-new.yaml").write_text(NEW, encoding="utf-8")
     out = tmp_path / "out"
     assert main(["generate", "--root", str(root), "--out", str(out), "--quiet"]) == 0
-    feed = feedparser.parse((out / "feed.xml").read_bytes())
+    feed = feedparser.parse((out / "docs" / "feed.xml").read_bytes())
     assert feed.bozo == 0
     assert fallback_titles(feed) == current_claims(root)
     assert feed.entries[0].title == f"{NEW_TITLE} (reported)"

@@ -51,8 +51,7 @@ def test_accepted_findings_show_rule_and_reason(make_kb: Callable[..., Path]) ->
     editors = out.index('<details class="note bt-editors" markdown>')
     assert out.index("**Accepted findings.**") > editors
     assert (
-        "- **BT903** (A claim with no quote): The statement was only paraphrased &#60;b&#62;&#46;"
-        in out
+        "- **BT903** (A claim with no quote): The statement was only paraphrased &lt;b\\>\\." in out
     )
 
 

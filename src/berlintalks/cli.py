@@ -60,10 +60,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from .site import BuildFailed
     from .site.build import build
+    from .site.builders import NAMES as BUILDER_NAMES
 
     root = _root(args)
     try:
-        result = build(root, Path(args.site_dir) if args.site_dir else None, quiet=args.quiet)
+        site_dir = Path(args.site_dir) if args.site_dir else None
+        result = build(root, site_dir, quiet=args.quiet, builder=args.builder)
     except (FileNotFoundError, ValueError) as exc:
         raise UsageError(str(exc)) from exc
     except BuildFailed as exc:
@@ -71,7 +73,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             traceback.print_exception(exc)
         print(
             f"berlintalks: the site could not be built, and the last good site was left as it "
-            f"was. MkDocs reported: {exc}",
+            f"was. {BUILDER_NAMES[args.builder]} reported: {exc}",
             file=sys.stderr,
         )
         return EXIT_USAGE
@@ -227,6 +229,12 @@ def _diff_args(p: argparse.ArgumentParser) -> None:
 
 def _build_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--site-dir", help="where the site goes (default: ROOT/site)")
+    p.add_argument(
+        "--builder",
+        choices=("mkdocs", "properdocs", "zensical"),
+        default="mkdocs",
+        help="what builds the pages (default: mkdocs; see docs/building.md for when to switch)",
+    )
 
 
 def _serve_args(p: argparse.ArgumentParser) -> None:
@@ -240,7 +248,7 @@ def _serve_args(p: argparse.ArgumentParser) -> None:
 
 
 def _generate_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--out", required=True, help="the folder to write the pages to")
+    p.add_argument("--out", required=True, help="the folder to write the project to")
 
 
 def _export_args(p: argparse.ArgumentParser) -> None:
@@ -301,7 +309,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "build",
         cmd_build,
-        "check, then build the site with MkDocs in strict mode",
+        "check, then build the site in strict mode (MkDocs, ProperDocs or Zensical)",
         _build_args,
         "Check the records, then build the site. Exit 1 (and build nothing) when the check "
         "finds errors, 2 when the build fails; a failed build keeps the last site.",
@@ -315,7 +323,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "generate",
         cmd_generate,
-        "write the generated Markdown pages and data files, without MkDocs",
+        "write the site as a project any builder reading mkdocs.yml can build",
         _generate_args,
     ),
     Command(

@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -104,30 +104,57 @@ def _hand_report(config: Any, root: Path, report: Report) -> None:
             plugin.use_report(root, report)
 
 
-def build(root: Path, site_dir: Path | None = None, *, quiet: bool = True) -> Result:
-    """Check, then build into a fresh folder beside ``site_dir`` and swap it in on success."""
+def build(
+    root: Path, site_dir: Path | None = None, *, quiet: bool = True, builder: str = "mkdocs"
+) -> Result:
+    """Check, then build into a fresh folder beside ``site_dir`` and swap it in on success.
+
+    ``builder``: ``mkdocs`` (the default), ``properdocs`` or ``zensical``; each builds
+    strictly into the same kind of marked folder, swapped in the same way.
+    """
+    from .builders import properdocs_build, require, zensical_build
+
+    require(builder)
     given_root = Path(os.path.abspath(root))
     root = root.resolve()
     target = _site_path(root, given_root, site_dir or given_root / "site")
     _refuse_records_dir(root, target)
     _refuse_replacing(root, target)
+    if builder != "mkdocs":
+        config_file(root)  # the same usage error as MkDocs gives, before the check
     report = check(root)
     if report.errors:
         return Result(report, None)
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(target)
-    fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
-    # MkDocs empties its site folder but keeps hidden files, so the mark made here stays
-    # through the build, held locked: the next build tells a killed build's folder (lock
-    # released by the system) from one still being built.
-    with _marked(fresh):
+    # Zensical builds only inside its project, so its project folder (marked, like the
+    # site, for the next build to recognise if this one is killed) holds the fresh site.
+    project = None
+    if builder == "zensical":
+        project = Path(tempfile.mkdtemp(prefix=f".{target.name}-project-", dir=target.parent))
+        fresh = project / "site"
+        fresh.mkdir()
+    else:
+        fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    # MkDocs empties its site folder but keeps hidden files (so do ProperDocs and Zensical),
+    # so the mark made here stays through the build, held locked: the next build tells a
+    # killed build's folder (lock released by the system) from one still being built.
+    with _marked(project or fresh), _marked(fresh) if project else nullcontext():
         try:
-            mkdocs_build(root, fresh, quiet=quiet, report=report)
+            if builder == "mkdocs":
+                mkdocs_build(root, fresh, quiet=quiet, report=report)
+            elif builder == "properdocs":
+                properdocs_build(config_file(root), fresh, quiet=quiet)
+            else:
+                assert project is not None
+                zensical_build(root, project, fresh, report=report, quiet=quiet)
             _readable(fresh)
         except BaseException:
-            shutil.rmtree(fresh, ignore_errors=True)
+            shutil.rmtree(project or fresh, ignore_errors=True)
             raise
         swap(fresh, target)
+    if project is not None:
+        shutil.rmtree(project, ignore_errors=True)
     return Result(report, target)
 
 
@@ -216,7 +243,7 @@ def remove_leftovers(target: Path) -> list[Path]:
     the mark of a berlintalks build no running build holds: anything else stays.
     """
     removed = []
-    for prefix in (f".{target.name}-new-", f".{target.name}-old-"):
+    for prefix in (f".{target.name}-new-", f".{target.name}-old-", f".{target.name}-project-"):
         for path in sorted(target.parent.glob(glob.escape(prefix) + "*")):
             if not stat.S_ISDIR(path.lstat().st_mode):
                 continue
@@ -249,21 +276,10 @@ def publisher_from_env() -> Publisher:
 
 
 def generate_tree(root: Path, out: Path) -> tuple[Report, list[Path]]:
-    """Write the generated pages and data files under ``out``, refusing records with errors."""
-    from .render import SiteConfig, generate
+    """Write the whole site project under ``out`` (see ``project.write_project``)."""
+    from .project import write_project
 
-    return _write_checked(
-        root,
-        out,
-        lambda root, report, history: generate(
-            report.kb,
-            templates=root / "templates",
-            findings=report.findings,
-            history=history,
-            config=SiteConfig(publisher=publisher_from_env()),
-            graph=report.graph,
-        ),
-    )
+    return write_project(root, out)
 
 
 def export_tree(root: Path, out: Path, formats: tuple[str, ...]) -> tuple[Report, list[Path]]:

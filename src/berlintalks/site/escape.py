@@ -12,14 +12,36 @@ from markupsafe import Markup
 from ..checks import pieces
 from ..records import link_target
 
-# Every ASCII punctuation mark becomes a numeric character reference. Markdown, its
-# extensions (attribute lists, tables, emoji, …) and HTML all treat a reference as a plain
-# character, so record text can neither open a tag nor start any Markdown construct.
+# In raw HTML (the graph's SVG, attribute values) every ASCII punctuation mark becomes a
+# numeric character reference: HTML treats a reference as a plain character, so record text
+# can neither open a tag nor end an attribute.
 _ESCAPED = {ord(c): f"&#{ord(c)};" for c in string.punctuation}
+
+# In Markdown, a backslash before any of these is undone by Python-Markdown (its own list,
+# and `|`, which its tables extension adds), so each is written as `\c`: the page shows the
+# character, and the text a builder takes from the Markdown for titles and search carries no
+# character reference (Zensical shows those in its search results as written). The few that
+# no backslash escapes and that can still start a construct stay references: `<` (a tag),
+# `&` before a name or `#` (a reference), `=` (a heading's underline), `~` (a code fence).
+# The rest (`"`, `'`, `:`, `,`, `?`, `/`, …) start nothing in Markdown or its extensions
+# here, outside attribute values, where record text never goes through this function.
+_BACKSLASHED = frozenset("\\`*_{}[]()>#+-.!|")
+_MARKDOWN = {ord(c): f"\\{c}" for c in _BACKSLASHED} | {
+    ord("<"): "&lt;",
+    ord("="): "&#61;",
+    ord("~"): "&#126;",
+}
+_REFERENCE = re.compile(r"&(?=#|[A-Za-z0-9]+;)")
 
 
 def escape_text(value: object) -> Markup:
-    """Untrusted text as inert characters, safe in Markdown, HTML text and attribute values."""
+    """Untrusted text as inert characters in Markdown (and the HTML it becomes), on one line."""
+    text = " ".join(str(value).split())
+    return Markup(_REFERENCE.sub("&amp;", text).translate(_MARKDOWN))
+
+
+def escape_html(value: object) -> Markup:
+    """Untrusted text as inert characters in raw HTML: text and attribute values alike."""
     text = " ".join(str(value).split())
     return Markup(text.translate(_ESCAPED))
 
@@ -52,7 +74,7 @@ def link(url: object, text: object = None) -> Markup:
     safe = link_target(str(url)) if url else None
     if safe is None:
         return label
-    return Markup('<a href="{}">{}</a>').format(escape_text(safe), label)
+    return Markup('<a href="{}">{}</a>').format(escape_html(safe), label)
 
 
 def quote_html(value: object) -> Markup:

@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from ..checks import Graph
 from ..records import Claim, KnowledgeBase
-from .escape import escape_text
+from .escape import escape_html
 
 # A relation between two named claims, as the graph's arc titles say it: "A is part of B".
 RELATION_VERBS: dict[str, str] = {
@@ -115,7 +115,7 @@ def _arcs(graph: Graph, cpos: Mapping[str, int]) -> Iterator[Markup]:
                     y1=y1,
                     y2=y2,
                     b=bulge,
-                    title=escape_text(f"{cid} {RELATION_VERBS[lk.type.value]} {lk.other}"),
+                    title=escape_html(f"{cid} {RELATION_VERBS[lk.type.value]} {lk.other}"),
                 )
 
 
@@ -136,8 +136,8 @@ def _source_nodes(
             y=y,
             tx=_LEFT_X + 190,
             ty=y + 4,
-            label=escape_text(_shorten(s.name, 30)),
-            name=escape_text(s.name),
+            label=escape_html(_shorten(s.name, 30)),
+            name=escape_html(s.name),
             detail=s.detail,
         )
 
@@ -159,8 +159,8 @@ def _claim_nodes(
             y=y,
             tx=_RIGHT_X + 10,
             ty=y + 4,
-            label=escape_text(_shorten(c.title, _CHARS)),
-            title=escape_text(c.title),
+            label=escape_html(_shorten(c.title, _CHARS)),
+            title=escape_html(c.title),
         )
 
 

@@ -103,7 +103,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
     def __init__(self) -> None:
         self._history: dict[str, FileHistory] | None = None
         self._history_head: str | None = None
-        self._edit: dict[str, str | None] = {}
+        self._generated: set[str] = set()
         self._social: dict[str, dict[str, str]] = {}
         self._bytecode = _MemoryBytecodeCache()
         self.pages: RenderCache | None = None
@@ -168,7 +168,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             # to print, say): one line naming the record and the template, never a traceback,
             # which `serve` would otherwise print on every rebuild.
             raise PluginError(f"berlintalks: {_render_failure(exc)}") from None
-        self._edit = {}
+        self._generated = set()
         titles = _nav_titles(config.nav) if self.pages is not None else {}
         for path, content in generated.items():
             if files.get_file_from_path(path) is not None:
@@ -188,8 +188,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
                     # MkDocs uses a page a plugin has set (a nav entry's title is given here,
                     # as MkDocs would) instead of making its own.
                     CachedPage(titles.get(path), file, config, self.pages)
-                record = _record_path(path)
-                self._edit[path] = conf.edit_base + record if conf.edit_base and record else None
+                self._generated.add(path)
         self._social = {doc_path("claims", c.id): social_meta(c) for c in report.kb.claims.values()}
         return files
 
@@ -213,10 +212,11 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
     def on_page_context(
         self, context: dict[str, Any], /, *, page: Page, config: MkDocsConfig, nav: Any
     ) -> dict[str, Any]:
-        # A generated page has no Markdown file to edit: point the edit button at the YAML
-        # record it comes from, or hide it.
-        if page.file.src_uri in self._edit:
-            page.edit_url = self._edit[page.file.src_uri]
+        # A generated page has no Markdown file to edit: it carries its own link to the YAML
+        # record it comes from (the part for editors), so every builder shows the same one,
+        # and the theme's edit button, which would point at the generated file, is hidden.
+        if page.file.src_uri in self._generated:
+            page.edit_url = None
         # What a shared link previews, written into the head by the theme (main.html); set on
         # every page so front matter cannot supply it.
         page.meta["bt_social"] = self._social.get(page.file.src_uri)
@@ -265,10 +265,3 @@ def _nav_titles(nav: Any) -> dict[str, str | None]:
                 else:
                     items.extend(value if isinstance(value, list) else [value])
     return titles
-
-
-def _record_path(page: str) -> str | None:
-    folder, _, name = page.partition("/")
-    if folder not in ("claims", "sources", "publications") or page in INDEX_PAGES:
-        return None
-    return f"{folder}/{name.removesuffix('/index.md').removesuffix('.md')}.yaml"

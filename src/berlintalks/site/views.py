@@ -340,7 +340,9 @@ def page_views(site: SiteView) -> dict[str, PageView]:
     """Every generated page, ``{docs-relative path: its view}``, in the order they are made."""
     kb, config = site.kb, site.config
     views: dict[str, PageView] = {p: ListPage(t) for p, t in _LIST_PAGES.items()}
-    views["graph.md"] = GraphPage()
+    # One folder down, so raw HTML links mean the same to a builder that rewrites them as
+    # relative to the Markdown file (Zensical) as to one that leaves them alone (MkDocs).
+    views["graph/index.md"] = GraphPage()
     views["methodology.md"] = ListPage("methodology.md.j2")
     views["data.md"] = ListPage("data.md.j2")
     for c in site.claims:
