@@ -20,6 +20,7 @@ from typing import Any
 from .. import __version__
 from ..checks import Report, check
 from ..export import Publisher
+from .paths import BuildFailed, config_file, refuse_records_dir
 
 try:
     import fcntl
@@ -30,24 +31,10 @@ except ImportError:  # Windows: leftovers are recognised by their age instead
 MARK = ".berlintalks-site"
 
 
-class BuildFailed(Exception):
-    """MkDocs or a template failed; the last good site was left as it was."""
-
-
 @dataclass(frozen=True, slots=True)
 class Result:
     report: Report
     site_dir: Path | None  # None when the check refused the build
-
-
-def config_file(root: Path) -> Path:
-    path = root / "mkdocs.yml"
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"{root}/mkdocs.yml not found: the site is built from the mkdocs.yml and templates/ "
-            "next to claims/ and sources/"
-        )
-    return path
 
 
 class _Collect(logging.Handler):
@@ -118,7 +105,7 @@ def build(
     given_root = Path(os.path.abspath(root))
     root = root.resolve()
     target = _site_path(root, given_root, site_dir or given_root / "site")
-    _refuse_records_dir(root, target)
+    refuse_records_dir(root, target)
     _refuse_replacing(root, target)
     if builder != "mkdocs":
         config_file(root)  # the same usage error as MkDocs gives, before the check
@@ -303,21 +290,11 @@ def _write_checked(
     from ..records.history import read_history
 
     root = root.resolve()
-    _refuse_records_dir(root, out)
+    refuse_records_dir(root, out)
     report = check(root)
     if report.errors:
         return report, []
     return report, write_tree(files(root, report, read_history(root)), out)
-
-
-def _refuse_records_dir(root: Path, out: Path) -> None:
-    out = out.resolve()
-    if out == root:
-        # Generated pages go to OUT/claims/ and OUT/sources/: never the records' own folders.
-        raise ValueError(f"{out} is the knowledge base itself; write the files somewhere else")
-    for guarded in ("claims", "sources", "publications"):
-        if out == root / guarded or (root / guarded) in out.parents:
-            raise ValueError(f"{out} lies inside {guarded}/; write the files somewhere else")
 
 
 def _site_path(root: Path, given_root: Path, site_dir: Path) -> Path:

@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from ..checks import Report
+from .paths import BuildFailed
 
 BUILDERS = ("mkdocs", "properdocs", "zensical")
 DEFAULT = "mkdocs"
@@ -40,7 +41,6 @@ def require(builder: str) -> None:
 
 
 def _run(builder: str, args: list[str], *, cwd: Path | None, quiet: bool) -> None:
-    from .build import BuildFailed
 
     # Plain text: the output is shown in a terminal, a CI log or a test's assertion alike.
     env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "CLICOLOR_FORCE")}
@@ -89,7 +89,6 @@ def zensical_build(
     fail on a missing page or link even when strict, so the built site's links are checked
     here: BuildFailed names each page with a link that leads nowhere.
     """
-    from .build import BuildFailed
     from .project import write_project
 
     write_project(root, project, report=report, site_dir=site_dir.relative_to(project))

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from ..checks import Report, check
+from .paths import config_file, refuse_records_dir
 from .views import SiteConfig
 
 PLUGIN = "berlintalks"
@@ -90,7 +91,6 @@ class Settings:
 
 def read_settings(root: Path) -> Settings:
     """Read ``root``'s mkdocs.yml; ValueError naming the file when it cannot be used."""
-    from .build import config_file
 
     path = config_file(root)
     try:
@@ -164,13 +164,12 @@ def write_project(
     Nothing is written when the check finds errors. ``site_dir``: where the written config
     tells the builder to put the site (default: the builder's own, ``site/``).
     """
-    from ..export.exports import write_tree
+    from ..export import write_tree
     from ..records.history import read_history
-    from .build import _refuse_records_dir
     from .render import generate
 
     root = root.resolve()
-    _refuse_records_dir(root, out)
+    refuse_records_dir(root, out)
     if report is None:
         report = check(root)
     if report.errors:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..checks import Report, check
-from .build import BuildFailed, config_file
+from .paths import BuildFailed, config_file
 
 if TYPE_CHECKING:
     from watchdog.observers.api import BaseObserver, ObservedWatch
