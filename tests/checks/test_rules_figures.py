@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from test_rules import REPORTED, att, claim, findings, messages, pool, rel, relations
+from conftest import REPORTED, att, claim, findings, messages, pool, rel, relations
 
 
 def figure(label: str, value: str, unit: str = "percent") -> str:

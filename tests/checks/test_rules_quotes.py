@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from berlintalks.checks.quotes import closest_passage, normalise, occurs, words
-from test_rules import SOURCE_POOL, att, claim, findings, messages
+from conftest import SOURCE_POOL, att, claim, findings, messages
 
 SNAPSHOT = (
     "BERLIN (AFP) — Talks went on late.\n"

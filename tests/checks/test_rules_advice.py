@@ -9,8 +9,8 @@ import pytest
 
 from berlintalks.checks.engine import check
 from berlintalks.checks.registry import RULES, explain
-from conftest import REPO
-from test_rules import (
+from conftest import (
+    REPO,
     SECOND,
     SOURCE_POOL,
     TWO_PUBLICATIONS,

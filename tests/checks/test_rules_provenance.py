@@ -12,20 +12,24 @@ from berlintalks.checks.insertions import pieces, quote_parts, unbalanced
 from berlintalks.checks.provenance import chain_words, is_translated, resting_on, translated_from
 from berlintalks.checks.registry import explain
 from berlintalks.records.load import load
-from conftest import PUBLICATION_ID, PUBLICATIONS, RATIONALE
-from conftest import REPO as REPO_ROOT
-from test_rules import (
+from conftest import (
+    PUBLICATION_ID,
+    PUBLICATIONS,
+    RATIONALE,
+    RECORDS,
     REPORTED,
     SECOND,
     TWO_PUBLICATIONS,
     att,
     claim,
+    copy_from_repo,
     findings,
     messages,
     pool,
     rel,
     relations,
 )
+from conftest import REPO as REPO_ROOT
 
 ARTICLE = PUBLICATIONS[PUBLICATION_ID]
 
@@ -568,12 +572,7 @@ def test_credibility_accounts_read_in_one_publication_are_never_confirmed_by_eac
 
 def test_credibility_of_the_bundled_claims_resting_on_one_article(tmp_path):
     # Every claim here reaches us through one article: none is confirmed by other sources.
-    import shutil
-
-    for name in ("claims", "sources", "publications", "archive"):
-        if (REPO_ROOT / name).exists():
-            shutil.copytree(REPO_ROOT / name, tmp_path / name)
-    report = check(tmp_path)
+    report = check(copy_from_repo(tmp_path, RECORDS))
     assert report.errors == []
     got = grades(report.kb)
     assert {cid for cid, g in got.items() if g.credibility == 1} == set()
