@@ -1,4 +1,4 @@
-"""Shared fixtures: tiny knowledge bases written to disk, and the CLI run the way a user runs it."""
+"""Shared fixtures: one tiny knowledge base on disk, one rule test, the CLI as a user runs it."""
 
 from __future__ import annotations
 
