@@ -30,14 +30,14 @@ _HOMES: dict[str, tuple[str, ...]] = {
     "MAX_NODES": ("berlintalks.records.yaml",),
     "MAX_FOLDER_DEPTH": ("berlintalks.records.layout", "berlintalks.records.load"),
     "MAX_ARCHIVE_BYTES": ("berlintalks.checks.archives",),
-    "FIGURE_MAX": ("berlintalks.records.model",),
-    "COUNT_MAX": ("berlintalks.records.model",),
-    "STATUS_DOCS": ("berlintalks.records.model",),
-    "RELIABILITY_DOCS": ("berlintalks.records.model",),
-    "field_specs": ("berlintalks.records.model", "berlintalks.records.kinds"),
-    "Claim": ("berlintalks.records.model",),
-    "Source": ("berlintalks.records.model",),
-    "Publication": ("berlintalks.records.model",),
+    "FIGURE_MAX": ("berlintalks.records.fields",),
+    "COUNT_MAX": ("berlintalks.records.fields",),
+    "STATUS_DOCS": ("berlintalks.records.enums",),
+    "RELIABILITY_DOCS": ("berlintalks.records.enums",),
+    "field_specs": ("berlintalks.records.fields",),
+    "Claim": ("berlintalks.records.claim",),
+    "Source": ("berlintalks.records.source",),
+    "Publication": ("berlintalks.records.publication",),
 }
 
 

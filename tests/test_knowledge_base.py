@@ -10,8 +10,8 @@ import pytest
 
 from berlintalks.checks.insertions import quote_parts
 from berlintalks.checks.quotes import normalise, occurs
+from berlintalks.records import Claim, KnowledgeBase
 from berlintalks.records.load import load
-from berlintalks.records.model import Claim, KnowledgeBase
 from conftest import REPO
 
 # The seed article sits beside the repository (../shared), never inside it.

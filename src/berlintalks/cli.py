@@ -6,6 +6,7 @@ import argparse
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -202,12 +203,132 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="berlintalks",
-        description="Check, build and export the berlintalks fact-checking knowledge base.",
+def _check_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("text", "json", "github"), default="text")
+    p.add_argument("--explain", metavar="CODE", help="print the documentation of a rule")
+
+
+def _schema_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("kind", nargs="?", choices=("claim", "source", "publication"))
+    p.add_argument("--write", action="store_true", help="write schemas/<kind>.schema.json")
+    p.add_argument("--check", action="store_true", help="exit 1 if schemas/ is out of date")
+
+
+def _new_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("kind", choices=("claim", "source", "publication"))
+    p.add_argument("id", help="the new id: lowercase letters, digits and single hyphens")
+    p.add_argument("--title", help="the claim's title (a source's name)")
+
+
+def _diff_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("rev", metavar="REV", help="the earlier revision (commit, branch or tag)")
+    p.add_argument("rev2", metavar="REV2", nargs="?", help="the later revision")
+
+
+def _build_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--site-dir", help="where the site goes (default: ROOT/site)")
+
+
+def _serve_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT")
+    p.add_argument(
+        "--poll",
+        action="store_true",
+        help="look for changed files every 0.5 s, for file systems that do not report "
+        "changes (some network and container mounts)",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+
+
+def _generate_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", required=True, help="the folder to write the pages to")
+
+
+def _export_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--format",
+        action="append",
+        choices=("json", "claimreview", "datapackage"),
+        help="repeat for several; default: all",
+    )
+    p.add_argument("--out", required=True, help="the folder to write the files to")
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One subcommand: what it runs, its line in `--help`, its own page and its arguments."""
+
+    name: str
+    run: Callable[[argparse.Namespace], int]
+    help: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    description: str | None = None
+
+
+# In the order `berlintalks --help` lists them.
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        "check",
+        cmd_check,
+        "check every record against the model and the editorial rules",
+        _check_args,
+        "Check every record. Exit 0 without errors, 1 with errors, 2 on usage or I/O problems.",
+    ),
+    Command(
+        "schema",
+        cmd_schema,
+        "print the JSON Schema of claim, source or publication files, for editors",
+        _schema_args,
+        "Print the Draft 2020-12 JSON Schema of claim or source files. Reference fields list "
+        "the ids now in claims/ and sources/, so editors complete them; --write refreshes "
+        "schemas/*.schema.json, --check exits 1 when those are out of date.",
+    ),
+    Command(
+        "new",
+        cmd_new,
+        "write a commented skeleton of a new claim, source or publication",
+        _new_args,
+        "Write claims/ID.yaml or sources/ID.yaml with every key explained. Refuses an invalid "
+        "id or one already in use; never overwrites a file.",
+    ),
+    Command(
+        "diff",
+        cmd_diff,
+        "a Markdown report of the records changed between two git revisions",
+        _diff_args,
+        "Report the claims and sources added, removed and changed from REV to REV2 (default: "
+        "the working tree, uncommitted files included), in Markdown.",
+    ),
+    Command(
+        "build",
+        cmd_build,
+        "check, then build the site with MkDocs in strict mode",
+        _build_args,
+        "Check the records, then build the site. Exit 1 (and build nothing) when the check "
+        "finds errors, 2 when the build fails; a failed build keeps the last site.",
+    ),
+    Command(
+        "serve",
+        cmd_serve,
+        "preview the site, rebuilding when a record or template changes",
+        _serve_args,
+    ),
+    Command(
+        "generate",
+        cmd_generate,
+        "write the generated Markdown pages and data files, without MkDocs",
+        _generate_args,
+    ),
+    Command(
+        "export",
+        cmd_export,
+        "write the records as JSON, ClaimReview or a Frictionless data package",
+        _export_args,
+    ),
+)
+
+
+def _common_args() -> argparse.ArgumentParser:
+    """The options every subcommand takes."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--root", default=".", help="the knowledge base: the folder holding claims/ and sources/"
@@ -216,101 +337,26 @@ def _parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", help="show the full traceback of internal errors"
     )
     common.add_argument("-q", "--quiet", action="store_true", help="print only what matters")
+    return common
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="berlintalks",
+        description="Check, build and export the berlintalks fact-checking knowledge base.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    common = _common_args()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    p = sub.add_parser(
-        "check",
-        parents=[common],
-        help="check every record against the model and the editorial rules",
-        description="Check every record. Exit 0 without errors, 1 with errors, 2 on usage "
-        "or I/O problems.",
-    )
-    p.add_argument("--format", choices=("text", "json", "github"), default="text")
-    p.add_argument("--explain", metavar="CODE", help="print the documentation of a rule")
-    p.set_defaults(func=cmd_check)
-
-    p = sub.add_parser(
-        "schema",
-        parents=[common],
-        help="print the JSON Schema of claim, source or publication files, for editors",
-        description="Print the Draft 2020-12 JSON Schema of claim or source files. Reference "
-        "fields list the ids now in claims/ and sources/, so editors complete them; --write "
-        "refreshes schemas/*.schema.json, --check exits 1 when those are out of date.",
-    )
-    p.add_argument("kind", nargs="?", choices=("claim", "source", "publication"))
-    p.add_argument("--write", action="store_true", help="write schemas/<kind>.schema.json")
-    p.add_argument("--check", action="store_true", help="exit 1 if schemas/ is out of date")
-    p.set_defaults(func=cmd_schema)
-
-    p = sub.add_parser(
-        "new",
-        parents=[common],
-        help="write a commented skeleton of a new claim, source or publication",
-        description="Write claims/ID.yaml or sources/ID.yaml with every key explained. "
-        "Refuses an invalid id or one already in use; never overwrites a file.",
-    )
-    p.add_argument("kind", choices=("claim", "source", "publication"))
-    p.add_argument("id", help="the new id: lowercase letters, digits and single hyphens")
-    p.add_argument("--title", help="the claim's title (a source's name)")
-    p.set_defaults(func=cmd_new)
-
-    p = sub.add_parser(
-        "diff",
-        parents=[common],
-        help="a Markdown report of the records changed between two git revisions",
-        description="Report the claims and sources added, removed and changed from REV to "
-        "REV2 (default: the working tree, uncommitted files included), in Markdown.",
-    )
-    p.add_argument("rev", metavar="REV", help="the earlier revision (commit, branch or tag)")
-    p.add_argument("rev2", metavar="REV2", nargs="?", help="the later revision")
-    p.set_defaults(func=cmd_diff)
-
-    p = sub.add_parser(
-        "build",
-        parents=[common],
-        help="check, then build the site with MkDocs in strict mode",
-        description="Check the records, then build the site. Exit 1 (and build nothing) when "
-        "the check finds errors, 2 when the build fails; a failed build keeps the last site.",
-    )
-    p.add_argument("--site-dir", help="where the site goes (default: ROOT/site)")
-    p.set_defaults(func=cmd_build)
-
-    p = sub.add_parser(
-        "serve",
-        parents=[common],
-        help="preview the site, rebuilding when a record or template changes",
-    )
-    p.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT")
-    p.add_argument(
-        "--poll",
-        action="store_true",
-        help="look for changed files every 0.5 s, for file systems that do not report "
-        "changes (some network and container mounts)",
-    )
-    p.set_defaults(func=cmd_serve)
-
-    p = sub.add_parser(
-        "generate",
-        parents=[common],
-        help="write the generated Markdown pages and data files, without MkDocs",
-    )
-    p.add_argument("--out", required=True, help="the folder to write the pages to")
-    p.set_defaults(func=cmd_generate)
-
-    p = sub.add_parser(
-        "export",
-        parents=[common],
-        help="write the records as JSON, ClaimReview or a Frictionless data package",
-    )
-    p.add_argument(
-        "--format",
-        action="append",
-        choices=("json", "claimreview", "datapackage"),
-        help="repeat for several; default: all",
-    )
-    p.add_argument("--out", required=True, help="the folder to write the files to")
-    p.set_defaults(func=cmd_export)
-
+    for command in COMMANDS:
+        p = sub.add_parser(
+            command.name,
+            parents=[common],
+            help=command.help,
+            description=command.description,
+        )
+        command.arguments(p)
+        p.set_defaults(func=command.run)
     return parser
 
 

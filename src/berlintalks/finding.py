@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     # Only named in annotations: records import this module, so a runtime import would loop.
-    from .records.model import Pos
+    from .records.positions import Pos
 
 # Control characters (C0, DEL, C1), format characters (bidirectional controls, zero-width
 # characters, the BOM), lone surrogates and the Unicode line and paragraph separators: none

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from berlintalks.records import KnowledgeBase, Status
 from berlintalks.records.load import load
-from berlintalks.records.model import KnowledgeBase, Status
 from conftest import REPO
 
 pytestmark = pytest.mark.browser

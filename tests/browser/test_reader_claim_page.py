@@ -8,8 +8,8 @@ import pytest
 
 from berlintalks.checks.engine import Report, check
 from berlintalks.checks.provenance import speaker_publication
-from berlintalks.export.exports import STATUS_WORDS
-from berlintalks.records.model import Claim
+from berlintalks.export import STATUS_WORDS
+from berlintalks.records import Claim
 from conftest import REPO
 
 pytestmark = pytest.mark.browser

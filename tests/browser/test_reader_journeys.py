@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from berlintalks.records import Claim, KnowledgeBase, Status
 from berlintalks.records.load import load
-from berlintalks.records.model import Claim, KnowledgeBase, Status
 from conftest import REPO
 
 pytestmark = pytest.mark.browser

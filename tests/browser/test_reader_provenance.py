@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from berlintalks.checks.engine import check
-from berlintalks.export.exports import STATUS_WORDS
+from berlintalks.export import STATUS_WORDS
 from conftest import REPO
 
 pytestmark = pytest.mark.browser

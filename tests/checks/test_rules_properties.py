@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from berlintalks.checks.quotes import normalise, occurs
 from berlintalks.checks.rules.relations import _cycle_members
 from berlintalks.checks.rules.verdicts import _independent_pair
-from berlintalks.records.model import Attribution, Claim, KnowledgeBase, Source
+from berlintalks.records import Attribution, Claim, KnowledgeBase, Source
 
 NODES = [f"c{i}" for i in range(6)]
 

@@ -10,7 +10,7 @@ import yaml
 
 from berlintalks.checks.engine import check
 from berlintalks.editor.scaffold import skeleton
-from berlintalks.records.model import Claim, Source, field_specs
+from berlintalks.records import Claim, Source, field_specs
 
 
 def fill(text: str, values: dict[str, str]) -> str:

@@ -18,8 +18,8 @@ from jsonschema import Draft202012Validator
 
 from berlintalks.checks.engine import check
 from berlintalks.editor.schema import Ids, existing_ids, schema_for, schema_path, stale_files
+from berlintalks.records import Claim
 from berlintalks.records.load import load_file
-from berlintalks.records.model import Claim
 from berlintalks.records.yaml import DECEPTIVE
 from conftest import REPO, claim_yaml, write_kb
 

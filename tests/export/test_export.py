@@ -10,8 +10,8 @@ from pathlib import Path
 
 from frictionless import validate
 
+from berlintalks.records import Status
 from berlintalks.records.load import load
-from berlintalks.records.model import Status
 from conftest import REPO, Run
 
 KB, _ = load(REPO)

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from frictionless import validate
 
-from berlintalks.export.exports import STATUS_WORDS, short_claim
+from berlintalks.export import STATUS_WORDS
+from berlintalks.export.claimreview import short_claim
 from conftest import ARTICLE_CLAIMS, ARTICLE_TITLE, Run, write_article_kb
 
 
@@ -207,7 +208,7 @@ def test_frictionless_command_validates_the_package(data: Path) -> None:
 def test_export_of_a_claim_without_a_rationale_has_no_explanation(
     tmp_path: Path, cli: Callable[..., Run]
 ) -> None:
-    from berlintalks.export.exports import Publisher, claim_review
+    from berlintalks.export import Publisher, claim_review
     from berlintalks.records.load import load
 
     root = write_article_kb(tmp_path / "kb")

@@ -17,7 +17,8 @@ from xml.etree import ElementTree
 import pytest
 from frictionless import validate
 
-from berlintalks.export.exports import _cell, inert, short_claim
+from berlintalks.export.claimreview import short_claim
+from berlintalks.export.tables import _cell, inert
 from conftest import PUBLICATION_ID, SOURCES, Run, claim_yaml, copy_from_repo, write_kb
 
 TABLES = ("claims", "sources", "publications", "attributions", "via", "relations")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from berlintalks.checks.engine import check
-from berlintalks.records.model import KnowledgeBase
+from berlintalks.records import KnowledgeBase
 from conftest import REPO, claim_yaml
 
 

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from berlintalks.checks.engine import check
 from berlintalks.checks.registry import RULES
 from berlintalks.finding import Finding
+from berlintalks.records import Claim
 from berlintalks.records.load import load_file
-from berlintalks.records.model import Claim
 from berlintalks.records.yaml import MAX_DEPTH, ParseError, parse
 from conftest import REPO, write_kb
 

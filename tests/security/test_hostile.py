@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from berlintalks.records import Claim
 from berlintalks.records.load import load_file
-from berlintalks.records.model import Claim
 from berlintalks.records.yaml import MAX_DEPTH, MAX_FILE_BYTES
 from conftest import SOURCES, claim_yaml, write_kb
 

@@ -71,7 +71,8 @@ def test_every_claim_and_source_has_a_page(built_site: Path) -> None:
 
 @pytest.mark.parametrize("cid", sorted(KB.claims))
 def test_claim_review_json_ld(built_site: Path, cid: str) -> None:
-    from berlintalks.export.exports import STATUS_WORDS, claim_author, short_claim
+    from berlintalks.export import STATUS_WORDS
+    from berlintalks.export.claimreview import claim_author, short_claim
 
     claim = KB.claims[cid]
     page = read(built_site, f"claims/{cid}")

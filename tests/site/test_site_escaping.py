@@ -11,7 +11,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from berlintalks.records.model import Attribution, Claim, KnowledgeBase, Source
+from berlintalks.records import Attribution, Claim, KnowledgeBase, Source
 from berlintalks.site.render import escape_text, generate, json_for_script, link
 from conftest import REPO, SITE_FILES, Run, copy_from_repo
 

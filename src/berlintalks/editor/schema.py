@@ -23,6 +23,7 @@ from ..records import (
     record_files,
     slug_problem,
 )
+from ..records.enums import choice_docs
 from ..records.kinds import (
     ARCHIVE_PATH,
     DATE_PATTERN,
@@ -30,7 +31,6 @@ from ..records.kinds import (
     ONE_LINE,
     SLUG_PATTERN,
     WEB_URL,
-    choice_docs,
     kind_of,
 )
 from ..records.layout import FOLDER_OF, RECORD_TYPES

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-from .exports import (
-    FORMATS,
-    STATUS_WORDS,
-    chain_text,
-    claim_review,
-    export_all,
-    figure_words,
-    number_words,
-    write_tree,
-)
+from .claimreview import claim_review
+from .formats import FORMATS, export_all, write_tree
 from .publisher import Publisher
+from .words import STATUS_WORDS, chain_text, figure_words, number_words
 
 __all__ = [
     "FORMATS",

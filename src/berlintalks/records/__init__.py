@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from .history import FileHistory, head_commit, inert, read_history
-from .layout import FOLDERS, SUFFIX, WINDOWS_DEVICES, record_files, slug_problem
-from .load import load
-from .model import (
+from .claim import Attribution, Claim, Figure, Relation
+from .enums import (
     CLAIM_KIND_DOCS,
-    COUNT_MAX,
     CREDIBILITY_DOCS,
     CREDIBILITY_WORDS,
-    FIGURE_MAX,
     KIND_DOCS,
     ON_RECORD_KINDS,
     OWN_TEXT_KINDS,
@@ -20,28 +16,24 @@ from .model import (
     RELATION_DOCS,
     RELIABILITY_DOCS,
     RELIABILITY_WORDS,
-    SLUG_MAX,
-    SLUG_RE,
     STATUS_DOCS,
     STATUS_SCALE_NOTE,
     UNNAMED_KINDS,
-    Attribution,
-    Claim,
     ClaimKind,
-    Exemption,
-    FieldSpec,
-    Figure,
     Kind,
-    KnowledgeBase,
-    Pos,
-    Publication,
     PublicationKind,
-    Relation,
     RelationType,
-    Source,
     Status,
-    field_specs,
 )
+from .fields import COUNT_MAX, FIGURE_MAX, SLUG_MAX, SLUG_RE, FieldSpec, field_specs
+from .history import FileHistory, head_commit, inert, read_history
+from .knowledge_base import KnowledgeBase
+from .layout import FOLDERS, SUFFIX, WINDOWS_DEVICES, record_files, slug_problem
+from .load import load
+from .positions import Pos
+from .publication import Publication
+from .record_file import Exemption
+from .source import Source
 from .urls import link_target
 from .validate import CONTROL_PATTERN, CONTROL_PATTERNS
 from .yaml import DECEPTIVE, MAX_FILE_BYTES, ParseError, parse

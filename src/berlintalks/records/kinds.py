@@ -8,27 +8,15 @@ and the data package's column types each wrote out.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, ClassVar, Protocol
 
 from ..boundary import ARCHIVE_DIR
+from .enums import choice_docs
+from .fields import COUNT_MAX, FIGURE_MAX, SLUG_MAX, SLUG_RE, FieldSpec
 from .layout import WINDOWS_DEVICES, short, slug_problem
-from .model import (
-    CLAIM_KIND_DOCS,
-    COUNT_MAX,
-    FIGURE_MAX,
-    KIND_DOCS,
-    PUBLICATION_KIND_DOCS,
-    QUALIFIER_DOCS,
-    RELATION_DOCS,
-    RELIABILITY_DOCS,
-    SLUG_MAX,
-    SLUG_RE,
-    STATUS_DOCS,
-    FieldSpec,
-    Path_,
-)
+from .positions import Path_
 from .urls import WebUrl, check_web_url
 from .wording import CONTROL_PATTERN, CONTROL_PATTERNS, control_problem, describe, suggest
 from .yaml import DECEPTIVE
@@ -49,24 +37,6 @@ WEB_URL = (
 )
 # A plain file under archive/: no empty, hidden, `.` or `..` component, no colon or backslash.
 ARCHIVE_PATH = rf"^{ARCHIVE_DIR}(?:/[^/.:\\\x00][^/:\\\x00]*)+$"
-
-_CHOICE_DOCS: tuple[Mapping[str, str], ...] = (
-    STATUS_DOCS,
-    KIND_DOCS,
-    RELIABILITY_DOCS,
-    RELATION_DOCS,
-    CLAIM_KIND_DOCS,
-    PUBLICATION_KIND_DOCS,
-    QUALIFIER_DOCS,
-)
-
-
-def choice_docs(choices: Sequence[str]) -> list[str] | None:
-    """What each choice means, when the model documents that set of choices."""
-    for docs in _CHOICE_DOCS:
-        if set(docs) == set(choices):
-            return [docs[c] for c in choices]
-    return None
 
 
 class Reporter(Protocol):

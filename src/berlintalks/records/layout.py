@@ -11,7 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..finding import Finding
-from .model import SLUG_MAX, SLUG_RE, Claim, Pos, Publication, Source
+from .claim import Claim
+from .fields import SLUG_MAX, SLUG_RE
+from .positions import Pos
+from .publication import Publication
+from .source import Source
 
 # The one map of record folders to record types; every other table below is read off it.
 FOLDERS: dict[str, type] = {"claims": Claim, "sources": Source, "publications": Publication}

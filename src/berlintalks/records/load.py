@@ -11,6 +11,9 @@ from ..boundary import NotRegular, OutsideBoundary, TooLarge, read_bytes
 from ..checks.registry import declare
 from ..finding import Finding, Severity
 from ..gcpause import without_cycle_collector
+from .claim import Claim
+from .fields import SLUG_MAX
+from .knowledge_base import KnowledgeBase
 from .layout import (
     _LINK,
     FOLDERS,
@@ -23,7 +26,9 @@ from .layout import (
     shown,
     slug_problem,
 )
-from .model import SLUG_MAX, Claim, KnowledgeBase, Pos, Publication, Source
+from .positions import Pos
+from .publication import Publication
+from .source import Source
 from .validate import (
     CONTROL_PATTERN,
     CONTROL_PATTERNS,

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..finding import Finding
+from .fields import FieldSpec, field_specs
 from .kinds import kind_of
 from .layout import short
-from .model import FieldSpec, Path_, Pos, Positions, field_specs
+from .positions import Path_, Pos, Positions
 from .wording import (
     CONTROL_PATTERN,
     CONTROL_PATTERNS,

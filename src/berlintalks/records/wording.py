@@ -8,7 +8,7 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from .model import FIGURE_MAX
+from .fields import FIGURE_MAX
 from .yaml import LongNumber
 
 # The control characters each kind of text field refuses: tabs and line breaks are allowed

@@ -12,7 +12,7 @@ from yaml.resolver import Resolver
 
 from ..checks.registry import declare
 from ..finding import Severity
-from .model import Path_, Pos, Positions
+from .positions import Path_, Pos, Positions
 
 try:
     from yaml import CSafeLoader as _Loader

@@ -268,7 +268,7 @@ def generate_tree(root: Path, out: Path) -> tuple[Report, list[Path]]:
 
 def export_tree(root: Path, out: Path, formats: tuple[str, ...]) -> tuple[Report, list[Path]]:
     """Write the chosen export formats under ``out`` (the same files the site carries in data/)."""
-    from ..export.exports import FORMATS, export_all
+    from ..export import FORMATS, export_all
 
     return _write_checked(
         root,
@@ -283,7 +283,7 @@ def _write_checked(
     root: Path, out: Path, files: Callable[[Path, Report, Any], Mapping[str, str]]
 ) -> tuple[Report, list[Path]]:
     """Check the records, then write ``files(root, report, history)`` under ``out``."""
-    from ..export.exports import write_tree
+    from ..export import write_tree
     from ..records.history import read_history
 
     root = root.resolve()
