@@ -25,9 +25,9 @@ DOC_PAGES = sorted([README, REPO / "CONTRIBUTING.md", *(REPO / "docs").glob("*.m
 
 # Where the code defines what the docs state: a move of a constant changes one line here.
 _HOMES: dict[str, tuple[str, ...]] = {
-    "MAX_FILE_BYTES": ("berlintalks.records.yaml",),
-    "MAX_DEPTH": ("berlintalks.records.yaml",),
-    "MAX_NODES": ("berlintalks.records.yaml",),
+    "MAX_FILE_BYTES": ("berlintalks.records.limits",),
+    "MAX_DEPTH": ("berlintalks.records.limits",),
+    "MAX_NODES": ("berlintalks.records.limits",),
     "MAX_FOLDER_DEPTH": ("berlintalks.records.layout", "berlintalks.records.load"),
     "MAX_ARCHIVE_BYTES": ("berlintalks.checks.archives",),
     "FIGURE_MAX": ("berlintalks.records.fields",),

@@ -1,15 +1,12 @@
-"""Findings: what the checker reports, where, and how they sort."""
+"""Findings: what the checker reports, where, and how they sort; and the codes they carry."""
 
 from __future__ import annotations
 
+import inspect
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    # Only named in annotations: records import this module, so a runtime import would loop.
-    from .records.positions import Pos
+from typing import Protocol
 
 # Control characters (C0, DEL, C1), format characters (bidirectional controls, zero-width
 # characters, the BOM), lone surrogates and the Unicode line and paragraph separators: none
@@ -39,6 +36,38 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
+class Place(Protocol):
+    """Where a finding points: the records stage's positions have this shape."""
+
+    @property
+    def file(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def column(self) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """A finding code, declared once: its severity, title and the editorial reason behind it.
+
+    The records stage and the checks stage both declare codes with it, so neither needs the
+    other to say what a code means.
+    """
+
+    code: str
+    severity: Severity
+    title: str
+    doc: str
+    group: str
+    # Structural findings (syntax, schema, unknown references) describe data the site cannot
+    # be built from, so they can never be accepted with an exception.
+    exemptable: bool = True
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "doc", inspect.cleandoc(self.doc))
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Finding:
     """One problem at one place: ``file:line:column: severity CODE message``."""
@@ -57,10 +86,9 @@ class Finding:
         object.__setattr__(self, "message", printable(self.message))
 
     @classmethod
-    def at(cls, pos: Pos, code: str, message: str) -> Finding:
-        from .checks import RULES
-
-        return cls(pos.file, pos.line, pos.column, code, RULES[code].severity, message)
+    def at(cls, pos: Place, code: Code, message: str) -> Finding:
+        """A finding at ``pos`` stamped with the code and severity ``code`` declares."""
+        return cls(pos.file, pos.line, pos.column, code.code, code.severity, message)
 
     def as_dict(self) -> dict[str, object]:
         return {

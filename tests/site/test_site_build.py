@@ -230,7 +230,6 @@ def test_no_page_loads_anything_from_another_host(built_site: Path) -> None:
 
 
 def test_methodology_documents_every_rule(built_site: Path) -> None:
-    import berlintalks.checks.engine  # noqa: F401  (registers every rule)
     from berlintalks.checks.registry import RULES
 
     page = read(built_site, "methodology")

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..boundary import ARCHIVE_DIR, OutsideBoundary, TooLarge, archive_problem, read_bytes
-from ..records import Publication, Source
-from .quotes import Words, normalise, words
-
-if TYPE_CHECKING:
-    from .context import CheckContext
+from .quotes import normalise
 
 # Archives are plain-text snapshots of articles and statements; this is far beyond any of them
 # and keeps a mistaken path to a large file from stalling the check.
@@ -25,7 +20,7 @@ class Archive:
     text: str | None
     normalised: str
     problem: str | None
-    code: str = "BT702"  # BT108 when the boundary refused the path, and nothing was read
+    refused: bool = False  # the boundary refused the path, so nothing was read
 
 
 def read_archive(root: Path, rel: str) -> Archive:
@@ -37,7 +32,7 @@ def read_archive(root: Path, rel: str) -> Archive:
     shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in rel[:80])
     problem = archive_problem(rel)
     if problem is not None:
-        return Archive(None, "", f"archive '{shown}' {problem}", "BT108")
+        return Archive(None, "", f"archive '{shown}' {problem}", refused=True)
     try:
         data = read_bytes(root, rel, MAX_ARCHIVE_BYTES)
     except TooLarge as exc:
@@ -54,7 +49,7 @@ def read_archive(root: Path, rel: str) -> Archive:
             "",
             f"archive '{shown}'{where} {exc.reason.split(';')[0]}; a snapshot is a plain text "
             f"file under {ARCHIVE_DIR}/",
-            "BT108",
+            refused=True,
         )
     except FileNotFoundError:
         return Archive(
@@ -72,21 +67,3 @@ def read_archive(root: Path, rel: str) -> Archive:
             None, "", f"archive '{shown}' is not UTF-8 text (line {line}); save it as UTF-8"
         )
     return Archive(text, normalise(text), None)
-
-
-def archive_of(ctx: CheckContext, source: Source | Publication) -> Archive:
-    assert source.archive is not None
-    archives = ctx.archives
-    if source.archive not in archives:
-        archives[source.archive] = read_archive(Path(ctx.kb.root), source.archive)
-    return archives[source.archive]
-
-
-def archive_words(ctx: CheckContext, source: Source | Publication) -> Words:
-    """The words of a readable archive, split once however many of its quotes miss."""
-    assert source.archive is not None
-    cache = ctx.words
-    if source.archive not in cache:
-        text = archive_of(ctx, source).text
-        cache[source.archive] = words(text or "")
-    return cache[source.archive]

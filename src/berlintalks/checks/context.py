@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from ..records import KnowledgeBase
-from .archives import Archive
+from ..records import KnowledgeBase, Publication, Source
+from .archives import Archive, read_archive
 from .graph import Graph, build_graph
-from .quotes import Words
+from .quotes import Words, words
 from .suggest import Suggestions
 
 
@@ -27,3 +28,21 @@ class CheckContext:
     @classmethod
     def of(cls, kb: KnowledgeBase) -> CheckContext:
         return cls(kb, build_graph(kb))
+
+
+def archive_of(ctx: CheckContext, source: Source | Publication) -> Archive:
+    assert source.archive is not None
+    archives = ctx.archives
+    if source.archive not in archives:
+        archives[source.archive] = read_archive(Path(ctx.kb.root), source.archive)
+    return archives[source.archive]
+
+
+def archive_words(ctx: CheckContext, source: Source | Publication) -> Words:
+    """The words of a readable archive, split once however many of its quotes miss."""
+    assert source.archive is not None
+    cache = ctx.words
+    if source.archive not in cache:
+        text = archive_of(ctx, source).text
+        cache[source.archive] = words(text or "")
+    return cache[source.archive]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,56 +11,12 @@ from ..finding import Finding, Severity, settle
 from ..gcpause import without_cycle_collector
 from ..records import Claim, Exemption, KnowledgeBase, Publication, Source
 from ..records.load import load
+from .codes import NOT_EXEMPTABLE, STALE_EXCEPTION, UNKNOWN_CODE
 from .context import CheckContext
 from .graph import Graph
 from .registry import RULES
 from .rule import Rule
 from .rules import RULES as CHECKED
-
-# The codes the engine itself produces, about the records' exceptions.
-ENGINE_RULES = (
-    Rule.produced_elsewhere(
-        "BT801",
-        Severity.ERROR,
-        "An exception for a finding that cannot be accepted",
-        """
-        Findings about structure (YAML syntax, the schema, unknown references, self-references
-        and cycles: codes BT0xx, BT1xx and BT2xx) describe records the site cannot be built from,
-        a missing rationale or reliability reason (BT404, BT407) and unbalanced insertion marks
-        (BT703) leave a page unable to say why or whose words, and findings about exceptions
-        themselves would excuse nothing. They cannot be accepted;
-        fix the record instead and remove the exception.
-        """,
-        group="exceptions",
-        exemptable=False,
-    ),
-    Rule.produced_elsewhere(
-        "BT904",
-        Severity.WARNING,
-        "An exception that no longer matches a finding",
-        """
-        An exception accepts one finding code on one record. When the record has changed and the
-        checker no longer reports that code there, the exception (and its reason, shown on the
-        page) is out of date. Remove it.
-        """,
-        group="exceptions",
-        exemptable=False,
-    ),
-    Rule.produced_elsewhere(
-        "BT905",
-        Severity.WARNING,
-        "An exception names an unknown code",
-        """
-        The `rule` of an exception must be a code of this checker (`berlintalks check --explain
-        CODE` describes each). An unknown code accepts nothing, so it cannot hide a problem: the
-        finding it was meant for is still reported. It is a warning rather than an error so that
-        records written for a newer version of the rules still pass an older checker. Correct the
-        code or remove the exception.
-        """,
-        group="exceptions",
-        exemptable=False,
-    ),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,13 +47,21 @@ class Report:
 def check(root: Path, progress: Callable[[int, int], None] | None = None) -> Report:
     kb, findings = load(root, progress)
     ctx = CheckContext.of(kb)
-    for r in CHECKED:
-        assert r.fn is not None
-        findings.extend(r.fn(ctx))
+    for rule in CHECKED:
+        findings.extend(stamped(rule, ctx))
     graph = ctx.graph
     del ctx  # nothing but the report keeps the records alive after their check
     kept, accepted = apply_exceptions(kb, settle(findings))
     return Report(kb, settle(kept), accepted, graph)
+
+
+def stamped(rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
+    """Each problem the rule's check yields, as a finding with the rule's code and severity."""
+    for problem in rule.check(ctx):
+        code = rule if problem.code is None else problem.code
+        if code is not rule and code not in rule.also:
+            raise ValueError(f"{rule.code} yielded {code.code}, which it does not declare")
+        yield Finding.at(problem.pos, code, problem.message)
 
 
 def apply_exceptions(
@@ -143,12 +107,12 @@ def _exception_finding(
         close = difflib.get_close_matches(code, list(RULES), n=1, cutoff=0.6)
         hint = f" — did you mean '{close[0]}'?" if close else ""
         shown = ex.rule if len(ex.rule) <= 20 else ex.rule[:19] + "…"
-        return [Finding.at(pos, "BT905", f"no check has the code '{shown}'{hint}")]
+        return [Finding.at(pos, UNKNOWN_CODE, f"no check has the code '{shown}'{hint}")]
     if not known.exemptable:
         return [
             Finding.at(
                 pos,
-                "BT801",
+                NOT_EXEMPTABLE,
                 f"{code} ({known.title.lower()}) cannot be accepted with an exception; fix the "
                 "record and remove the exception",
             )
@@ -157,7 +121,7 @@ def _exception_finding(
         return [
             Finding.at(
                 pos,
-                "BT904",
+                STALE_EXCEPTION,
                 f"nothing in this file is reported as {code} any more; remove the exception",
             )
         ]

@@ -1,32 +1,38 @@
-"""A check code declared once: its severity, title, the editorial reason behind it, its check."""
+"""A rule: a code declared once with the check that finds its problems, and what a check yields."""
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..finding import Severity
+from ..finding import Code, Severity
 
 if TYPE_CHECKING:
-    from ..finding import Finding
+    from ..records import Pos
     from .context import CheckContext
-
-RuleFn = Callable[["CheckContext"], "Iterator[Finding]"]
 
 
 @dataclass(frozen=True, slots=True)
-class Rule:
-    code: str
-    severity: Severity
-    title: str
-    doc: str
-    group: str
-    # Structural findings (syntax, schema, unknown references) describe data the site cannot
-    # be built from, so they can never be accepted with an exception.
-    exemptable: bool
-    fn: RuleFn | None = None
+class Problem:
+    """What a check found and where; the engine makes it a finding with the rule's code."""
+
+    pos: Pos
+    message: str
+    # Another code the rule declares in ``also``, for the rare check that finds a problem
+    # another stage has a code for; None for the rule's own code.
+    code: Code | None = None
+
+
+RuleFn = Callable[["CheckContext"], Iterator[Problem]]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rule(Code):
+    """A code with the check that finds it; the check's docstring is its explanation."""
+
+    check: RuleFn
+    also: tuple[Code, ...] = ()
 
     @classmethod
     def of(
@@ -38,15 +44,15 @@ class Rule:
         group: str,
         check: RuleFn,
         exemptable: bool = True,
+        also: tuple[Code, ...] = (),
     ) -> Rule:
-        """A rule whose check's docstring is its documentation."""
         return cls(
-            code, severity, title, inspect.cleandoc(check.__doc__ or ""), group, exemptable, check
+            code=code,
+            severity=severity,
+            title=title,
+            doc=check.__doc__ or "",
+            group=group,
+            exemptable=exemptable,
+            check=check,
+            also=also,
         )
-
-    @classmethod
-    def produced_elsewhere(
-        cls, code: str, severity: Severity, title: str, doc: str, *, group: str, exemptable: bool
-    ) -> Rule:
-        """A code whose findings another stage produces (the parser, the loader, the engine)."""
-        return cls(code, severity, title, inspect.cleandoc(doc), group, exemptable)

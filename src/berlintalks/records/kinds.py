@@ -13,6 +13,16 @@ from datetime import date, datetime
 from typing import Any, ClassVar, Protocol
 
 from ..boundary import ARCHIVE_DIR
+from ..finding import Code
+from .codes import ARCHIVE_PATH as ARCHIVE_OUTSIDE
+from .codes import (
+    EMPTY_LIST,
+    NOT_A_CHOICE,
+    NOT_A_DATE,
+    NOT_A_LINK,
+    NOT_AN_ID,
+    WRONG_TYPE,
+)
 from .enums import choice_docs
 from .fields import COUNT_MAX, FIGURE_MAX, SLUG_MAX, SLUG_RE, FieldSpec
 from .layout import WINDOWS_DEVICES, short, slug_problem
@@ -42,7 +52,7 @@ ARCHIVE_PATH = rf"^{ARCHIVE_DIR}(?:/[^/.:\\\x00][^/:\\\x00]*)+$"
 class Reporter(Protocol):
     """What a kind needs of the validator: reporting, and validating what it nests."""
 
-    def error_at(self, path: Path_, code: str, message: str) -> None: ...
+    def error_at(self, path: Path_, code: Code, message: str) -> None: ...
 
     def wrong_type(self, path: Path_, name: str, expected: str, value: Any) -> None: ...
 
@@ -89,7 +99,7 @@ class Text(Kind):
         if not value.strip():
             # A required key cannot simply be dropped, so the advice differs.
             fix = "write the text" if fs.required else "write the text or remove the key"
-            r.error_at(path, "BT103", f"'{name}' is empty; {fix}")
+            r.error_at(path, WRONG_TYPE, f"'{name}' is empty; {fix}")
             return _BAD
         hidden = DECEPTIVE.search(value)
         if hidden:
@@ -97,14 +107,14 @@ class Text(Kind):
             # or of the diff would not see this character do its work.
             r.error_at(
                 path,
-                "BT103",
+                WRONG_TYPE,
                 f"'{name}' holds U+{ord(hidden.group()):04X}, an invisible line break or "
                 "text-direction control; remove it",
             )
             return _BAD
         control = control_problem(value, self.name)
         if control is not None:
-            r.error_at(path, "BT103", f"'{name}' {control}")
+            r.error_at(path, WRONG_TYPE, f"'{name}' {control}")
             return _BAD
         return self.check(r, fs, value, path, name)
 
@@ -134,7 +144,7 @@ class Line(Text):
 
     def check(self, r: Reporter, fs: FieldSpec, value: str, path: Path_, name: str) -> Result:
         if "\n" in value.strip():
-            r.error_at(path, "BT103", f"'{name}' must be a single line")
+            r.error_at(path, WRONG_TYPE, f"'{name}' must be a single line")
             return _BAD
         return True, value
 
@@ -148,7 +158,9 @@ class Slug(Text):
     def check(self, r: Reporter, fs: FieldSpec, value: str, path: Path_, name: str) -> Result:
         problem = slug_problem(value)
         if problem is not None:
-            r.error_at(path, "BT106", f"'{short(value)}' is not a valid id for '{name}': {problem}")
+            r.error_at(
+                path, NOT_AN_ID, f"'{short(value)}' is not a valid id for '{name}': {problem}"
+            )
             return _BAD
         return True, value
 
@@ -183,7 +195,7 @@ class Choice(Text):
         if value not in fs.choices:
             r.error_at(
                 path,
-                "BT104",
+                NOT_A_CHOICE,
                 f"'{short(value)}' is not a valid {name}{suggest(value, fs.choices)} "
                 f"(choose one of: {', '.join(fs.choices)})",
             )
@@ -205,7 +217,7 @@ class Url(Text):
     def check(self, r: Reporter, fs: FieldSpec, value: str, path: Path_, name: str) -> Result:
         checked = check_web_url(value)
         if not isinstance(checked, WebUrl):
-            r.error_at(path, "BT107", f"'{short(value)}' cannot be a link: {checked}")
+            r.error_at(path, NOT_A_LINK, f"'{short(value)}' cannot be a link: {checked}")
             return _BAD
         return True, value
 
@@ -221,7 +233,7 @@ class ArchivePath(Text):
         if p.startswith("/") or ".." in p.split("/") or ":" in p or "\\" in value:
             r.error_at(
                 path,
-                "BT108",
+                ARCHIVE_OUTSIDE,
                 f"archive path '{short(value)}' must be relative to the root and stay inside it",
             )
             return _BAD
@@ -237,7 +249,7 @@ class Date(Kind):
 
     def validate(self, r: Reporter, fs: FieldSpec, value: Any, path: Path_, name: str) -> Result:
         if isinstance(value, datetime):
-            r.error_at(path, "BT105", f"'{name}' must be a date (YYYY-MM-DD) without a time")
+            r.error_at(path, NOT_A_DATE, f"'{name}' must be a date (YYYY-MM-DD) without a time")
             return _BAD
         if isinstance(value, date):
             return True, value
@@ -250,7 +262,9 @@ class Date(Kind):
         except ValueError:
             pass
         r.error_at(
-            path, "BT105", f"'{short(value)}' is not a real calendar date; write it as YYYY-MM-DD"
+            path,
+            NOT_A_DATE,
+            f"'{short(value)}' is not a real calendar date; write it as YYYY-MM-DD",
         )
         return _BAD
 
@@ -296,12 +310,12 @@ class Number(Kind):
             return _BAD
         # Floats only: math.isfinite turns an int into a float, which overflows.
         if isinstance(value, float) and not math.isfinite(value):
-            r.error_at(path, "BT103", f"'{name}' must be a finite number, not {value}")
+            r.error_at(path, WRONG_TYPE, f"'{name}' must be a finite number, not {value}")
             return _BAD
         if abs(value) > FIGURE_MAX:
             r.error_at(
                 path,
-                "BT103",
+                WRONG_TYPE,
                 f"'{name}' is {describe(value)}, beyond ±10^15; check it, or give it in a "
                 "larger unit (millions, billions)",
             )
@@ -324,7 +338,7 @@ class List(Kind):
             return _BAD
         if len(value) < fs.min_items:
             entries = "entry" if fs.min_items == 1 else "entries"
-            r.error_at(path, "BT109", f"'{name}' needs at least {fs.min_items} {entries}")
+            r.error_at(path, EMPTY_LIST, f"'{name}' needs at least {fs.min_items} {entries}")
             return _BAD
         assert fs.item is not None
         ok, items = True, []

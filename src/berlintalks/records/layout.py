@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..finding import Finding
 from .claim import Claim
+from .codes import NOT_A_RECORD_FILE, UNREADABLE_FILE
 from .fields import SLUG_MAX, SLUG_RE
 from .positions import Pos
 from .publication import Publication
@@ -107,25 +108,27 @@ def _misfit(entry: _Entry, folder: str) -> Finding | None:
     name = entry.parts[-1]
     label = short(shown(name))
     if entry.kind == "link":
-        return Finding.at(here, "BT009", _LINK)
+        return Finding.at(here, UNREADABLE_FILE, _LINK)
     if entry.kind == "unlisted":
-        return Finding.at(here, "BT009", f"cannot list this folder: {entry.note}")
+        return Finding.at(here, UNREADABLE_FILE, f"cannot list this folder: {entry.note}")
     if entry.kind == "deep":
         return Finding.at(
             here,
-            "BT008",
+            NOT_A_RECORD_FILE,
             f"folders nest more than {MAX_FOLDER_DEPTH} deep here; keep records at most "
             f"{MAX_FOLDER_DEPTH} folders below {folder}/",
         )
     if entry.kind == "folder":
         if name.endswith(SUFFIX) and name != SUFFIX:
             return Finding.at(
-                here, "BT008", "this is a folder named like a record file; a record is a file"
+                here,
+                NOT_A_RECORD_FILE,
+                "this is a folder named like a record file; a record is a file",
             )
         if slug_problem(name) is not None:
             return Finding.at(
                 here,
-                "BT008",
+                NOT_A_RECORD_FILE,
                 f"folder name '{label}' is not allowed here: use lowercase letters, digits and "
                 f"single hyphens, and no name Windows reserves for a device (its files are not "
                 "read)",
@@ -135,14 +138,14 @@ def _misfit(entry: _Entry, folder: str) -> Finding | None:
         return None  # the file name is checked as the record's id when it is loaded
     problem = _windows_problem(name)
     if problem is not None:
-        return Finding.at(here, "BT008", f"'{label}' is not a record file: {problem}")
+        return Finding.at(here, NOT_A_RECORD_FILE, f"'{label}' is not a record file: {problem}")
     if name.endswith(".yml") and name != ".yml":
         return Finding.at(
-            here, "BT008", f"record files end in .yaml: rename it to {name[:-4]}.yaml"
+            here, NOT_A_RECORD_FILE, f"record files end in .yaml: rename it to {name[:-4]}.yaml"
         )
     return Finding.at(
         here,
-        "BT008",
+        NOT_A_RECORD_FILE,
         f"'{label}' is not a record file: records are named <id>.yaml; rename it, or move it "
         f"out of {folder}/",
     )
@@ -215,21 +218,27 @@ def record_files(root: Path, folder: str) -> Iterator[tuple[Path, Finding | None
     except FileNotFoundError:
         return
     except OSError as exc:
-        yield base, Finding.at(here, "BT009", f"cannot read {folder}/: {exc.strerror or exc}")
+        yield (
+            base,
+            Finding.at(here, UNREADABLE_FILE, f"cannot read {folder}/: {exc.strerror or exc}"),
+        )
         return
     if stat.S_ISLNK(info.st_mode):
         yield (
             base,
             Finding.at(
                 here,
-                "BT009",
+                UNREADABLE_FILE,
                 f"{folder}/ is a symbolic link; berlintalks follows no links, so it reads none "
                 "of the files behind it: replace the link with the folder itself",
             ),
         )
         return
     if not stat.S_ISDIR(info.st_mode):
-        yield base, Finding.at(here, "BT008", f"{folder} must be a folder of record files")
+        yield (
+            base,
+            Finding.at(here, NOT_A_RECORD_FILE, f"{folder} must be a folder of record files"),
+        )
         return
     found = _listing(str(base))
     found.sort(key=lambda e: e.parts)

@@ -6,7 +6,13 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from ..finding import Finding
+from ..finding import Code, Finding
+from .codes import (
+    MISSING_KEY,
+    ONE_OF_VALUE,
+    UNKNOWN_KEY,
+    WRONG_TYPE,
+)
 from .fields import FieldSpec, field_specs
 from .kinds import kind_of
 from .layout import short
@@ -40,16 +46,16 @@ class _Validator:
     positions: Positions
     findings: list[Finding]
 
-    def error(self, pos: Pos, code: str, message: str) -> None:
+    def error(self, pos: Pos, code: Code, message: str) -> None:
         self.findings.append(Finding.at(pos, code, message))
 
-    def error_at(self, path: Path_, code: str, message: str) -> None:
+    def error_at(self, path: Path_, code: Code, message: str) -> None:
         """A finding at the value ``path``; its position is looked up only now, when needed."""
         self.error(self.positions.at(*path), code, message)
 
     def wrong_type(self, path: Path_, name: str, expected: str, value: Any) -> None:
         hint = f"; {_BOOL_HINT}" if isinstance(value, bool) else ""
-        self.error_at(path, "BT103", f"'{name}' must be {expected}, not {describe(value)}{hint}")
+        self.error_at(path, WRONG_TYPE, f"'{name}' must be {expected}, not {describe(value)}{hint}")
 
     def record(self, record: type, value: Any, path: Path_, what: str) -> dict[str, Any] | None:
         """The keyword arguments for ``record``, or None when the mapping is invalid."""
@@ -63,7 +69,7 @@ class _Validator:
                 ok = False
                 self.error(
                     self.positions.key(*path, key),
-                    "BT102",
+                    UNKNOWN_KEY,
                     f"unknown key '{short(str(key))}' in {what}{suggest(str(key), list(specs))}",
                 )
         kwargs: dict[str, Any] = {}
@@ -73,7 +79,7 @@ class _Validator:
                     ok = False
                     self.error_at(
                         path,
-                        "BT101",
+                        MISSING_KEY,
                         f"{what} is missing the required key '{name}' ({fs.doc.rstrip('.')})",
                     )
                 continue
@@ -83,12 +89,12 @@ class _Validator:
         one_of = getattr(record, "ONE_OF", None)
         if one_of is not None and ok and (one_of[0] in kwargs) == bool(kwargs.get(one_of[1])):
             ok = False
-            self.error_at(path, "BT110", record.ONE_OF_PROBLEM)  # type: ignore[attr-defined]
+            self.error_at(path, ONE_OF_VALUE, record.ONE_OF_PROBLEM)  # type: ignore[attr-defined]
         return kwargs if ok else None
 
     def value(self, fs: FieldSpec, value: Any, path: Path_, name: str) -> tuple[bool, Any]:
         kind = kind_of(fs)
         if isinstance(value, LongNumber):
-            self.error_at(path, "BT103", f"'{name}' holds {describe(value)}; {kind.long_number}")
+            self.error_at(path, WRONG_TYPE, f"'{name}' holds {describe(value)}; {kind.long_number}")
             return False, None
         return kind.validate(self, fs, value, path, name)

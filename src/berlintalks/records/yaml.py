@@ -10,8 +10,16 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import Resolver
 
-from ..checks.registry import declare
-from ..finding import Severity
+from ..finding import Code
+from .codes import (
+    DUPLICATE_KEY,
+    EMPTY_FILE,
+    FORBIDDEN_TAG,
+    NOT_ONE_MAPPING,
+    OVER_LIMIT,
+    YAML_SYNTAX,
+)
+from .limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 from .positions import Path_, Pos, Positions
 
 try:
@@ -19,10 +27,18 @@ try:
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-# Limits a record never comes near; they keep a hostile file from costing more than a moment.
-MAX_FILE_BYTES = 1024 * 1024
-MAX_DEPTH = 64
-MAX_NODES = 100_000
+__all__ = [
+    "DECEPTIVE",
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "MAX_NODES",
+    "MAX_NUMBER_CHARS",
+    "LongNumber",
+    "ParseError",
+    "Parsed",
+    "parse",
+]
+
 # No figure needs more characters than this (10^15 has 16 digits). A longer YAML number is
 # never converted: sexagesimal integers (`1:30:00`) cost time quadratic in their length, and
 # an integer of thousands of hex digits cannot even be printed (Python refuses to turn an
@@ -53,95 +69,17 @@ _NODE_EVENTS = frozenset(
 )
 _COLLECTION_END = frozenset({yaml.MappingEndEvent, yaml.SequenceEndEvent})
 
-declare(
-    "BT001",
-    Severity.ERROR,
-    "The file is not well-formed YAML",
-    """
-    The parser stopped at the position shown. Common causes: a tab used for indentation
-    (YAML allows spaces only), a colon inside an unquoted value, an unclosed quote or
-    bracket. Fix the text at that line; quoting the value usually helps.
-    """,
-    group="syntax",
-    exemptable=False,
-)
-declare(
-    "BT002",
-    Severity.ERROR,
-    "The file is not UTF-8 text",
-    """
-    Records must be saved as UTF-8. The position shows the first byte that is not valid
-    UTF-8; re-save the file as UTF-8 in your editor.
-    """,
-    group="syntax",
-    exemptable=False,
-)
-declare(
-    "BT003",
-    Severity.ERROR,
-    "The file is empty",
-    """
-    A record file holds one record. Fill it in (`berlintalks new claim ID` writes a skeleton)
-    or delete the file.
-    """,
-    group="syntax",
-    exemptable=False,
-)
-declare(
-    "BT004",
-    Severity.ERROR,
-    "The file does not hold a single mapping of keys",
-    """
-    A record is one YAML mapping (`key: value` lines) and one document per file, not a list
-    or a bare value.
-    """,
-    group="syntax",
-    exemptable=False,
-)
-declare(
-    "BT005",
-    Severity.ERROR,
-    "A key appears twice in the same mapping",
-    """
-    YAML would silently keep only one of the two values, so the record would not say what
-    the file shows. Keep one of them.
-    """,
-    group="syntax",
-    exemptable=False,
-)
-declare(
-    "BT006",
-    Severity.ERROR,
-    "A YAML tag that records may not use",
-    """
-    Records hold plain text, numbers, dates, lists and mappings. Tags such as
-    `!!python/object` ask a loader to build program objects; berlintalks never does that
-    and refuses the file. Remove the tag.
-    """,
-    group="syntax",
-    exemptable=False,
-)
-declare(
-    "BT007",
-    Severity.ERROR,
-    "The file exceeds a size, nesting or alias limit",
-    f"""
-    A record file may be at most {MAX_FILE_BYTES // 1024} KiB, nest at most {MAX_DEPTH}
-    levels deep and expand (through anchors and aliases) to at most {MAX_NODES:,} values.
-    Real records are far below these limits; they stop hostile files from exhausting
-    memory or time.
-    """,
-    group="syntax",
-    exemptable=False,
-)
-
 
 @dataclass(slots=True)
 class ParseError(Exception):
-    code: str
+    kind: Code
     message: str
     line: int
     column: int
+
+    @property
+    def code(self) -> str:
+        return self.kind.code
 
 
 @dataclass(slots=True)
@@ -188,7 +126,9 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
         return event.value
     if tag not in _SCALAR_TAGS:
         raise ParseError(
-            "BT006", f"tag '{tag}' is not allowed in records; remove it", *_pos_of(event.start_mark)
+            FORBIDDEN_TAG,
+            f"tag '{tag}' is not allowed in records; remove it",
+            *_pos_of(event.start_mark),
         )
     if len(event.value) > MAX_NUMBER_CHARS and tag in _NUMBER_TAGS:
         return LongNumber(event.value)
@@ -216,7 +156,7 @@ def _forbidden_character(text: str) -> ParseError | None:
     else:
         why = "a control character, not allowed in YAML; delete it"
     return ParseError(
-        "BT001", f"character U+{ord(char):04X} is {why}", *_line_col(text, bad.start())
+        YAML_SYNTAX, f"character U+{ord(char):04X} is {why}", *_line_col(text, bad.start())
     )
 
 
@@ -239,37 +179,131 @@ def _syntax_error(exc: yaml.YAMLError, text: str) -> ParseError:
     if "maximum nesting depth" in message:
         # libyaml's own guard (1,000 flow levels) can fire before ours: same limit, same code.
         return ParseError(
-            "BT007", f"values nest more than {MAX_DEPTH} levels deep; records need a few", line, col
+            OVER_LIMIT,
+            f"values nest more than {MAX_DEPTH} levels deep; records need a few",
+            line,
+            col,
         )
     if 0 <= index < len(text) and text[index] == "\t":
         message += " (a tab: indent with spaces, not tabs)"
-    return ParseError("BT001", f"YAML syntax error: {message}", line, col)
+    return ParseError(YAML_SYNTAX, f"YAML syntax error: {message}", line, col)
 
 
-def parse(text: str, file: str) -> Parsed:
-    """Parse one YAML document into plain values; raise :class:`ParseError` when it cannot be read.
+@dataclass(slots=True)
+class _Reader:
+    """One parse under way: the values built so far, their positions, anchors and counts."""
 
-    Built from the event stream rather than PyYAML's composer so that depth and alias
-    expansion are bounded before any value is built, and so keys keep their positions.
-    """
-    forbidden = _forbidden_character(text)
-    if forbidden is not None:
-        raise forbidden
-    values: dict[Path_, Pos] = {}
-    keys: dict[Path_, Pos] = {}
-    problems: list[ParseError] = []
-    anchors: dict[str, tuple[Any, int]] = {}
-    stack: list[_Frame] = []
-    root: list[Any] = []
-    nodes = 0
-    documents = 0
+    file: str
+    values: dict[Path_, Pos] = field(default_factory=dict)
+    keys: dict[Path_, Pos] = field(default_factory=dict)
+    problems: list[ParseError] = field(default_factory=list)
+    anchors: dict[str, tuple[Any, int]] = field(default_factory=dict)
+    stack: list[_Frame] = field(default_factory=list)
+    root: list[Any] = field(default_factory=list)
+    nodes: int = 0
+    documents: int = 0
 
-    def place(value: Any, line: int, col: int) -> Path_ | None:
-        if not stack:
-            root.append(value)
-            values[()] = Pos(file, line, col)
+    def read(self, next_event: Any) -> None:
+        # The loader's events are read one call at a time (not through yaml.parse's generator)
+        # and told apart by exact class: this loop is most of what `check` costs per file.
+        while True:
+            event = next_event()
+            kind = type(event)
+            if kind in _COLLECTION_END:
+                done = self.stack.pop()
+                if done.anchor:
+                    self.anchors[done.anchor] = (done.container, self.nodes - done.nodes_at_start)
+            elif kind in _NODE_EVENTS:
+                self.node(event, kind)
+            elif kind is yaml.StreamEndEvent or event is None:
+                return
+            elif kind is yaml.DocumentStartEvent:
+                self.documents += 1
+                if self.documents > 1:
+                    raise ParseError(
+                        NOT_ONE_MAPPING,
+                        "the file holds more than one YAML document ('---'); keep one "
+                        "record per file",
+                        *_pos_of(event.start_mark),
+                    )
+
+    def node(self, event: Any, kind: type) -> None:
+        mark = event.start_mark
+        line, col = _pos_of(mark)
+        top = self.stack[-1] if self.stack else None
+        if top is not None and top.is_map and top.key is None:
+            self.key(top, event, kind, line, col)
+            return
+        if kind is yaml.AliasEvent:
+            self.alias(event, line, col)
+            return
+        self.count(1, mark)
+        if kind is yaml.ScalarEvent:
+            value = _scalar(event)
+            self.place(value, line, col)
+            if event.anchor:
+                self.anchors[event.anchor] = (value, 1)
+            return
+        self.collection(event, kind, line, col)
+
+    def key(self, top: _Frame, event: Any, kind: type, line: int, col: int) -> None:
+        if kind is not yaml.ScalarEvent:
+            raise ParseError(
+                YAML_SYNTAX,
+                "mapping keys must be plain words, not lists, mappings or aliases",
+                line,
+                col,
+            )
+        self.count(1, event.start_mark)
+        key = event.value
+        path = (*top.path, key)
+        if key in top.container:
+            first = self.keys[path]
+            self.problems.append(
+                ParseError(
+                    DUPLICATE_KEY,
+                    f"key '{key}' appears twice in this mapping (first at line "
+                    f"{first.line}); keep one",
+                    line,
+                    col,
+                )
+            )
+        else:
+            self.keys[path] = Pos(self.file, line, col)
+        top.key = key
+
+    def alias(self, event: Any, line: int, col: int) -> None:
+        if event.anchor not in self.anchors:
+            raise ParseError(YAML_SYNTAX, f"unknown alias '*{event.anchor}'", line, col)
+        value, size = self.anchors[event.anchor]
+        self.count(size, event.start_mark, alias=True)
+        self.place(value, line, col)
+
+    def collection(self, event: Any, kind: type, line: int, col: int) -> None:
+        if event.tag not in _COLLECTION_TAGS:
+            raise ParseError(
+                FORBIDDEN_TAG, f"tag '{event.tag}' is not allowed in records; remove it", line, col
+            )
+        if len(self.stack) >= MAX_DEPTH:
+            raise ParseError(
+                OVER_LIMIT,
+                f"values nest more than {MAX_DEPTH} levels deep; records need a few",
+                line,
+                col,
+            )
+        is_map = kind is yaml.MappingStartEvent
+        container: dict[str, Any] | list[Any] = {} if is_map else []
+        path = self.place(container, line, col)
+        if path is None:  # the value of a duplicate key: read it, but keep it apart
+            path = (*self.stack[-1].path, f"<duplicate {self.nodes}>")
+        self.stack.append(_Frame(container, path, event.anchor, self.nodes, is_map))
+
+    def place(self, value: Any, line: int, col: int) -> Path_ | None:
+        if not self.stack:
+            self.root.append(value)
+            self.values[()] = Pos(self.file, line, col)
             return ()
-        top = stack[-1]
+        top = self.stack[-1]
         if top.is_map:
             key = top.key
             top.key = None
@@ -281,13 +315,12 @@ def parse(text: str, file: str) -> Parsed:
         else:
             path = (*top.path, len(top.container))
             top.container.append(value)  # type: ignore[union-attr]
-        values[path] = Pos(file, line, col)
+        self.values[path] = Pos(self.file, line, col)
         return path
 
-    def count(n: int, mark: Any, alias: bool = False) -> None:
-        nonlocal nodes
-        nodes += n
-        if nodes <= MAX_NODES:
+    def count(self, n: int, mark: Any, alias: bool = False) -> None:
+        self.nodes += n
+        if self.nodes <= MAX_NODES:
             return
         if alias:
             message = (
@@ -296,104 +329,31 @@ def parse(text: str, file: str) -> Parsed:
             )
         else:
             message = f"the file holds more than {MAX_NODES:,} values; a record needs far fewer"
-        raise ParseError("BT007", message, *_pos_of(mark))
+        raise ParseError(OVER_LIMIT, message, *_pos_of(mark))
 
-    # The loader's events are read one call at a time (not through yaml.parse's generator)
-    # and told apart by exact class: this loop is most of what `check` costs per file.
+
+def parse(text: str, file: str) -> Parsed:
+    """Parse one YAML document into plain values; raise :class:`ParseError` when it cannot be read.
+
+    Built from the event stream rather than PyYAML's composer so that depth and alias
+    expansion are bounded before any value is built, and so keys keep their positions.
+    """
+    forbidden = _forbidden_character(text)
+    if forbidden is not None:
+        raise forbidden
+    reader = _Reader(file)
     try:
         loader = _Loader(text)
     except yaml.YAMLError as exc:
         raise _syntax_error(exc, text) from None
-    next_event = loader.get_event
     try:
-        while True:
-            event = next_event()
-            kind = type(event)
-            if kind in _COLLECTION_END:
-                done = stack.pop()
-                if done.anchor:
-                    anchors[done.anchor] = (done.container, nodes - done.nodes_at_start)
-                continue
-            if kind not in _NODE_EVENTS:
-                if kind is yaml.StreamEndEvent or event is None:
-                    break
-                if kind is yaml.DocumentStartEvent:
-                    documents += 1
-                    if documents > 1:
-                        raise ParseError(
-                            "BT004",
-                            "the file holds more than one YAML document ('---'); keep one "
-                            "record per file",
-                            *_pos_of(event.start_mark),
-                        )
-                continue
-            mark = event.start_mark
-            line, col = _pos_of(mark)
-            top = stack[-1] if stack else None
-            if top is not None and top.is_map and top.key is None:
-                if kind is not yaml.ScalarEvent:
-                    raise ParseError(
-                        "BT001",
-                        "mapping keys must be plain words, not lists, mappings or aliases",
-                        line,
-                        col,
-                    )
-                count(1, mark)
-                key = event.value
-                path = (*top.path, key)
-                if key in top.container:
-                    first = keys[path]
-                    problems.append(
-                        ParseError(
-                            "BT005",
-                            f"key '{key}' appears twice in this mapping (first at line "
-                            f"{first.line}); keep one",
-                            line,
-                            col,
-                        )
-                    )
-                else:
-                    keys[path] = Pos(file, line, col)
-                top.key = key
-                continue
-            if kind is yaml.AliasEvent:
-                if event.anchor not in anchors:
-                    raise ParseError("BT001", f"unknown alias '*{event.anchor}'", line, col)
-                value, size = anchors[event.anchor]
-                count(size, mark, alias=True)
-                place(value, line, col)
-                continue
-            count(1, mark)
-            if kind is yaml.ScalarEvent:
-                value = _scalar(event)
-                place(value, line, col)
-                if event.anchor:
-                    anchors[event.anchor] = (value, 1)
-                continue
-            if event.tag not in _COLLECTION_TAGS:
-                raise ParseError(
-                    "BT006", f"tag '{event.tag}' is not allowed in records; remove it", line, col
-                )
-            if len(stack) >= MAX_DEPTH:
-                raise ParseError(
-                    "BT007",
-                    f"values nest more than {MAX_DEPTH} levels deep; records need a few",
-                    line,
-                    col,
-                )
-            is_map = kind is yaml.MappingStartEvent
-            container: dict[str, Any] | list[Any] = {} if is_map else []
-            path = place(container, line, col)
-            if path is None:  # the value of a duplicate key: read it, but keep it apart
-                path = (*stack[-1].path, f"<duplicate {nodes}>")
-            stack.append(_Frame(container, path, event.anchor, nodes, is_map))
+        reader.read(loader.get_event)
     except yaml.YAMLError as exc:
         raise _syntax_error(exc, text) from None
     except RecursionError:  # pragma: no cover - the depth limit stops this first
-        raise ParseError("BT007", "values nest too deeply", 1, 1) from None
+        raise ParseError(OVER_LIMIT, "values nest too deeply", 1, 1) from None
     finally:
         loader.dispose()
-
-    if not root:
-        raise ParseError("BT003", "the file holds no record; fill it in or delete it", 1, 1)
-    return Parsed(root[0], Positions(file, values, keys), problems)
+    if not reader.root:
+        raise ParseError(EMPTY_FILE, "the file holds no record; fill it in or delete it", 1, 1)
+    return Parsed(reader.root[0], Positions(file, reader.values, reader.keys), reader.problems)

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...finding import Finding, Severity
+from ...finding import Severity
 from ..context import CheckContext
-from ..rule import Rule
+from ..rule import Problem, Rule
 from ..suggest import close_id
 
 
-def uncited_source(ctx: CheckContext) -> Iterator[Finding]:
+def uncited_source(ctx: CheckContext) -> Iterator[Problem]:
     """
     A source that no claim names as `source` or `via`, no source names as its
     `affiliation` and no publication as its `outlet`, is a page without purpose, often left
@@ -39,15 +39,14 @@ def uncited_source(ctx: CheckContext) -> Iterator[Finding]:
                         meant.add(close)
     for source in kb.sources.values():
         if source.id not in cited and source.id not in meant:
-            yield Finding.at(
+            yield Problem(
                 source.pos("id"),
-                "BT901",
                 f"no claim cites '{source.id}' (as source or via) and no source or publication "
                 "names it (as affiliation or outlet); cite it or delete the file",
             )
 
 
-def unused_publication(ctx: CheckContext) -> Iterator[Finding]:
+def unused_publication(ctx: CheckContext) -> Iterator[Problem]:
     """
     A publication that no attribution names (as `publication`, or as `source` when it
     speaks in its own voice) supports nothing on the site, often left behind when a claim
@@ -65,9 +64,8 @@ def unused_publication(ctx: CheckContext) -> Iterator[Finding]:
                 used.add(att.publication)
     for pub in kb.publications.values():
         if pub.id not in used:
-            yield Finding.at(
+            yield Problem(
                 pub.pos("id"),
-                "BT906",
                 f"no attribution names '{pub.id}' (as publication or source); cite it or "
                 "delete the file",
             )

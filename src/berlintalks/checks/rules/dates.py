@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...finding import Finding, Severity
+from ...finding import Severity
 from ..context import CheckContext
-from ..rule import Rule
+from ..rule import Problem, Rule
 
 
-def attribution_after_event(ctx: CheckContext) -> Iterator[Finding]:
+def attribution_after_event(ctx: CheckContext) -> Iterator[Problem]:
     """
     An attribution's `date` is when the words were said or published; it cannot come before
     the claim's `date`, the day of the event or statement it reports. One of the two dates is
@@ -20,9 +20,8 @@ def attribution_after_event(ctx: CheckContext) -> Iterator[Finding]:
     for claim in kb.claims.values():
         for i, att in enumerate(claim.attributions):
             if att.date is not None and att.date < claim.date:
-                yield Finding.at(
+                yield Problem(
                     claim.pos("attributions", i, "date"),
-                    "BT601",
                     f"attributed on {att.date.isoformat()}, before the claim's date "
                     f"{claim.date.isoformat()}; correct one of the two dates",
                 )

@@ -5,14 +5,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-from ...finding import Finding, Severity
+from ...finding import Severity
 from ...records import (
     Claim,
     Figure,
     RelationType,
 )
 from ..context import CheckContext
-from ..rule import Rule
+from ..rule import Problem, Rule
 from .wording import names as _names
 from .wording import num as _num
 from .wording import short as _short
@@ -20,7 +20,7 @@ from .wording import short as _short
 PERCENT_UNITS = frozenset({"percent", "per cent", "%"})
 
 
-def count_matches_parts(ctx: CheckContext) -> Iterator[Finding]:
+def count_matches_parts(ctx: CheckContext) -> Iterator[Problem]:
     """
     `count: N` says the claim has N parts (the joint statement lists six commitments), and the
     site lists them as "1 of 6". Exactly N distinct claims must declare `part_of` this claim.
@@ -34,9 +34,8 @@ def count_matches_parts(ctx: CheckContext) -> Iterator[Finding]:
         parts = {p for p in g.parts.get(claim.id, []) if p != claim.id}
         if len(parts) != claim.count:
             listed = f": {_names(parts)}" if parts else ""
-            yield Finding.at(
+            yield Problem(
                 claim.pos("count"),
-                "BT501",
                 f"count is {claim.count} but {len(parts)} claim"
                 f"{' is' if len(parts) == 1 else 's are'} part_of it{listed}; make them agree",
             )
@@ -46,7 +45,7 @@ def _is_percent(figure: Figure) -> bool:
     return figure.unit.strip().casefold() in PERCENT_UNITS
 
 
-def percent_range(ctx: CheckContext) -> Iterator[Finding]:
+def percent_range(ctx: CheckContext) -> Iterator[Problem]:
     """
     A share in percent lies between 0 and 100. A value outside that range is a typo or a
     figure in another unit (a percentage-point change, a count); correct the value or the
@@ -65,14 +64,12 @@ def percent_range(ctx: CheckContext) -> Iterator[Finding]:
                 ]
             for v, pos in values:
                 if not 0 <= v <= 100:
-                    yield Finding.at(
-                        pos,
-                        "BT502",
-                        f"{_num(v)} percent is outside 0–100; correct the value or the unit",
+                    yield Problem(
+                        pos, f"{_num(v)} percent is outside 0–100; correct the value or the unit"
                     )
 
 
-def percent_split(ctx: CheckContext) -> Iterator[Finding]:
+def percent_split(ctx: CheckContext) -> Iterator[Problem]:
     """
     `values` in percent describe how a whole is divided (the plant's capacity 50–50), so they
     add up to 100. If the source itself rounds (33, 33, 33), record its numbers as published
@@ -85,9 +82,8 @@ def percent_split(ctx: CheckContext) -> Iterator[Finding]:
                 continue
             total = math.fsum(fig.values)
             if abs(total - 100) > 1e-9:
-                yield Finding.at(
+                yield Problem(
                     claim.pos("figures", i, "values"),
-                    "BT503",
                     f"the shares of '{_short(fig.label)}' add up to {_num(total)} percent, not "
                     "100; correct them",
                 )
@@ -110,7 +106,7 @@ _SAME_FIGURES = frozenset({RelationType.SUPPORTS, RelationType.QUALIFIES, Relati
 _SHOWN = 8
 
 
-def related_figures_agree(ctx: CheckContext) -> Iterator[Finding]:
+def related_figures_agree(ctx: CheckContext) -> Iterator[Problem]:
     """
     When claims that support, qualify or are part of one another give a figure with the same
     `label` (ignoring case), they speak of the same number and must give the same value and
@@ -176,9 +172,8 @@ def related_figures_agree(ctx: CheckContext) -> Iterator[Finding]:
                 names = ", ".join(f"'{o}'" for o in rest) + (f" and {left} more" if left else "")
                 more = f", and other values in {differ - 1} more ({names})"
             key = "value" if fig.value is not None else "values"
-            yield Finding.at(
+            yield Problem(
                 claim.pos("figures", i, key),
-                "BT504",
                 f"'{_short(fig.label)}' is {amount} here but {theirs_amount} in related claim "
                 f"'{oid}'{more}; make them agree or give the figures different labels",
             )

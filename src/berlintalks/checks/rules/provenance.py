@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ...finding import Finding, Severity
+from ...finding import Severity
 from ...records import (
     Claim,
     KnowledgeBase,
@@ -22,10 +22,10 @@ from ..provenance import (
     publication_of,
     speaker_publication,
 )
-from ..rule import Rule
+from ..rule import Problem, Rule
 
 
-def claim_needs_rationale(ctx: CheckContext) -> Iterator[Finding]:
+def claim_needs_rationale(ctx: CheckContext) -> Iterator[Problem]:
     """
     A status is a verdict, and a reader needs its reason for this claim, not the generic
     definition of the status: `rationale:` says, in the desk's words, why the claim is
@@ -36,15 +36,14 @@ def claim_needs_rationale(ctx: CheckContext) -> Iterator[Finding]:
     kb = ctx.kb
     for claim in kb.claims.values():
         if claim.rationale is None:
-            yield Finding.at(
+            yield Problem(
                 claim.pos("status"),
-                "BT404",
                 f"the status '{claim.status}' has no rationale; add 'rationale:' saying why, "
                 "citing the evidence",
             )
 
 
-def on_record_needs_words(ctx: CheckContext) -> Iterator[Finding]:
+def on_record_needs_words(ctx: CheckContext) -> Iterator[Problem]:
     """
     A named person or a document is on the record only in words we hold: a `quote` of
     theirs, the document's own `archive`, or the archived transcript or statement we read it
@@ -64,9 +63,8 @@ def on_record_needs_words(ctx: CheckContext) -> Iterator[Finding]:
         if Provenance(kb).independent_pair(atts):
             continue
         who = ", ".join(dict.fromkeys(f"'{a.source}'" for a in named))
-        yield Finding.at(
+        yield Problem(
             claim.pos("status"),
-            "BT405",
             f"this claim is confirmed on the word of {who}, but no attribution holds their "
             "words; add a quote (or an archive of the document), or set the status to "
             "'reported'",
@@ -117,7 +115,7 @@ def _names_in_chains(kb: KnowledgeBase, claim: Claim) -> list[tuple[str, bool]]:
     return names
 
 
-def reported_title_attributes(ctx: CheckContext) -> Iterator[Finding]:
+def reported_title_attributes(ctx: CheckContext) -> Iterator[Problem]:
     """
     A `reported` claim rests on anonymous or second-hand attribution, so a title that states
     it as fact ("The U.S. pressed Kyiv to withdraw") says more than the evidence carries; a
@@ -137,15 +135,14 @@ def reported_title_attributes(ctx: CheckContext) -> Iterator[Finding]:
             continue
         if any(_mentions(claim.title, n, last) for n, last in _names_in_chains(kb, claim)):
             continue
-        yield Finding.at(
+        yield Problem(
             claim.pos("title"),
-            "BT406",
             "this reported claim's title states the report as fact; say who reports it "
             "('AFP: …', '… officials say') or write 'reportedly'",
         )
 
 
-def reliability_needs_reason(ctx: CheckContext) -> Iterator[Finding]:
+def reliability_needs_reason(ctx: CheckContext) -> Iterator[Problem]:
     """
     A reliability grade (A–F) is a judgement, and the source page shows its basis:
     `reliability_reason:` gives it in one line (a track record, a first-hand participant with
@@ -154,9 +151,8 @@ def reliability_needs_reason(ctx: CheckContext) -> Iterator[Finding]:
     kb = ctx.kb
     for source in kb.sources.values():
         if source.reliability_reason is None:
-            yield Finding.at(
+            yield Problem(
                 source.pos("reliability"),
-                "BT407",
                 f"the reliability grade {source.reliability} has no stated basis; add "
                 "'reliability_reason:' in one line",
             )

@@ -7,16 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...finding import Finding, Severity
+from ...finding import Severity
 from ...records import (
     Publication,
     Source,
 )
-from ..archives import archive_of, archive_words
-from ..context import CheckContext
+from ...records.codes import ARCHIVE_PATH
+from ..context import CheckContext, archive_of, archive_words
 from ..insertions import quote_parts, unbalanced
 from ..quotes import PASSAGES_MAX, Lookup, QuoteSearch
-from ..rule import Rule
+from ..rule import Problem, Rule
 
 
 def _quote_problem(found: Lookup, where: str) -> str | None:
@@ -38,7 +38,7 @@ def _quote_problem(found: Lookup, where: str) -> str | None:
     return f"quote not found in {where}"
 
 
-def quote_in_archive(ctx: CheckContext) -> Iterator[Finding]:
+def quote_in_archive(ctx: CheckContext) -> Iterator[Problem]:
     """
     A quote is the source's words as published, so where the source, an intermediary in
     `via` or the publication it was read in has an `archive` snapshot, the quote must occur
@@ -77,11 +77,11 @@ def quote_in_archive(ctx: CheckContext) -> Iterator[Finding]:
                         if len(parts) > 1:
                             whole = _quote_problem(search.look_up(" ".join(parts), words_of), where)
                             problem = whole or problem
-                        yield Finding.at(claim.pos("attributions", i, "quote"), "BT701", problem)
+                        yield Problem(claim.pos("attributions", i, "quote"), problem)
                         break
 
 
-def archive_readable(ctx: CheckContext) -> Iterator[Finding]:
+def archive_readable(ctx: CheckContext) -> Iterator[Problem]:
     """
     A source's or publication's `archive` names the plain-text snapshot its quotes are
     checked against. The file must exist under `archive/`, be UTF-8 text and at most 16 MiB.
@@ -96,10 +96,13 @@ def archive_readable(ctx: CheckContext) -> Iterator[Finding]:
             continue
         archive = archive_of(ctx, source)
         if archive.problem is not None:
-            yield Finding.at(source.pos("archive"), archive.code, archive.problem)
+            # A path the boundary refuses is no unreadable snapshot but a bad archive path:
+            # the records stage's code, which also covers paths that leave the root.
+            code = ARCHIVE_PATH if archive.refused else None
+            yield Problem(source.pos("archive"), archive.problem, code)
 
 
-def balanced_insertions(ctx: CheckContext) -> Iterator[Finding]:
+def balanced_insertions(ctx: CheckContext) -> Iterator[Problem]:
     """
     In a quote, [square brackets] mark words inserted by the publication or by us, shown as
     insertions and left out of the quote check. Every `[` must be closed by a `]` before the
@@ -114,9 +117,8 @@ def balanced_insertions(ctx: CheckContext) -> Iterator[Finding]:
                 continue
             bad = unbalanced(att.quote)
             if bad is not None:
-                yield Finding.at(
+                yield Problem(
                     claim.pos("attributions", i, "quote"),
-                    "BT703",
                     f"at character {bad.offset + 1} of the quote: {bad.problem}; square "
                     "brackets mark insertions and must pair up",
                 )
@@ -136,6 +138,7 @@ RULES = (
         "An archive snapshot cannot be read",
         group="quotes",
         check=archive_readable,
+        also=(ARCHIVE_PATH,),
     ),
     Rule.of(
         "BT703",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...finding import Finding, Severity
+from ...finding import Severity
 from ..context import CheckContext
-from ..rule import Rule
+from ..rule import Problem, Rule
 from ..suggest import did_you_mean
 
 
-def unknown_source(ctx: CheckContext) -> Iterator[Finding]:
+def unknown_source(ctx: CheckContext) -> Iterator[Problem]:
     """
     Every `source` of an attribution must be the id of a file in sources/ (or in
     publications/, when the publication makes the point in its own voice); every entry of
@@ -23,37 +23,33 @@ def unknown_source(ctx: CheckContext) -> Iterator[Finding]:
     for claim in kb.claims.values():
         for i, att in enumerate(claim.attributions):
             if not kb.speaker_exists(att.source):
-                yield Finding.at(
+                yield Problem(
                     claim.pos("attributions", i, "source"),
-                    "BT201",
                     f"unknown source '{att.source}'{did_you_mean(done, att.source, speakers)}",
                 )
             for j, sid in enumerate(att.via):
                 if not kb.source_exists(sid):
-                    yield Finding.at(
+                    yield Problem(
                         claim.pos("attributions", i, "via", j),
-                        "BT201",
                         f"unknown source '{sid}' in via{did_you_mean(done, sid, kb.sources)}",
                     )
     for pub in kb.publications.values():
         if pub.outlet is not None and not kb.source_exists(pub.outlet):
-            yield Finding.at(
+            yield Problem(
                 pub.pos("outlet"),
-                "BT201",
                 f"unknown source '{pub.outlet}' as outlet"
                 f"{did_you_mean(done, pub.outlet, kb.sources)}",
             )
     for source in kb.sources.values():
         sid = source.affiliation
         if sid is not None and not kb.source_exists(sid):
-            yield Finding.at(
+            yield Problem(
                 source.pos("affiliation"),
-                "BT201",
                 f"unknown source '{sid}' in affiliation{did_you_mean(done, sid, kb.sources)}",
             )
 
 
-def unknown_claim(ctx: CheckContext) -> Iterator[Finding]:
+def unknown_claim(ctx: CheckContext) -> Iterator[Problem]:
     """
     The `claim` of every relation must be the id of a file in claims/. Fix the id or add the
     claim.
@@ -63,14 +59,13 @@ def unknown_claim(ctx: CheckContext) -> Iterator[Finding]:
     for claim in kb.claims.values():
         for i, rel in enumerate(claim.relations):
             if not kb.claim_exists(rel.claim):
-                yield Finding.at(
+                yield Problem(
                     claim.pos("relations", i, "claim"),
-                    "BT202",
                     f"unknown claim '{rel.claim}'{did_you_mean(done, rel.claim, kb.claims)}",
                 )
 
 
-def unknown_publication(ctx: CheckContext) -> Iterator[Finding]:
+def unknown_publication(ctx: CheckContext) -> Iterator[Problem]:
     """
     The `publication` of every attribution must be the id of a file in publications/: the
     publication the desk read it in. Add the publication (`berlintalks new publication ID`)
@@ -81,15 +76,14 @@ def unknown_publication(ctx: CheckContext) -> Iterator[Finding]:
         for i, att in enumerate(claim.attributions):
             pid = att.publication
             if pid is not None and not kb.publication_exists(pid):
-                yield Finding.at(
+                yield Problem(
                     claim.pos("attributions", i, "publication"),
-                    "BT206",
                     f"unknown publication '{pid}'"
                     f"{did_you_mean(ctx.suggestions, pid, kb.publications)}",
                 )
 
 
-def attribution_needs_publication(ctx: CheckContext) -> Iterator[Finding]:
+def attribution_needs_publication(ctx: CheckContext) -> Iterator[Problem]:
     """
     The first question about every claim is "how do we know this?". Every attribution ends
     at the publication the desk read it in (an article, a transcript, a statement's text, a
@@ -100,9 +94,8 @@ def attribution_needs_publication(ctx: CheckContext) -> Iterator[Finding]:
     for claim in kb.claims.values():
         for i, att in enumerate(claim.attributions):
             if att.publication is None:
-                yield Finding.at(
+                yield Problem(
                     claim.pos("attributions", i),
-                    "BT207",
                     "this attribution does not say where we read it; add 'publication:' with "
                     "the id of a file in publications/",
                 )

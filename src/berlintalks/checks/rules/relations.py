@@ -8,16 +8,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from ...finding import Finding, Severity
+from ...finding import Severity
 from ...records import (
     RelationType,
 )
 from ..context import CheckContext
-from ..rule import Rule
+from ..rule import Problem, Rule
 from .wording import names as _names
 
 
-def self_reference(ctx: CheckContext) -> Iterator[Finding]:
+def self_reference(ctx: CheckContext) -> Iterator[Problem]:
     """
     A claim cannot support, contradict, qualify, be part of or supersede itself, and a source
     cannot belong to itself: such a link tells the reader nothing and sends them back to the
@@ -28,16 +28,14 @@ def self_reference(ctx: CheckContext) -> Iterator[Finding]:
     for claim in kb.claims.values():
         for i, rel in enumerate(claim.relations):
             if rel.claim == claim.id:
-                yield Finding.at(
+                yield Problem(
                     claim.pos("relations", i, "claim"),
-                    "BT203",
                     f"claim '{claim.id}' cannot be {rel.type} itself; name the other claim",
                 )
     for source in kb.sources.values():
         if source.affiliation == source.id:
-            yield Finding.at(
+            yield Problem(
                 source.pos("affiliation"),
-                "BT203",
                 f"source '{source.id}' cannot be affiliated with itself; name the organisation "
                 "it belongs to, or remove the key",
             )
@@ -88,7 +86,7 @@ def _cycle_members(edges: dict[str, list[str]]) -> dict[str, int]:
     return component
 
 
-def _cycles(ctx: CheckContext, kind: RelationType, code: str, why: str) -> Iterator[Finding]:
+def _cycles(ctx: CheckContext, kind: RelationType, why: str) -> Iterator[Problem]:
     kb = ctx.kb
     g = ctx.graph
     edges = {
@@ -110,33 +108,32 @@ def _cycles(ctx: CheckContext, kind: RelationType, code: str, why: str) -> Itera
         claim = kb.claims[cid]
         for i, rel in enumerate(claim.relations):
             if rel.type == kind and component.get(rel.claim) == c:
-                yield Finding.at(
+                yield Problem(
                     claim.pos("relations", i, "claim"),
-                    code,
                     f"'{cid}' {kind} '{rel.claim}', which leads back to '{cid}' "
                     f"({why}); the loop runs through {names[c]}: remove one of its "
                     f"{kind} relations",
                 )
 
 
-def part_of_cycle(ctx: CheckContext) -> Iterator[Finding]:
+def part_of_cycle(ctx: CheckContext) -> Iterator[Problem]:
     """
     `part_of` builds a tree: the six commitments are parts of the joint statement, never the
     other way round. A loop (a part of b, b part of a) has no top, so the site cannot say what
     the whole is and `count` cannot be checked. Every `part_of` relation inside the loop is
     reported; remove the one that points the wrong way.
     """
-    return _cycles(ctx, RelationType.PART_OF, "BT204", "a part cannot contain its whole")
+    return _cycles(ctx, RelationType.PART_OF, "a part cannot contain its whole")
 
 
-def supersedes_cycle(ctx: CheckContext) -> Iterator[Finding]:
+def supersedes_cycle(ctx: CheckContext) -> Iterator[Problem]:
     """
     `supersedes` orders accounts in time: the newer replaces the older, which the site shows
     as outdated. In a loop every account would be outdated by another and none would be
     current. Every `supersedes` relation inside the loop is reported; remove the one that
     points from the older account to the newer.
     """
-    return _cycles(ctx, RelationType.SUPERSEDES, "BT205", "no account in it would be current")
+    return _cycles(ctx, RelationType.SUPERSEDES, "no account in it would be current")
 
 
 RULES = (

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ...finding import Finding, Severity
+from ...finding import Severity
 from ..context import CheckContext
-from ..rule import Rule
+from ..rule import Problem, Rule
 from .wording import short as _short
 
 # A BCP 47 language tag as editors write them: a two- or three-letter language, then
@@ -15,7 +15,7 @@ from .wording import short as _short
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
-def publication_source_clash(ctx: CheckContext) -> Iterator[Finding]:
+def publication_source_clash(ctx: CheckContext) -> Iterator[Problem]:
     """
     An attribution's `source` names a source or, when a publication makes the point in its
     own voice, a publication; an id used by both would leave the reader (and the checker)
@@ -24,15 +24,14 @@ def publication_source_clash(ctx: CheckContext) -> Iterator[Finding]:
     kb = ctx.kb
     for pub in kb.publications.values():
         if kb.source_exists(pub.id):
-            yield Finding.at(
+            yield Problem(
                 pub.pos("id"),
-                "BT113",
                 f"id '{pub.id}' is also the id of a source (sources/); ids are unique across "
                 "sources and publications: rename one",
             )
 
 
-def language_tags(ctx: CheckContext) -> Iterator[Finding]:
+def language_tags(ctx: CheckContext) -> Iterator[Problem]:
     """
     A publication's `language` and `translated_from` are BCP 47 language tags, as web pages
     declare their language: `en`, `ru`, `uk`, `de`, `pt-BR`. The site says in words which
@@ -43,9 +42,8 @@ def language_tags(ctx: CheckContext) -> Iterator[Finding]:
         for key in ("language", "translated_from"):
             tag = getattr(pub, key)
             if tag is not None and not LANGUAGE_TAG.match(tag.strip()):
-                yield Finding.at(
+                yield Problem(
                     pub.pos(key),
-                    "BT114",
                     f"'{_short(tag)}' is not a language tag; write a BCP 47 tag such as 'en', "
                     "'ru' or 'pt-BR'",
                 )

@@ -6,14 +6,14 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from ...finding import Finding, Severity
+from ...finding import Severity
 from ...records import (
     Claim,
     Publication,
     Source,
 )
 from ..context import CheckContext
-from ..rule import Rule
+from ..rule import Problem, Rule
 from .wording import short as _short
 
 # Letters that Unicode names without a script but that English text uses.
@@ -72,7 +72,7 @@ def _text_fields(
         yield "reason", ("exceptions", i, "reason"), ex.reason
 
 
-def foreign_script(ctx: CheckContext) -> Iterator[Finding]:
+def foreign_script(ctx: CheckContext) -> Iterator[Problem]:
     """
     The site is in English, and a word in Cyrillic, Greek or another non-Latin script in a
     title, statement, quote, note, name, role, description or reason is usually left over
@@ -94,15 +94,14 @@ def foreign_script(ctx: CheckContext) -> Iterator[Finding]:
             word, script = words[0]
             more = len({w for w, _ in words}) - 1
             extra = f" (and {more} more)" if more else ""
-            yield Finding.at(
+            yield Problem(
                 record.pos(*path),
-                "BT902",
                 f"'{key}' contains the {script} word '{_short(word)}'{extra}; the site is in "
                 "English: translate or transliterate it",
             )
 
 
-def claim_without_quote(ctx: CheckContext) -> Iterator[Finding]:
+def claim_without_quote(ctx: CheckContext) -> Iterator[Problem]:
     """
     A quote lets the reader see the source's own words beside our summary. A claim with no
     `quote` in any attribution rests on our paraphrase alone. Add the quote when the source
@@ -113,9 +112,8 @@ def claim_without_quote(ctx: CheckContext) -> Iterator[Finding]:
     for claim in kb.claims.values():
         if claim.attributions and not any(att.quote for att in claim.attributions):
             assert claim.positions is not None
-            yield Finding.at(
+            yield Problem(
                 claim.positions.key("attributions"),
-                "BT903",
                 "no attribution of this claim has a quote; add the source's own words if "
                 "they were published",
             )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from ...finding import Finding, Severity
+from ...finding import Severity
 from ...records import (
     UNNAMED_KINDS,
     Claim,
@@ -22,10 +22,10 @@ from ..provenance import (
     Provenance,
     on_record_kind,
 )
-from ..rule import Rule
+from ..rule import Problem, Rule
 
 
-def confirmed_contradiction(ctx: CheckContext) -> Iterator[Finding]:
+def confirmed_contradiction(ctx: CheckContext) -> Iterator[Problem]:
     """
     `contradicts` says the two accounts cannot both be true, so they cannot both be
     `confirmed`. The finding is reported on both records: on the relation in the claim that
@@ -44,25 +44,23 @@ def confirmed_contradiction(ctx: CheckContext) -> Iterator[Finding]:
                 continue
             if other.status != confirmed:
                 continue
-            yield Finding.at(
+            yield Problem(
                 claim.pos("relations", i, "type"),
-                "BT301",
                 f"this confirmed claim contradicts '{other.id}', which is also confirmed; at "
                 "most one of them can be confirmed: lower the weaker one's status",
             )
             if other.id in told:
                 continue
             told.add(other.id)
-            yield Finding.at(
+            yield Problem(
                 other.pos("status"),
-                "BT301",
                 f"this claim is confirmed but contradicted by confirmed claim '{claim.id}' "
                 f"({claim.path}); at most one of them can be confirmed: lower the weaker "
                 "one's status",
             )
 
 
-def supports_and_contradicts(ctx: CheckContext) -> Iterator[Finding]:
+def supports_and_contradicts(ctx: CheckContext) -> Iterator[Problem]:
     """
     A claim cannot corroborate another and also be irreconcilable with it. Because
     `contradicts` reads both ways, the conflict exists whether the contradiction is declared
@@ -82,9 +80,8 @@ def supports_and_contradicts(ctx: CheckContext) -> Iterator[Finding]:
         for i, rel in enumerate(claim.relations):
             if rel.type != RelationType.SUPPORTS or rel.claim not in contradicting:
                 continue
-            yield Finding.at(
+            yield Problem(
                 claim.pos("relations", i, "type"),
-                "BT302",
                 f"this claim supports '{rel.claim}' but also contradicts it; keep one relation",
             )
             # Each contradiction once, not once per repeated supports relation: 1,000 of
@@ -94,17 +91,15 @@ def supports_and_contradicts(ctx: CheckContext) -> Iterator[Finding]:
             told.add(rel.claim)
             for outgoing, j in contradicting[rel.claim]:
                 if outgoing:
-                    yield Finding.at(
+                    yield Problem(
                         claim.pos("relations", j, "type"),
-                        "BT302",
                         f"this claim contradicts '{rel.claim}' but also supports it; keep one "
                         "relation",
                     )
                 else:
                     other = kb.claims[rel.claim]
-                    yield Finding.at(
+                    yield Problem(
                         other.pos("relations", j, "type"),
-                        "BT302",
                         f"this claim contradicts '{claim.id}', which declares that it supports "
                         f"this one ({claim.path}); keep one relation",
                     )
@@ -130,7 +125,7 @@ def _kinds(kb: KnowledgeBase, claim: Claim) -> list[Kind | None] | None:
     return kinds
 
 
-def confirmed_needs_support(ctx: CheckContext) -> Iterator[Finding]:
+def confirmed_needs_support(ctx: CheckContext) -> Iterator[Problem]:
     """
     `confirmed` means a party with first-hand knowledge said it on the record, or two
     independent accounts carry it. On the record is an attribution to a `person` or a
@@ -153,16 +148,15 @@ def confirmed_needs_support(ctx: CheckContext) -> Iterator[Finding]:
             continue  # on the record, with or without words: BT405 judges the words
         if _independent_pair(kb, claim):
             continue
-        yield Finding.at(
+        yield Problem(
             claim.pos("status"),
-            "BT401",
             "a confirmed claim needs an on-record attribution (a person or document source, in "
             "words we hold) or two independent ones (chains that share no source, outlet or "
             "affiliation); add one or set the status to 'reported'",
         )
 
 
-def anonymous_never_confirmed(ctx: CheckContext) -> Iterator[Finding]:
+def anonymous_never_confirmed(ctx: CheckContext) -> Iterator[Problem]:
     """
     Unnamed officials cannot be held to their word, however many outlets quote them, and a
     `collective` source ("Western media") names nobody at all, so a claim whose every
@@ -176,15 +170,14 @@ def anonymous_never_confirmed(ctx: CheckContext) -> Iterator[Finding]:
         kinds = _kinds(kb, claim)
         if kinds and all(k in UNNAMED_KINDS for k in kinds):
             what = "an anonymous" if all(k is Kind.ANONYMOUS for k in kinds) else "an unnamed"
-            yield Finding.at(
+            yield Problem(
                 claim.pos("status"),
-                "BT402",
                 f"every attribution of this claim is to {what} source, so it cannot be "
                 "confirmed; set the status to 'reported' or add a named source",
             )
 
 
-def disputed_needs_contradiction(ctx: CheckContext) -> Iterator[Finding]:
+def disputed_needs_contradiction(ctx: CheckContext) -> Iterator[Problem]:
     """
     `disputed` means another party contradicted the claim on the record; the reader must be
     able to follow the link to that account. Add a `contradicts` relation to the claim that
@@ -195,9 +188,8 @@ def disputed_needs_contradiction(ctx: CheckContext) -> Iterator[Finding]:
     g = ctx.graph
     for claim in kb.claims.values():
         if claim.status == Status.DISPUTED and not g.related(claim.id, RelationType.CONTRADICTS):
-            yield Finding.at(
+            yield Problem(
                 claim.pos("status"),
-                "BT403",
                 "a disputed claim needs a 'contradicts' relation to the account that disputes "
                 "it; add one (on either claim) or change the status",
             )
