@@ -117,6 +117,7 @@ def test_wanted_only_on_a_terminal_outside_ci() -> None:
     assert wanted(io.StringIO(), quiet=False, env={}) is False
 
 
+@pytest.mark.bench
 def test_bench_times_a_serve_reload_end_to_end(tmp_path: Path) -> None:
     # The bench as a maintainer runs it, serve timing only: it must carry an edit all the way
     # to a browser. No figure is asserted; timings belong in the README, not in tests.

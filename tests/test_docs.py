@@ -7,7 +7,6 @@ and names the page to update.
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import re
 import shlex
@@ -19,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, subcommands
 
 README = REPO / "README.md"
 DOC_PAGES = sorted([README, REPO / "CONTRIBUTING.md", *(REPO / "docs").glob("*.md")])
@@ -92,12 +91,9 @@ def test_quick_start_is_two_make_commands() -> None:
 
 def _subcommands() -> dict[str, str]:
     """Every command of ``berlintalks`` and its one-line help, read from the argparse parser."""
-    from berlintalks.cli import _parser
-
-    actions = [a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction)]
-    assert len(actions) == 1, "the CLI no longer has exactly one set of subcommands"
-    helps = {a.dest: a.help for a in actions[0]._choices_actions}
-    return {name: helps[name] for name in actions[0].choices}
+    sub = subcommands()
+    helps = {a.dest: a.help for a in sub._choices_actions}
+    return {name: helps[name] for name in sub.choices}
 
 
 def test_subcommands_are_read_from_the_parser() -> None:

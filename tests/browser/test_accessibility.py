@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from berlintalks.records import KnowledgeBase, Status
 from berlintalks.records.load import load
+from conftest import REPO
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
 BLOCKING = ("serious", "critical")
 
 

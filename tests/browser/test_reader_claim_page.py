@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -11,10 +10,10 @@ from berlintalks.checks.engine import Report, check
 from berlintalks.checks.provenance import speaker_publication
 from berlintalks.export import STATUS_WORDS
 from berlintalks.records import Claim
+from conftest import REPO
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
 RULE_CODE = re.compile(r"\bBT\d{3}\b")
 
 

@@ -13,10 +13,10 @@ import pytest
 
 from berlintalks.records import Claim, KnowledgeBase, Status
 from berlintalks.records.load import load
+from conftest import REPO
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
 PHONE = {"width": 390, "height": 844}
 
 

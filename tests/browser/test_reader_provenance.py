@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from berlintalks.checks.engine import check
 from berlintalks.export import STATUS_WORDS
+from conftest import REPO
 
 pytestmark = pytest.mark.browser
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def squash(text: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,11 +13,9 @@ import pytest
 from berlintalks.checks.engine import check
 from berlintalks.cli import main
 from berlintalks.site.feed import atom_feed
-from conftest import REPO, commit_all, git
+from conftest import BUNDLED, REPO, commit_all, copy_from_repo, git
 
 SITE_URL = "https://example.org/berlin/"
-KB_FILES = ("claims", "sources", "publications", "templates", "docs", "mkdocs.yml")
-
 CHANGED_TITLE = "The article says the talks ended without a date for the next round"
 NEW_TITLE = "The article says the talks will resume in January"
 CHANGED = f"""\
@@ -59,13 +56,7 @@ DATES = ("2025-12-16T09:00:00+00:00", "2025-12-17T10:30:00+00:00", "2025-12-18T1
 def copy_kb(dest: Path) -> Path:
     """The bundled records, site configuration and templates, outside any repository."""
     dest.mkdir(parents=True)
-    for name in KB_FILES:
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name)
-        else:
-            shutil.copy2(src, dest / name)
-    return dest
+    return copy_from_repo(dest, BUNDLED)
 
 
 def three_commits(root: Path) -> list[str]:

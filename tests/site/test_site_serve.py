@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, claim_yaml, commit_all, git
+from conftest import REPO, claim_yaml, commit_all, copy_from_repo, git
 
 # An upper bound on waiting for the server, not a speed target: slow machines pass too.
 PATIENCE = 90.0
@@ -61,13 +61,7 @@ def serve_kb(make_kb: Callable[..., Path]):  # type: ignore[no-untyped-def]
     procs: list[subprocess.Popen[bytes]] = []
 
     def start(*options: str) -> tuple[Path, int, Path, subprocess.Popen[bytes]]:
-        root = make_kb()
-        for name in ("mkdocs.yml", "templates", "docs"):
-            src = REPO / name
-            if src.is_dir():
-                shutil.copytree(src, root / name)
-            else:
-                shutil.copy2(src, root / name)
+        root = copy_from_repo(make_kb())
         port = free_port()
         log = root.parent / "serve.log"
         with log.open("w") as out:

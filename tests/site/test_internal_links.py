@@ -10,6 +10,10 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
+from conftest import REPO
+
+pytestmark = pytest.mark.crawl
+
 ORIGIN = "http://site.invalid"
 URL_ATTRS = {"href", "src", "poster", "data"}
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
@@ -66,9 +70,8 @@ def pages(built_site: Path) -> dict[Path, Page]:
 def test_the_crawl_covers_every_record_page(pages: dict[Path, Page], built_site: Path) -> None:
     claims = sorted((built_site / "claims").glob("*/index.html"))
     sources = sorted((built_site / "sources").glob("*/index.html"))
-    repo = Path(__file__).resolve().parents[2]
-    assert len(claims) == len(list((repo / "claims").glob("*.yaml")))
-    assert len(sources) == len(list((repo / "sources").glob("*.yaml")))
+    assert len(claims) == len(list((REPO / "claims").glob("*.yaml")))
+    assert len(sources) == len(list((REPO / "sources").glob("*.yaml")))
     assert set(claims) | set(sources) <= set(pages)
 
 

@@ -9,14 +9,13 @@ import pytest
 
 from berlintalks.checks.engine import check
 from berlintalks.checks.registry import RULES, explain
-from conftest import REPO
-from test_rules import (
+from conftest import (
+    REPO,
     SECOND,
     SOURCE_POOL,
     TWO_PUBLICATIONS,
     att,
     claim,
-    findings,
     messages,
     pool,
     rel,
@@ -37,9 +36,9 @@ def exceptions(*entries: tuple[str, str]) -> str:
 # ---------------------------------------------------------------- BT901
 
 
-def test_bt901_source_nobody_cites(cli, make_kb):
+def test_bt901_source_nobody_cites(rule_check, cli, make_kb):
     root = make_kb(claims={"a": claim("a")}, sources=pool("zelensky", "afp"))
-    assert findings(cli, root) == ["sources/afp.yaml:1:5:BT901"]
+    rule_check(root, [("sources/afp.yaml", 1, 5, "BT901")])
     run = cli("check", "--root", root)
     assert run.code == 0  # a warning never fails the check
     assert run.out == (
@@ -48,27 +47,27 @@ def test_bt901_source_nobody_cites(cli, make_kb):
     )
 
 
-def test_bt901_twins_cited_as_via_or_affiliation(cli, make_kb):
+def test_bt901_twins_cited_as_via_or_affiliation(rule_check, make_kb):
     sources = pool("zelensky", "afp", "kremlin")
     sources["zelensky"] += "affiliation: kremlin\n"
     root = make_kb(claims={"a": claim("a", atts=(att("zelensky", via="afp"),))}, sources=sources)
-    assert findings(cli, root) == []
+    rule_check(root, [])
 
 
-def test_bt901_waits_while_a_claim_cannot_be_read(cli, make_kb):
+def test_bt901_waits_while_a_claim_cannot_be_read(rule_check, make_kb):
     claims = {"a": claim("a"), "b": claim("b", status="confirmd", atts=(att("afp"),))}
     root = make_kb(claims=claims, sources=pool("zelensky", "afp"))
-    assert findings(cli, root) == ["claims/b.yaml:4:9:BT104"]
+    rule_check(root, [("claims/b.yaml", 4, 9, "BT104")])
 
 
 # ---------------------------------------------------------------- BT902
 
 
-def test_bt902_word_in_another_script(cli, make_kb):
+def test_bt902_word_in_another_script(rule_check, make_kb):
     statement = "The third commitment предусматривает monitoring of a ceasefire."
     root = make_kb(claims={"a": claim("a", statement=statement)}, sources=pool("zelensky"))
-    assert findings(cli, root) == ["claims/a.yaml:3:12:BT902"]
-    assert messages(cli, root)["claims/a.yaml:3:12:BT902"] == (
+    found = rule_check(root, [("claims/a.yaml", 3, 12, "BT902")])
+    assert found[0].message == (
         "'statement' contains the Cyrillic word 'предусматривает'; the site is in English: "
         "translate or transliterate it"
     )
@@ -83,24 +82,24 @@ def test_bt902_in_a_source_role(cli, make_kb):
     }
 
 
-def test_bt902_twin_accented_latin_is_english_enough(cli, make_kb):
+def test_bt902_twin_accented_latin_is_english_enough(rule_check, make_kb):
     statement = (
         "Zelensky and Merz met at a café in Zürich; Umerov’s aide—São Paulo-born—took notes."
     )
     root = make_kb(claims={"a": claim("a", statement=statement)}, sources=pool("zelensky"))
-    assert findings(cli, root) == []
+    rule_check(root, [])
 
 
 # ---------------------------------------------------------------- BT903
 
 
-def test_bt903_claim_without_any_quote(cli, make_kb):
+def test_bt903_claim_without_any_quote(rule_check, make_kb):
     claims = {"a": claim("a", status="unverified", atts=UNQUOTED)}
     root = make_kb(claims=claims, sources=pool("zelensky"))
-    assert findings(cli, root) == ["claims/a.yaml:7:1:BT903"]
+    rule_check(root, [("claims/a.yaml", 7, 1, "BT903")])
 
 
-def test_bt903_twin_one_quoted_attribution_is_enough(cli, make_kb):
+def test_bt903_twin_one_quoted_attribution_is_enough(rule_check, make_kb):
     # AFP read in an article of its own: a second independent account, so confirmed holds.
     atts = (*UNQUOTED, att("afp", publication=SECOND))
     root = make_kb(
@@ -108,17 +107,17 @@ def test_bt903_twin_one_quoted_attribution_is_enough(cli, make_kb):
         sources=pool("zelensky", "afp"),
         publications=TWO_PUBLICATIONS,
     )
-    assert findings(cli, root) == []
+    rule_check(root, [])
 
 
 # ---------------------------------------------------------------- exceptions
 
 
-def test_an_exception_accepts_the_finding_and_keeps_its_reason(cli, make_kb):
+def test_an_exception_accepts_the_finding_and_keeps_its_reason(rule_check, make_kb):
     tail = exceptions(("BT903", "The article paraphrases this point without quoting it."))
     claims = {"a": claim("a", status="unverified", atts=UNQUOTED, tail=tail)}
     root = make_kb(claims=claims, sources=pool("zelensky"))
-    assert findings(cli, root) == []
+    rule_check(root, [])
     report = check(root)
     assert [(a.finding.code, a.finding.line, a.exemption.reason) for a in report.accepted] == [
         ("BT903", 7, "The article paraphrases this point without quoting it.")
@@ -126,68 +125,71 @@ def test_an_exception_accepts_the_finding_and_keeps_its_reason(cli, make_kb):
     assert report.kb.claims["a"].exceptions[0].rule == "BT903"
 
 
-def test_a_stale_exception_is_bt904(cli, make_kb):
+def test_a_stale_exception_is_bt904(rule_check, make_kb):
     tail = exceptions(("BT903", "The article paraphrases this point."))
     root = make_kb(claims={"a": claim("a", tail=tail)}, sources=pool("zelensky"))
-    assert findings(cli, root) == ["claims/a.yaml:12:11:BT904"]
-    assert messages(cli, root)["claims/a.yaml:12:11:BT904"] == (
+    found = rule_check(root, [("claims/a.yaml", 12, 11, "BT904")])
+    assert found[0].message == (
         "nothing in this file is reported as BT903 any more; remove the exception"
     )
 
 
-def test_a_structural_finding_cannot_be_accepted(cli, make_kb):
+def test_a_structural_finding_cannot_be_accepted(rule_check, cli, make_kb):
     tail = exceptions(("BT201", "The source file is coming in another pull request."))
     atts = (att("zelenksy"),)
     root = make_kb(claims={"a": claim("a", atts=atts, tail=tail)}, sources=pool("zelensky"))
-    assert findings(cli, root) == ["claims/a.yaml:8:13:BT201", "claims/a.yaml:12:11:BT801"]
-    assert messages(cli, root)["claims/a.yaml:12:11:BT801"] == (
+    found = rule_check(
+        root, [("claims/a.yaml", 8, 13, "BT201"), ("claims/a.yaml", 12, 11, "BT801")]
+    )
+    assert found[1].message == (
         "BT201 (unknown source) cannot be accepted with an exception; fix the record and "
         "remove the exception"
     )
     assert cli("check", "--root", root).code == 1
 
 
-def test_an_unknown_code_is_bt905_and_accepts_nothing(cli, make_kb):
+def test_an_unknown_code_is_bt905_and_accepts_nothing(rule_check, make_kb):
     tail = exceptions(("BT9O3", "Typed with a letter O."))
     claims = {"a": claim("a", status="unverified", atts=UNQUOTED, tail=tail)}
     root = make_kb(claims=claims, sources=pool("zelensky"))
-    assert findings(cli, root) == ["claims/a.yaml:7:1:BT903", "claims/a.yaml:11:11:BT905"]
-    assert messages(cli, root)["claims/a.yaml:11:11:BT905"] == (
-        "no check has the code 'BT9O3' — did you mean 'BT903'?"
-    )
+    found = rule_check(root, [("claims/a.yaml", 7, 1, "BT903"), ("claims/a.yaml", 11, 11, "BT905")])
+    assert found[1].message == "no check has the code 'BT9O3' — did you mean 'BT903'?"
 
 
-def test_an_exception_covers_only_its_own_file(cli, make_kb):
+def test_an_exception_covers_only_its_own_file(rule_check, make_kb):
     tail = exceptions(("BT301", "Both accounts are on the record; the page explains."))
     claims = {
         "a": claim("a", tail=relations(rel("contradicts", "b"))),
         "b": claim("b", tail=tail),
     }
     root = make_kb(claims=claims, sources=pool("zelensky"))
-    assert findings(cli, root) == ["claims/a.yaml:12:11:BT301"]
+    rule_check(root, [("claims/a.yaml", 12, 11, "BT301")])
 
 
-def test_a_source_can_accept_a_finding(cli, make_kb):
+def test_a_source_can_accept_a_finding(rule_check, make_kb):
     afp = SOURCE_POOL["afp"] + exceptions(("BT901", "Kept for claims now being written."))
     root = make_kb(claims={"a": claim("a")}, sources={"afp": afp, **pool("zelensky")})
-    assert findings(cli, root) == []
+    rule_check(root, [])
 
 
 # ---------------------------------------------------------------- output
 
 
-def test_all_findings_of_all_files_in_one_sorted_run(cli, make_kb):
+def test_all_findings_of_all_files_in_one_sorted_run(rule_check, make_kb):
     claims = {
         "b": claim("b", status="disputed", atts=UNQUOTED),
         "a": claim("a", tail=relations(rel("supports", "a"))),
     }
     root = make_kb(claims=claims, sources=pool("zelensky", "afp"))
-    assert findings(cli, root) == [
-        "claims/a.yaml:13:12:BT203",
-        "claims/b.yaml:4:9:BT403",
-        "claims/b.yaml:7:1:BT903",
-        "sources/afp.yaml:1:5:BT901",
-    ]
+    rule_check(
+        root,
+        [
+            ("claims/a.yaml", 13, 12, "BT203"),
+            ("claims/b.yaml", 4, 9, "BT403"),
+            ("claims/b.yaml", 7, 1, "BT903"),
+            ("sources/afp.yaml", 1, 5, "BT901"),
+        ],
+    )
 
 
 def test_rule_findings_in_github_and_json_formats(cli, make_kb):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import io
 import json
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -23,7 +22,7 @@ from berlintalks.cli import main
 from berlintalks.editor.schema import schema_for
 from berlintalks.finding import Finding, printable
 from berlintalks.records.urls import check_web_url, link_target
-from conftest import REPO, SOURCES, claim_yaml, write_kb
+from conftest import SOURCES, claim_yaml, copy_from_repo, write_kb
 
 TIMEOUT = 120
 CLAIM = "claims/talks.yaml"
@@ -354,14 +353,7 @@ def test_huge_numbers_stop_export_with_the_finding(tmp_path: Path) -> None:
 
 
 def site_root(tmp_path: Path, claims: dict[str, str], sources: dict[str, str]) -> Path:
-    root = write_kb(tmp_path / "kb", claims, sources)
-    for name in ("mkdocs.yml", "templates", "docs"):
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, root / name)
-        else:
-            shutil.copy2(src, root / name)
-    return root
+    return copy_from_repo(write_kb(tmp_path / "kb", claims, sources))
 
 
 class _Links(HTMLParser):

@@ -307,9 +307,6 @@ def baseline() -> Iterator[dict[str, Markup]]:
         yield pages
 
 
-@pytest.mark.skipif(
-    not (REPO / "src/berlintalks/site/render.py").exists(), reason="no renderer yet"
-)
 @RENDERER
 @given(
     st.fixed_dictionaries(
@@ -333,9 +330,6 @@ def test_rendered_pages_carry_no_markup_from_record_text(
         assert page.script_urls == base.script_urls == [], path
 
 
-@pytest.mark.skipif(
-    not (REPO / "src/berlintalks/site/render.py").exists(), reason="no renderer yet"
-)
 def test_template_syntax_in_record_text_is_shown_not_run() -> None:
     # Record text is data for the templates, never a template itself.
     from berlintalks.site.render import generate

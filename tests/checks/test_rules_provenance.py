@@ -12,20 +12,24 @@ from berlintalks.checks.insertions import pieces, quote_parts, unbalanced
 from berlintalks.checks.provenance import chain_words, is_translated, resting_on, translated_from
 from berlintalks.checks.registry import explain
 from berlintalks.records.load import load
-from conftest import PUBLICATION_ID, PUBLICATIONS, RATIONALE
-from conftest import REPO as REPO_ROOT
-from test_rules import (
+from conftest import (
+    PUBLICATION_ID,
+    PUBLICATIONS,
+    RATIONALE,
+    RECORDS,
     REPORTED,
     SECOND,
     TWO_PUBLICATIONS,
     att,
     claim,
+    copy_from_repo,
     findings,
     messages,
     pool,
     rel,
     relations,
 )
+from conftest import REPO as REPO_ROOT
 
 ARTICLE = PUBLICATIONS[PUBLICATION_ID]
 
@@ -60,55 +64,64 @@ def without_rationale(text: str) -> str:
 # ---------------------------------------------------------------- publications (BT206, BT207)
 
 
-def test_bt207_attribution_without_publication(cli, make_kb):
+def test_bt207_attribution_without_publication(rule_check, cli, make_kb):
     atts = (bare("zelensky", quote="There was ample dialogue on territories."),)
     root = make_kb(claims={"a": claim("a", atts=atts)}, sources=pool("zelensky"))
     # The publication is then cited nowhere either.
-    assert findings(cli, root) == [
-        "claims/a.yaml:8:5:BT207",
-        "publications/berlin-article.yaml:1:5:BT906",
-    ]
-    assert messages(cli, root)["claims/a.yaml:8:5:BT207"] == (
+    found = rule_check(
+        root,
+        [
+            ("claims/a.yaml", 8, 5, "BT207"),
+            ("publications/berlin-article.yaml", 1, 5, "BT906"),
+        ],
+    )
+    assert found[0].message == (
         "this attribution does not say where we read it; add 'publication:' with the id of a "
         "file in publications/"
     )
     assert cli("check", "--root", root).code == 1
 
 
-def test_bt207_twin_every_attribution_names_its_publication(cli, make_kb):
+def test_bt207_twin_every_attribution_names_its_publication(rule_check, make_kb):
     root = make_kb(claims={"a": claim("a")}, sources=pool("zelensky"))
-    assert findings(cli, root) == []
+    rule_check(root, [])
 
 
-def test_bt206_unknown_publication_suggests_the_closest(cli, make_kb):
+def test_bt206_unknown_publication_suggests_the_closest(rule_check, make_kb):
     atts = (bare("zelensky", quote="Words.", publication="berlin-artcle"),)
     root = make_kb(claims={"a": claim("a", atts=atts)}, sources=pool("zelensky"))
-    assert findings(cli, root) == [
-        "claims/a.yaml:10:18:BT206",
-        "publications/berlin-article.yaml:1:5:BT906",
-    ]
-    assert messages(cli, root)["claims/a.yaml:10:18:BT206"] == (
+    found = rule_check(
+        root,
+        [
+            ("claims/a.yaml", 10, 18, "BT206"),
+            ("publications/berlin-article.yaml", 1, 5, "BT906"),
+        ],
+    )
+    assert found[0].message == (
         "unknown publication 'berlin-artcle' — did you mean 'berlin-article'?"
     )
 
 
-def test_a_publication_speaking_in_its_own_voice_is_a_source(cli, make_kb):
+def test_a_publication_speaking_in_its_own_voice_is_a_source(rule_check, make_kb):
     atts = (bare(PUBLICATION_ID, publication=PUBLICATION_ID),)
     claims = {"a": claim("a", status="unverified", atts=atts, tail="")}
     root = make_kb(claims=claims, sources={})
     # Only the reminder that no words are quoted: the source resolves, the publication is used.
-    assert findings(cli, root) == ["claims/a.yaml:7:1:BT903"]
+    rule_check(root, [("claims/a.yaml", 7, 1, "BT903")])
 
 
-def test_bt113_a_publication_and_a_source_share_an_id(cli, make_kb):
+def test_bt113_a_publication_and_a_source_share_an_id(rule_check, make_kb):
     pubs = {**PUBLICATIONS, "afp": publication("afp")}
     root = make_kb(claims={"a": claim("a", atts=(att("zelensky", via="afp"),))},
                    sources=pool("zelensky", "afp"), publications=pubs)  # fmt: skip
-    assert findings(cli, root) == [
-        "publications/afp.yaml:1:5:BT113",
-        "publications/afp.yaml:1:5:BT906",
-    ]
-    assert messages(cli, root)["publications/afp.yaml:1:5:BT113"] == (
+    found = rule_check(
+        root,
+        [
+            ("publications/afp.yaml", 1, 5, "BT113"),
+            ("publications/afp.yaml", 1, 5, "BT906"),
+        ],
+    )
+    assert found[0].message == (
         "id 'afp' is also the id of a source (sources/); ids are unique across sources and "
         "publications: rename one"
     )
@@ -123,35 +136,33 @@ def test_bt114_language_must_be_a_tag(cli, make_kb):
     assert findings(cli, root) == []
 
 
-def test_bt906_publication_nothing_rests_on(cli, make_kb):
+def test_bt906_publication_nothing_rests_on(rule_check, cli, make_kb):
     pubs = {**PUBLICATIONS, "unused-report": publication("unused-report")}
     root = make_kb(claims={"a": claim("a")}, sources=pool("zelensky"), publications=pubs)
-    assert findings(cli, root) == ["publications/unused-report.yaml:1:5:BT906"]
+    rule_check(root, [("publications/unused-report.yaml", 1, 5, "BT906")])
     assert cli("check", "--root", root).code == 0  # a warning
 
 
-def test_a_publication_accepts_a_finding_with_a_reason(cli, make_kb):
+def test_a_publication_accepts_a_finding_with_a_reason(rule_check, make_kb):
     pubs = {
         **PUBLICATIONS,
         "unused-report": publication("unused-report")
         + "exceptions:\n  - rule: BT906\n    reason: Claims resting on it are being written.\n",
     }
     root = make_kb(claims={"a": claim("a")}, sources=pool("zelensky"), publications=pubs)
-    assert findings(cli, root) == []
+    rule_check(root, [])
     assert [a.finding.code for a in check(root).accepted] == ["BT906"]
 
 
-def test_via_takes_one_id_or_a_list(cli, make_kb):
+def test_via_takes_one_id_or_a_list(rule_check, make_kb):
     atts = (
         att("zelensky", via="afp"),
         att("zelensky", via="[afp, axios]"),
         att("zelensky", via="[afp, axiox]"),
     )
     root = make_kb(claims={"a": claim("a", atts=atts)}, sources=pool("zelensky", "afp", "axios"))
-    assert findings(cli, root) == ["claims/a.yaml:17:16:BT201"]
-    assert messages(cli, root)["claims/a.yaml:17:16:BT201"] == (
-        "unknown source 'axiox' in via — did you mean 'axios'?"
-    )
+    found = rule_check(root, [("claims/a.yaml", 17, 16, "BT201")])
+    assert found[0].message == "unknown source 'axiox' in via — did you mean 'axios'?"
     kb, _ = load(root)
     assert [a.via for a in kb.claims["a"].attributions] == [
         ("afp",),
@@ -200,41 +211,41 @@ def test_wrong_values_of_the_new_fields(cli, make_kb):
 # ---------------------------------------------------------------- rationale and reasons
 
 
-def test_bt404_claim_without_rationale(cli, make_kb):
+def test_bt404_claim_without_rationale(rule_check, make_kb):
     root = make_kb(claims={"a": without_rationale(claim("a"))}, sources=pool("zelensky"))
-    assert findings(cli, root) == ["claims/a.yaml:4:9:BT404"]
-    assert messages(cli, root)["claims/a.yaml:4:9:BT404"] == (
+    found = rule_check(root, [("claims/a.yaml", 4, 9, "BT404")])
+    assert found[0].message == (
         "the status 'confirmed' has no rationale; add 'rationale:' saying why, citing the evidence"
     )
 
 
-def test_bt404_twin_rationale_given(cli, make_kb):
+def test_bt404_twin_rationale_given(rule_check, make_kb):
     root = make_kb(claims={"a": claim("a")}, sources=pool("zelensky"))
-    assert findings(cli, root) == []
+    rule_check(root, [])
 
 
-def test_bt407_source_without_reliability_reason(cli, make_kb):
+def test_bt407_source_without_reliability_reason(rule_check, make_kb):
     zelensky = "id: zelensky\nname: Volodymyr Zelensky\nkind: person\nreliability: C\n"
     root = make_kb(claims={"a": claim("a")}, sources={"zelensky": zelensky})
-    assert findings(cli, root) == ["sources/zelensky.yaml:4:14:BT407"]
-    assert messages(cli, root)["sources/zelensky.yaml:4:14:BT407"] == (
+    found = rule_check(root, [("sources/zelensky.yaml", 4, 14, "BT407")])
+    assert found[0].message == (
         "the reliability grade C has no stated basis; add 'reliability_reason:' in one line"
     )
 
 
-def test_bt407_twin_reason_given(cli, make_kb):
+def test_bt407_twin_reason_given(rule_check, make_kb):
     root = make_kb(claims={"a": claim("a")}, sources=pool("zelensky"))
-    assert findings(cli, root) == []
+    rule_check(root, [])
 
 
 # ---------------------------------------------------------------- on the record (BT405)
 
 
-def test_bt405_confirmed_on_a_participant_listed_without_a_word(cli, make_kb):
+def test_bt405_confirmed_on_a_participant_listed_without_a_word(rule_check, make_kb):
     root = make_kb(claims={"a": claim("a", atts=(att("zelensky", quote=None),))},
                    sources=pool("zelensky"))  # fmt: skip
-    assert findings(cli, root) == ["claims/a.yaml:4:9:BT405", "claims/a.yaml:7:1:BT903"]
-    assert messages(cli, root)["claims/a.yaml:4:9:BT405"] == (
+    found = rule_check(root, [("claims/a.yaml", 4, 9, "BT405"), ("claims/a.yaml", 7, 1, "BT903")])
+    assert found[0].message == (
         "this claim is confirmed on the word of 'zelensky', but no attribution holds their "
         "words; add a quote (or an archive of the document), or set the status to 'reported'"
     )
@@ -247,7 +258,7 @@ def test_bt405_a_document_known_only_from_a_paraphrase(cli, make_kb):
     assert "claims/a.yaml:4:9:BT405" in findings(cli, root)
 
 
-def test_bt405_twins_words_we_hold(cli, make_kb):
+def test_bt405_twins_words_we_hold(rule_check, make_kb):
     # The document's own text in an archive, or a person read in an archived transcript.
     sources = {
         "statement": source("statement", "document", "B", archive="archive/statement.txt"),
@@ -266,23 +277,23 @@ def test_bt405_twins_words_we_hold(cli, make_kb):
     (root / "archive").mkdir()
     (root / "archive" / "statement.txt").write_text("The statement.\n", encoding="utf-8")
     (root / "archive" / "transcript.txt").write_text("The press conference.\n", encoding="utf-8")
-    assert findings(cli, root) == []
+    rule_check(root, [])
 
 
-def test_bt405_twin_two_independent_accounts(cli, make_kb):
+def test_bt405_twin_two_independent_accounts(rule_check, make_kb):
     atts = (att("zelensky", quote=None), att("kremlin", via="axios", publication=SECOND))
     root = make_kb(
         claims={"a": claim("a", atts=atts)},
         sources=pool("zelensky", "kremlin", "axios"),
         publications=TWO_PUBLICATIONS,
     )
-    assert findings(cli, root) == []
+    rule_check(root, [])
 
 
 # ---------------------------------------------------------------- independence (BT401, BT402)
 
 
-def test_bt401_accounts_sharing_an_affiliation_are_one(cli, make_kb):
+def test_bt401_accounts_sharing_an_affiliation_are_one(rule_check, make_kb):
     sources = {
         "us-government": source("us-government", "organization"),
         "white-house": source("white-house", "organization", affiliation="us-government"),
@@ -291,7 +302,7 @@ def test_bt401_accounts_sharing_an_affiliation_are_one(cli, make_kb):
     }
     atts = (att("white-house", via="afp"), att("state-department", via="axios"))
     root = make_kb(claims={"a": claim("a", atts=atts)}, sources=sources)
-    assert findings(cli, root) == ["claims/a.yaml:4:9:BT401"]
+    rule_check(root, [("claims/a.yaml", 4, 9, "BT401")])
 
 
 def test_bt401_affiliations_are_followed_to_their_end(cli, make_kb):
@@ -315,14 +326,14 @@ def test_bt401_affiliations_are_followed_to_their_end(cli, make_kb):
     assert findings(cli, root) == []
 
 
-def test_bt401_a_collective_source_never_counts_as_one_of_two(cli, make_kb):
+def test_bt401_a_collective_source_never_counts_as_one_of_two(rule_check, make_kb):
     sources = {
         "western-media": source("western-media", "collective", "F"),
         **pool("kremlin", "afp"),
     }
     atts = (att("western-media"), att("kremlin", via="afp"))
     root = make_kb(claims={"a": claim("a", atts=atts)}, sources=sources)
-    assert findings(cli, root) == ["claims/a.yaml:4:9:BT401"]
+    rule_check(root, [("claims/a.yaml", 4, 9, "BT401")])
 
 
 def test_bt401_the_outlet_of_the_publication_is_a_link_of_the_chain(cli, make_kb):
@@ -347,15 +358,15 @@ def test_bt401_the_outlet_of_the_publication_is_a_link_of_the_chain(cli, make_kb
     assert findings(cli, root) == []
 
 
-def test_bt402_collective_sources_only(cli, make_kb):
+def test_bt402_collective_sources_only(rule_check, make_kb):
     sources = {
         "western-media": source("western-media", "collective", "F"),
         "european-media": source("european-media", "collective", "F"),
     }
     atts = (att("western-media"), att("european-media"))
     root = make_kb(claims={"a": claim("a", atts=atts)}, sources=sources)
-    assert findings(cli, root) == ["claims/a.yaml:4:9:BT402"]
-    assert messages(cli, root)["claims/a.yaml:4:9:BT402"] == (
+    found = rule_check(root, [("claims/a.yaml", 4, 9, "BT402")])
+    assert found[0].message == (
         "every attribution of this claim is to an unnamed source, so it cannot be confirmed; "
         "set the status to 'reported' or add a named source"
     )
@@ -364,12 +375,12 @@ def test_bt402_collective_sources_only(cli, make_kb):
 # ---------------------------------------------------------------- titles of reports (BT406)
 
 
-def test_bt406_reported_title_states_the_report_as_fact(cli, make_kb):
+def test_bt406_reported_title_states_the_report_as_fact(rule_check, cli, make_kb):
     atts = (att("afp-sources", via="afp"),)
     root = make_kb(claims={"a": claim("a", status="reported", atts=atts)},
                    sources=pool("afp-sources", "afp"))  # fmt: skip
-    assert findings(cli, root) == ["claims/a.yaml:2:8:BT406"]
-    assert messages(cli, root)["claims/a.yaml:2:8:BT406"] == (
+    found = rule_check(root, [("claims/a.yaml", 2, 8, "BT406")])
+    assert found[0].message == (
         "this reported claim's title states the report as fact; say who reports it "
         "('AFP: …', '… officials say') or write 'reportedly'"
     )
@@ -385,30 +396,30 @@ def test_bt406_reported_title_states_the_report_as_fact(cli, make_kb):
         "The article says talks took place in Berlin",
     ],
 )
-def test_bt406_twins_the_title_says_who_reports_it(cli, make_kb, title):
+def test_bt406_twins_the_title_says_who_reports_it(rule_check, make_kb, title):
     atts = (att("afp-sources", via="afp"),)
     root = make_kb(claims={"a": claim("a", status="reported", atts=atts, title=title)},
                    sources=pool("afp-sources", "afp"))  # fmt: skip
-    assert findings(cli, root) == []
+    rule_check(root, [])
 
 
 # ---------------------------------------------------------------- insertions (BT703, BT701)
 
 
-def test_bt703_unbalanced_insertion_marks(cli, make_kb):
+def test_bt703_unbalanced_insertion_marks(rule_check, make_kb):
     atts = (att("zelensky", quote="They [presumably Russia and Ukraine agreed."),)
     root = make_kb(claims={"a": claim("a", atts=atts)}, sources=pool("zelensky"))
-    assert findings(cli, root) == ["claims/a.yaml:9:12:BT703"]
-    assert messages(cli, root)["claims/a.yaml:9:12:BT703"] == (
+    found = rule_check(root, [("claims/a.yaml", 9, 12, "BT703")])
+    assert found[0].message == (
         "at character 6 of the quote: this '[' is never closed; square brackets mark "
         "insertions and must pair up"
     )
 
 
-def test_bt703_twin_balanced_insertion(cli, make_kb):
+def test_bt703_twin_balanced_insertion(rule_check, make_kb):
     atts = (att("zelensky", quote="They [presumably Russia and Ukraine] agreed."),)
     root = make_kb(claims={"a": claim("a", atts=atts)}, sources=pool("zelensky"))
-    assert findings(cli, root) == []
+    rule_check(root, [])
 
 
 def test_insertions_are_left_out_of_the_archive_check(cli, make_kb):
@@ -568,12 +579,7 @@ def test_credibility_accounts_read_in_one_publication_are_never_confirmed_by_eac
 
 def test_credibility_of_the_bundled_claims_resting_on_one_article(tmp_path):
     # Every claim here reaches us through one article: none is confirmed by other sources.
-    import shutil
-
-    for name in ("claims", "sources", "publications", "archive"):
-        if (REPO_ROOT / name).exists():
-            shutil.copytree(REPO_ROOT / name, tmp_path / name)
-    report = check(tmp_path)
+    report = check(copy_from_repo(tmp_path, RECORDS))
     assert report.errors == []
     got = grades(report.kb)
     assert {cid for cid, g in got.items() if g.credibility == 1} == set()

@@ -24,8 +24,7 @@ from berlintalks.checks.quotes import (
     words,
 )
 from berlintalks.checks.suggest import SUGGESTIONS_MAX
-from conftest import REPO
-from test_rules import SOURCE_POOL, att, claim, findings, messages, rel, relations
+from conftest import REPO, SOURCE_POOL, att, claim, findings, messages, rel, relations
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 import hostile

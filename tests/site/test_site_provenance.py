@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import textwrap
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,159 +17,7 @@ import pytest
 import yaml
 
 from berlintalks.cli import main
-from conftest import REPO, Run
-
-TITLE = "Article on the Berlin talks, 14–15 December 2025"
-
-SOURCES = {
-    "afp": """\
-        id: afp
-        name: Agence France-Presse
-        kind: outlet
-        reliability: B
-        reliability_reason: An international news agency with a long record of accurate reports.
-        """,
-    "afp-sources": """\
-        id: afp-sources
-        name: Unnamed sources cited by AFP
-        kind: anonymous
-        reliability: F
-        reliability_reason: Sources AFP does not name; nothing to weigh them by.
-        """,
-    "western-media": """\
-        id: western-media
-        name: Western media (no outlet named)
-        kind: collective
-        reliability: F
-        reliability_reason: A collective that names no outlet.
-        """,
-    "zelensky": """\
-        id: zelensky
-        name: Volodymyr Zelensky
-        kind: person
-        role: President of Ukraine
-        reliability: F
-        reliability_reason: A party to the talks speaking of them, read in translation.
-        """,
-}
-
-PUBLICATIONS = {
-    "talks-article": f"""\
-        id: talks-article
-        title: "{TITLE}"
-        kind: article
-        url: https://news.example/berlin-talks
-        language: en
-        translated_from: ru
-        note: >-
-          The one article we read; its outlet is not named.
-        """,
-}
-
-CLAIMS = {
-    "no-us-demands": """\
-        id: no-us-demands
-        title: Zelensky said he does not believe the U.S. demanded anything of Ukraine
-        statement: >-
-          Asked about territorial concessions, Zelensky said he did not believe Washington
-          had demanded anything and called such concessions Russia's demands.
-        status: confirmed
-        rationale: >-
-          Zelensky's own words, on the record, quoted in the article in translation.
-        date: 2025-12-15
-        topics: [territory]
-        attributions:
-          - source: zelensky
-            publication: talks-article
-            setting: at a joint press conference with Friedrich Merz
-            quote: >-
-              I do not believe the United States demanded anything from us. We view
-              this [territorial concessions] as demands from the Russian Federation.
-        """,
-    "us-pressed": """\
-        id: us-pressed
-        title: AFP's sources say the U.S. side pressed for a withdrawal from Donetsk Oblast
-        statement: >-
-          Unnamed sources quoted by AFP said the U.S. side pushed for Ukrainian forces to
-          leave Donetsk Oblast.
-        status: disputed
-        rationale: >-
-          Sources AFP did not name, contradicted on the record by Zelensky.
-        date: 2025-12-14
-        topics: [territory]
-        attributions:
-          - source: afp-sources
-            via: [afp]
-            publication: talks-article
-        relations:
-          - type: contradicts
-            claim: no-us-demands
-            note: The two accounts cannot both be right.
-        """,
-    "talks-difficult": """\
-        id: talks-difficult
-        title: Western media, no outlet named, reported that the talks were difficult
-        statement: Unnamed Western coverage described the talks as difficult.
-        status: reported
-        rationale: >-
-          A collective reference that names no outlet; nothing independent carries it.
-        date: 2025-12-14
-        topics: [diplomacy]
-        attributions:
-          - source: western-media
-            publication: talks-article
-        """,
-    "forces-800000": """\
-        id: forces-800000
-        title: "Reportedly, a commitment to armed forces of up to 800,000"
-        statement: >-
-          In its own voice, the article says the statement commits to Ukraine's peacetime
-          forces numbering up to 800,000.
-        status: reported
-        rationale: >-
-          Only the article's paraphrase; the statement's own text is not held.
-        date: 2025-12-15
-        topics: [european-commitments]
-        attributions:
-          - source: talks-article
-            publication: talks-article
-        figures:
-          - label: peacetime armed forces
-            value: 800000
-            unit: personnel
-            qualifier: up_to
-        """,
-    "moscow-demand": """\
-        id: moscow-demand
-        title: The article says Moscow has made the same Donetsk withdrawal demand
-        statement: In its own voice, the article says Moscow demands the same withdrawal.
-        status: reported
-        rationale: >-
-          The article asserts it without citing anyone: the publication is the source.
-        kind: position
-        date: 2025-12-15
-        topics: [territory]
-        attributions:
-          - source: talks-article
-            publication: talks-article
-        """,
-}
-
-
-def write_records(root: Path) -> Path:
-    """The tiny knowledge base above, with the site's configuration, templates and docs."""
-    for folder, records in (
-        ("claims", CLAIMS),
-        ("sources", SOURCES),
-        ("publications", PUBLICATIONS),
-    ):
-        (root / folder).mkdir(parents=True, exist_ok=True)
-        for name, body in records.items():
-            (root / folder / f"{name}.yaml").write_text(textwrap.dedent(body), encoding="utf-8")
-    shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    for folder in ("templates", "docs"):
-        shutil.copytree(REPO / folder, root / folder)
-    return root
+from conftest import ARTICLE_CLAIMS, ARTICLE_TITLE, REPO, Run, write_article_kb
 
 
 class Reader(HTMLParser):
@@ -225,7 +72,7 @@ def page(site: Path, url: str) -> tuple[Reader, str]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = write_records(tmp_path_factory.mktemp("prov") / "kb")
+    root = write_article_kb(tmp_path_factory.mktemp("prov") / "kb")
     out = root.parent / "site"
     code = main(["build", "--root", str(root), "--site-dir", str(out), "--quiet"])
     assert code == 0
@@ -236,7 +83,7 @@ def test_claim_page_writes_the_chain_out_with_the_translation(site: Path) -> Non
     r, _ = page(site, "claims/no-us-demands")
     assert (
         "Volodymyr Zelensky, at a joint press conference with Friedrich Merz — as reported in "
-        f"{TITLE}, translated from Russian" in r.text()
+        f"{ARTICLE_TITLE}, translated from Russian" in r.text()
     )
     assert "../../sources/zelensky/" in r.hrefs
     assert "../../publications/talks-article/" in r.hrefs
@@ -260,13 +107,16 @@ def test_chains_of_intermediaries_collectives_and_the_publication_itself(site: P
     r, _ = page(site, "claims/us-pressed")
     assert (
         "Unnamed sources cited by AFP, via Agence France-Presse — as reported in "
-        f"{TITLE}, translated from Russian" in r.text()
+        f"{ARTICLE_TITLE}, translated from Russian" in r.text()
     )
     assert "No direct quote: this is the article's paraphrase." in r.text()
     r, _ = page(site, "claims/talks-difficult")
-    assert f"Western media (no outlet named) — as reported in {TITLE}" in r.text()
+    assert f"Western media (no outlet named) — as reported in {ARTICLE_TITLE}" in r.text()
     r, _ = page(site, "claims/moscow-demand")
-    assert f"The article itself ({TITLE}), in its own voice, translated from Russian" in r.text()
+    assert (
+        f"The article itself ({ARTICLE_TITLE}), in its own voice, translated from Russian"
+        in r.text()
+    )
     assert "No quote: the publication says this in its own voice, citing no one." in r.text()
 
 
@@ -317,14 +167,14 @@ def test_timeline_shows_positions_apart_from_events(site: Path) -> None:
 def test_publication_page_lists_what_rests_on_it(site: Path) -> None:
     r, _ = page(site, "publications/talks-article")
     text = r.text()
-    assert text.startswith(TITLE)
+    assert text.startswith(ARTICLE_TITLE)
     assert "Outlet Not known: the outlet is not named" in text
     assert "English: a translation from Russian" in text
     assert "5 claims rest on this article." in text
     # Its own page does not name it again in each chain.
     assert "Unnamed sources cited by AFP, via Agence France-Presse, translated from Russian" in text
     assert "The article itself, in its own voice, translated from Russian" in text
-    for cid in CLAIMS:
+    for cid in ARTICLE_CLAIMS:
         assert f"../../claims/{cid}/" in r.hrefs, cid
     index, _ = page(site, "publications")
     assert "talks-article/" in index.hrefs
@@ -350,7 +200,7 @@ def test_source_page_shows_the_basis_of_its_grade(site: Path) -> None:
 def test_home_page_says_what_the_knowledge_base_rests_on(site: Path) -> None:
     r, _ = page(site, "")
     text = r.text()
-    assert f"Everything here rests on one publication: {TITLE}." in text
+    assert f"Everything here rests on one publication: {ARTICLE_TITLE}." in text
     assert "We do not know which outlet published it." in text
     assert "We read it in English, translated from Russian." in text
     assert "most sources are graded F (reliability cannot be judged)" in text
@@ -374,7 +224,7 @@ def test_editing_pages_sit_in_a_section_for_editors() -> None:
 def test_build_warns_when_the_site_address_is_unset(
     tmp_path: Path, cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = write_records(tmp_path / "kb")
+    root = write_article_kb(tmp_path / "kb")
     monkeypatch.delenv("BERLINTALKS_SITE_URL", raising=False)
     run = cli("build", "--root", root, "--site-dir", tmp_path / "a", "--quiet")
     assert run.code == 0

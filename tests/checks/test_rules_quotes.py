@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from berlintalks.checks.quotes import closest_passage, normalise, occurs, words
-from test_rules import SOURCE_POOL, att, claim, findings, messages
+from conftest import SOURCE_POOL, att, claim, messages
 
 SNAPSHOT = (
     "BERLIN (AFP) — Talks went on late.\n"
@@ -39,20 +39,22 @@ def afp_claim(quote: str) -> dict[str, str]:
 # ---------------------------------------------------------------- BT701
 
 
-def test_bt701_quote_missing_from_the_outlets_archive_shows_the_closest_passage(cli, make_kb):
+def test_bt701_quote_missing_from_the_outlets_archive_shows_the_closest_passage(
+    rule_check, make_kb
+):
     sources = {"afp": with_archive("afp"), "zelensky": SOURCE_POOL["zelensky"]}
     root = make_kb(
         claims=afp_claim("There was extensive dialogue on territories."), sources=sources
     )
     archived(root, "afp.txt", SNAPSHOT)
-    assert findings(cli, root) == ["claims/a.yaml:10:12:BT701"]
-    assert messages(cli, root)["claims/a.yaml:10:12:BT701"] == (
+    found = rule_check(root, [("claims/a.yaml", 10, 12, "BT701")])
+    assert found[0].message == (
         "quote not found in the archive of 'afp' (archive/afp.txt); closest passage: "
         '"«There was ample dialogue on territories.»"'
     )
 
 
-def test_bt701_twin_typography_does_not_count(cli, make_kb):
+def test_bt701_twin_typography_does_not_count(rule_check, make_kb):
     sources = {"afp": with_archive("afp"), "zelensky": SOURCE_POOL["zelensky"]}
     claims = {
         "a": claim(
@@ -66,10 +68,10 @@ def test_bt701_twin_typography_does_not_count(cli, make_kb):
     }
     root = make_kb(claims=claims, sources=sources)
     archived(root, "afp.txt", SNAPSHOT)
-    assert findings(cli, root) == []
+    rule_check(root, [])
 
 
-def test_bt701_the_sources_own_archive_is_checked_too(cli, make_kb):
+def test_bt701_the_sources_own_archive_is_checked_too(rule_check, make_kb):
     sources = {
         "afp": with_archive("afp"),
         "zelensky": with_archive("zelensky", "archive/zelensky.txt"),
@@ -77,8 +79,8 @@ def test_bt701_the_sources_own_archive_is_checked_too(cli, make_kb):
     root = make_kb(claims=afp_claim("There was ample dialogue on territories."), sources=sources)
     archived(root, "afp.txt", SNAPSHOT)
     archived(root, "zelensky.txt", "We spoke about territories at length.\n")
-    assert findings(cli, root) == ["claims/a.yaml:10:12:BT701"]
-    assert messages(cli, root)["claims/a.yaml:10:12:BT701"].startswith(
+    found = rule_check(root, [("claims/a.yaml", 10, 12, "BT701")])
+    assert found[0].message.startswith(
         "quote not found in the archive of 'zelensky' (archive/zelensky.txt); closest passage: "
     )
 
@@ -110,13 +112,13 @@ def test_closest_passage_without_a_shared_word_is_none():
         (b"caf\xe9\n", "archive 'archive/afp.txt' is not UTF-8 text (line 1); save it as UTF-8"),
     ],
 )
-def test_bt702_unreadable_archive_points_at_the_archive_line(cli, make_kb, write, message):
+def test_bt702_unreadable_archive_points_at_the_archive_line(rule_check, make_kb, write, message):
     sources = {"afp": with_archive("afp"), "zelensky": SOURCE_POOL["zelensky"]}
     root = make_kb(claims=afp_claim("There was ample dialogue on territories."), sources=sources)
     if write is not None:
         archived(root, "afp.txt", write)
-    assert findings(cli, root) == ["sources/afp.yaml:6:10:BT702"]
-    assert messages(cli, root)["sources/afp.yaml:6:10:BT702"] == message
+    found = rule_check(root, [("sources/afp.yaml", 6, 10, "BT702")])
+    assert found[0].message == message
 
 
 def test_bt108_archive_link_leading_outside_the_root(cli, make_kb, tmp_path):
@@ -132,11 +134,11 @@ def test_bt108_archive_link_leading_outside_the_root(cli, make_kb, tmp_path):
     }
 
 
-def test_bt702_twin_readable_archive(cli, make_kb):
+def test_bt702_twin_readable_archive(rule_check, make_kb):
     sources = {"afp": with_archive("afp"), "zelensky": SOURCE_POOL["zelensky"]}
     root = make_kb(claims=afp_claim("There was ample dialogue on territories."), sources=sources)
     archived(root, "afp.txt", SNAPSHOT)
-    assert findings(cli, root) == []
+    rule_check(root, [])
 
 
 # ---------------------------------------------------------------- the bundled quotes

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,17 +13,15 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 
-from conftest import REPO
+from conftest import BUNDLED, copy_from_repo
 
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     """A copy of the bundled project, outside git so histories are the same in every build."""
     root = tmp_path / "kb"
-    for name in ("claims", "sources", "publications", "templates", "docs"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    return root
+    root.mkdir()
+    return copy_from_repo(root, BUNDLED)
 
 
 def serving(root: Path, site: Path, *, first: bool = False) -> MkDocsConfig:

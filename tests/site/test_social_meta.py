@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -10,11 +9,9 @@ import pytest
 
 from berlintalks.cli import main
 from berlintalks.site.social import DESCRIPTION_MAX, shorten
-from conftest import REPO
+from conftest import BUNDLED, copy_from_repo
 
 SITE_URL = "https://example.org/berlin/"
-KB_FILES = ("claims", "sources", "publications", "templates", "docs", "mkdocs.yml")
-
 HOSTILE_TITLE = 'The article says "><script>alert(1)</script> & <b>more</b>'
 RATIONALE = "The article states this in its own voice & names no one; <i>hostile</i> text."
 HOSTILE = f"""\
@@ -65,12 +62,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("social")
     root = base / "kb"
     root.mkdir()
-    for name in KB_FILES:
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, root / name)
-        else:
-            shutil.copy2(src, root / name)
+    copy_from_repo(root, BUNDLED)
     (root / "claims" / "preview-hostile.yaml").write_text(HOSTILE, encoding="utf-8")
     (root / "claims" / "preview-long.yaml").write_text(LONG, encoding="utf-8")
     with pytest.MonkeyPatch.context() as mp:

@@ -16,8 +16,7 @@ from frictionless import validate
 
 from berlintalks.export import STATUS_WORDS
 from berlintalks.export.claimreview import short_claim
-from conftest import Run
-from test_site_provenance import CLAIMS, TITLE, write_records
+from conftest import ARTICLE_CLAIMS, ARTICLE_TITLE, Run, write_article_kb
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +24,7 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every export of the tiny knowledge base, written by `berlintalks export`."""
     from berlintalks.cli import main
 
-    root = write_records(tmp_path_factory.mktemp("prov-export") / "kb")
+    root = write_article_kb(tmp_path_factory.mktemp("prov-export") / "kb")
     out = root.parent / "data"
     args = ["export", "--root", str(root), "--out", str(out)]
     assert main([*args, "--format", "json", "--format", "datapackage"]) == 0
@@ -49,7 +48,9 @@ def test_claim_review_rating_is_the_status_in_words_with_no_number(data: Path) -
     assert "bestRating" not in text and "worstRating" not in text
     for cid, review in reviews(data).items():
         rating = review["reviewRating"]
-        status = next(line for line in CLAIMS[cid].splitlines() if "status:" in line).split()[-1]
+        status = next(
+            line for line in ARTICLE_CLAIMS[cid].splitlines() if "status:" in line
+        ).split()[-1]
         assert rating == {
             "@type": "Rating",
             "alternateName": STATUS_WORDS[status],
@@ -87,7 +88,7 @@ def test_item_reviewed_author_is_the_original_speaker(data: Path) -> None:
     own = by_id["moscow-demand"]["itemReviewed"]["author"]
     assert (own["@type"], own["name"], own["url"]) == (
         "NewsArticle",
-        TITLE,
+        ARTICLE_TITLE,
         "https://news.example/berlin-talks",
     )
     # Unnamed sources and collectives are nobody's name: no author rather than a false type.
@@ -99,7 +100,7 @@ def test_appearance_is_the_publication_with_its_address(data: Path) -> None:
     item = reviews(data)["us-pressed"]["itemReviewed"]
     article = {
         "@type": "NewsArticle",
-        "name": TITLE,
+        "name": ARTICLE_TITLE,
         "inLanguage": "en",
         "url": "https://news.example/berlin-talks",
         "translationOfWork": {"@type": "CreativeWork", "inLanguage": "ru"},
@@ -123,13 +124,13 @@ def test_json_claims_carry_chains_rationales_and_grades(data: Path) -> None:
     assert [v["id"] for v in att["via"]] == ["afp"]
     assert att["publication"] == {
         "id": "talks-article",
-        "title": TITLE,
+        "title": ARTICLE_TITLE,
         "kind": "article",
         "url": "https://news.example/berlin-talks",
     }
     assert att["translated_from"] == "ru"
     assert att["chain"] == (
-        f"Unnamed sources cited by AFP, via Agence France-Presse — as reported in {TITLE}, "
+        f"Unnamed sources cited by AFP, via Agence France-Presse — as reported in {ARTICLE_TITLE}, "
         "translated from Russian"
     )
     quote = claims["no-us-demands"]["attributions"][0]
@@ -195,11 +196,6 @@ def test_data_package_validates_and_checks_the_publication_key(data: Path, tmp_p
     assert [e[0] for e in bad.flatten(["type"])] == ["foreign-key"]
 
 
-@pytest.mark.skipif(
-    shutil.which("frictionless") is None
-    and not (Path(sys.executable).parent / "frictionless").exists(),
-    reason="the frictionless command is installed with the test extras",
-)
 def test_frictionless_command_validates_the_package(data: Path) -> None:
     exe = shutil.which("frictionless") or str(Path(sys.executable).parent / "frictionless")
     done = subprocess.run(
@@ -215,8 +211,8 @@ def test_export_of_a_claim_without_a_rationale_has_no_explanation(
     from berlintalks.export import Publisher, claim_review
     from berlintalks.records.load import load
 
-    root = write_records(tmp_path / "kb")
-    body = textwrap.dedent(CLAIMS["talks-difficult"])
+    root = write_article_kb(tmp_path / "kb")
+    body = textwrap.dedent(ARTICLE_CLAIMS["talks-difficult"])
     body = "\n".join(
         ln for ln in body.splitlines() if not ln.startswith(("rationale:", "  A collective"))
     )
