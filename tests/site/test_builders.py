@@ -12,10 +12,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from berlintalks.cli import main
-from berlintalks.records.load import load
-from berlintalks.site.build import MARK
 from browser.test_internal_links import parse as parse_links
 from browser.test_internal_links import (
     test_every_internal_link_and_anchor_resolves as crawl_links,
@@ -24,6 +20,10 @@ from browser.test_internal_links import (
     test_every_url_in_the_sites_stylesheets_resolves as crawl_stylesheets,
 )
 from browser.test_internal_links import test_the_crawl_covers_every_record_page as crawl_covers
+
+from berlintalks.cli import main
+from berlintalks.records.load import load
+from berlintalks.site.build import MARK
 from conftest import REPO, Run, claim_yaml, copy_from_repo
 
 BUILDERS = ("mkdocs", "properdocs", "zensical")
