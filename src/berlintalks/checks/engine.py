@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +10,7 @@ from ..finding import Finding, Severity, settle
 from ..gcpause import without_cycle_collector
 from ..records import Claim, Exemption, KnowledgeBase, Publication, Source
 from ..records.load import load
+from ..records.wording import closest, did_you_mean
 from .codes import NOT_EXEMPTABLE, STALE_EXCEPTION, UNKNOWN_CODE
 from .context import CheckContext
 from .graph import Graph
@@ -104,8 +104,7 @@ def _exception_finding(
     pos = record.pos("exceptions", i, "rule")
     known = RULES.get(code)
     if known is None:
-        close = difflib.get_close_matches(code, list(RULES), n=1, cutoff=0.6)
-        hint = f" — did you mean '{close[0]}'?" if close else ""
+        hint = did_you_mean(closest(code, RULES))
         shown = ex.rule if len(ex.rule) <= 20 else ex.rule[:19] + "…"
         return [Finding.at(pos, UNKNOWN_CODE, f"no check has the code '{shown}'{hint}")]
     if not known.exemptable:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
+
+from ..records.wording import closest
+from ..records.wording import did_you_mean as hint
 
 # Each search for a close id compares the unknown one with every known id; a file of
 # thousands of unknown ids would cost their number times the ids. The first ones get their
@@ -23,11 +25,9 @@ def close_id(done: Suggestions, word: str, known: Mapping[str, object]) -> str |
     if key not in done:
         if len(done) >= SUGGESTIONS_MAX:
             return None
-        close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
-        done[key] = close[0] if close else None
+        done[key] = closest(word, known)
     return done[key]
 
 
 def did_you_mean(done: Suggestions, word: str, known: Mapping[str, object]) -> str:
-    close = close_id(done, word, known)
-    return f" — did you mean '{close}'?" if close else ""
+    return hint(close_id(done, word, known))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -53,15 +54,23 @@ SUGGESTIONS_MAX = 50
 suggested: dict[tuple[str, tuple[str, ...]], str | None] = {}
 
 
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice most like ``word``: every "did you mean" of berlintalks asks this."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def did_you_mean(close: str | None) -> str:
+    return f" — did you mean '{close}'?" if close else ""
+
+
 def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
     key = (word, tuple(choices))
     if key not in suggested:
         if len(suggested) >= SUGGESTIONS_MAX:
             return ""
-        close = difflib.get_close_matches(word, key[1], n=1, cutoff=0.6)
-        suggested[key] = close[0] if close else None
-    close_word = suggested[key]
-    return f" — did you mean '{close_word}'?" if close_word else ""
+        suggested[key] = closest(word, key[1])
+    return did_you_mean(suggested[key])
 
 
 def control_problem(value: str, kind: str) -> str | None:
