@@ -490,3 +490,27 @@ def commit_all(root: Path, message: str, date: str = "2025-12-16T09:00:00+00:00"
     git(root, "add", "-A", ".", date=date)
     git(root, "commit", "-q", "-m", message, date=date)
     return git(root, "rev-parse", "HEAD").strip()
+
+
+# ---------------------------------------------------------------- builders
+
+BUILDERS = ("mkdocs", "properdocs", "zensical")
+SECOND = ("properdocs", "zensical")
+
+# One build per builder and session, shared with the browser tests of the builders.
+_SITES: dict[str, Path] = {}
+
+
+def site_built_by(builder: str, request: pytest.FixtureRequest) -> Path:
+    """The bundled knowledge base built once per session by ``berlintalks build --builder``."""
+    if builder == "mkdocs":
+        return request.getfixturevalue("built_site")  # the one the other tests read
+    if builder not in _SITES:
+        factory: pytest.TempPathFactory = request.getfixturevalue("tmp_path_factory")
+        site = factory.mktemp(f"built-{builder}") / "site"
+        args = ["build", "--root", str(REPO), "--site-dir", str(site), "--quiet"]
+        code = main([*args, "--builder", builder])
+        assert code == 0, f"berlintalks build --builder {builder} exited {code}"
+        assert (site / "index.html").is_file()
+        _SITES[builder] = site
+    return _SITES[builder]

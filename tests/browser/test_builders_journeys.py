@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from test_builders import BUILDERS, site_built_by
+from conftest import BUILDERS, site_built_by
 
 # The journeys themselves, run here once per builder: `site_url` below serves each build.
 from .test_reader_claim_page import (

@@ -12,40 +12,19 @@ from pathlib import Path
 
 import pytest
 import yaml
-from browser.test_internal_links import parse as parse_links
-from browser.test_internal_links import (
+from test_internal_links import parse as parse_links
+from test_internal_links import (
     test_every_internal_link_and_anchor_resolves as crawl_links,
 )
-from browser.test_internal_links import (
+from test_internal_links import (
     test_every_url_in_the_sites_stylesheets_resolves as crawl_stylesheets,
 )
-from browser.test_internal_links import test_the_crawl_covers_every_record_page as crawl_covers
+from test_internal_links import test_the_crawl_covers_every_record_page as crawl_covers
 
 from berlintalks.cli import main
 from berlintalks.records.load import load
 from berlintalks.site.build import MARK
-from conftest import REPO, Run, claim_yaml, copy_from_repo
-
-BUILDERS = ("mkdocs", "properdocs", "zensical")
-SECOND = ("properdocs", "zensical")
-
-# One build per builder and session, shared with the browser tests of the builders.
-_SITES: dict[str, Path] = {}
-
-
-def site_built_by(builder: str, request: pytest.FixtureRequest) -> Path:
-    """The bundled knowledge base built once per session by ``berlintalks build --builder``."""
-    if builder == "mkdocs":
-        return request.getfixturevalue("built_site")  # the one the other tests read
-    if builder not in _SITES:
-        factory: pytest.TempPathFactory = request.getfixturevalue("tmp_path_factory")
-        site = factory.mktemp(f"built-{builder}") / "site"
-        args = ["build", "--root", str(REPO), "--site-dir", str(site), "--quiet"]
-        code = main([*args, "--builder", builder])
-        assert code == 0, f"berlintalks build --builder {builder} exited {code}"
-        assert (site / "index.html").is_file()
-        _SITES[builder] = site
-    return _SITES[builder]
+from conftest import BUILDERS, REPO, SECOND, Run, claim_yaml, copy_from_repo, site_built_by
 
 
 @pytest.fixture(scope="session", params=BUILDERS)
