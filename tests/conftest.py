@@ -495,7 +495,7 @@ def commit_all(root: Path, message: str, date: str = "2025-12-16T09:00:00+00:00"
 # ---------------------------------------------------------------- builders
 
 BUILDERS = ("mkdocs", "properdocs", "zensical")
-SECOND = ("properdocs", "zensical")
+OTHER_BUILDERS = ("properdocs", "zensical")
 
 # One build per builder and session, shared with the browser tests of the builders.
 _SITES: dict[str, Path] = {}

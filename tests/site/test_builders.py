@@ -24,7 +24,7 @@ from test_internal_links import test_the_crawl_covers_every_record_page as crawl
 from berlintalks.cli import main
 from berlintalks.records.load import load
 from berlintalks.site.build import MARK
-from conftest import BUILDERS, REPO, SECOND, Run, claim_yaml, copy_from_repo, site_built_by
+from conftest import BUILDERS, OTHER_BUILDERS, REPO, Run, claim_yaml, copy_from_repo, site_built_by
 
 
 @pytest.fixture(scope="session", params=BUILDERS)
@@ -32,7 +32,7 @@ def any_site(request: pytest.FixtureRequest) -> Path:
     return site_built_by(request.param, request)
 
 
-@pytest.fixture(scope="session", params=SECOND)
+@pytest.fixture(scope="session", params=OTHER_BUILDERS)
 def second_site(request: pytest.FixtureRequest) -> tuple[str, Path]:
     return request.param, site_built_by(request.param, request)
 
