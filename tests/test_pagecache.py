@@ -89,7 +89,7 @@ def test_a_single_build_keeps_nothing(root: Path, tmp_path: Path) -> None:
 
 def test_a_page_mkdocs_warned_about_warns_again(root: Path, tmp_path: Path) -> None:
     # Taken back silently, a page with a broken link would let the next strict build pass.
-    tpl = root / "templates" / "source.md.j2"
+    tpl = root / "templates" / "source.html.j2"
     tpl.write_text(tpl.read_text("utf-8") + "\n[gone](../no-such-page.md)\n", "utf-8")
     for attempt in ("first", "second"):
         with pytest.raises(Abort):
@@ -99,7 +99,7 @@ def test_a_page_mkdocs_warned_about_warns_again(root: Path, tmp_path: Path) -> N
 def test_a_page_whose_link_target_went_away_is_rendered_again(root: Path, tmp_path: Path) -> None:
     # The page's Markdown is unchanged, but the file its link pointed to is gone.
     (root / "docs" / "background.md").write_text("# Background\n", "utf-8")
-    tpl = root / "templates" / "source.md.j2"
+    tpl = root / "templates" / "source.html.j2"
     tpl.write_text(tpl.read_text("utf-8") + "\n[Background](../background.md)\n", "utf-8")
     build(serving(root, tmp_path / "first", first=True))
     (root / "docs" / "background.md").unlink()

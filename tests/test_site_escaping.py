@@ -305,21 +305,21 @@ def test_failed_builds_keep_the_last_good_site(
     )
 
     # A template bug: exit 2 with an explanation naming the template.
-    tpl = root / "templates" / "claim.md.j2"
+    tpl = root / "templates" / "claim.html.j2"
     original = tpl.read_text()
     tpl.write_text(original + "{{ no_such_value }}\n")
     broken = cli("build", "--root", root, "--site-dir", site, "-q")
     assert broken.code == 2
     line = len(original.splitlines()) + 1
-    assert f"templates/claim.md.j2:{line}: UndefinedError: 'no_such_value' is undefined" in (
+    assert f"templates/claim.html.j2:{line}: UndefinedError: 'no_such_value' is undefined" in (
         broken.err
     )
     assert "Traceback" not in broken.err
     assert "last good site was left as it was" in broken.err
     assert _snapshot(site) == good
 
-    # A strict-mode warning from MkDocs (a link to a missing page) also aborts the build.
-    tpl.write_text(original + "\n[gone](../nowhere.md)\n")
+    # A strict-mode warning (a template's link to a missing page) also aborts the build.
+    tpl.write_text(original + "<a href=\"{{ href('nowhere.md') }}\">gone</a>\n")
     warned = cli("build", "--root", root, "--site-dir", site, "-q")
     assert warned.code == 2
     assert "nowhere.md" in warned.err
@@ -355,5 +355,5 @@ def test_build_refuses_to_replace_what_is_not_a_site(
         assert run.code == 2, target
         assert reason in run.err, run.err
     assert (notes / "keep.txt").read_text() == "mine"
-    assert (root / "templates" / "claim.md.j2").is_file()
+    assert (root / "templates" / "claim.html.j2").is_file()
     assert not (root / "claims" / "site").exists()

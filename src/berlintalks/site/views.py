@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..checks import METHOD, RULES, Graph, grades, is_translated, speaker_publication
 from ..checks import engine as _check  # noqa: F401  (registers every rule for the methodology page)
@@ -34,7 +35,7 @@ from ..records import (
     Source,
     Status,
 )
-from .escape import escape_run, escape_text
+from .rendered import Heading, SearchEntry
 
 # A relation read from either end, as English: (declared by this claim, declared by the other).
 RELATION_LABELS: dict[str, tuple[str, str]] = {
@@ -75,23 +76,29 @@ class SiteConfig:
     site_name: str = ""
 
 
-def chain_markdown(
-    kb: KnowledgeBase, att: Attribution, base: str, here: str | None = None
+def chain_html(
+    kb: KnowledgeBase, att: Attribution, href: Callable[[str], str], here: str | None = None
 ) -> Markup:
     """The chain of an attribution in words, each named record a link to its page.
 
-    ``here``: the publication whose page this is, not named again in its own chains.
+    ``href``: the address of a docs path from the page being rendered. ``here``: the
+    publication whose page this is, not named again in its own chains.
     """
 
     def name(text: str, target: str | None) -> Markup:
         if target is None:
-            return escape_text(text)
+            return escape(text)
         folder, _, rid = target.partition("/")
-        return Markup("[{}]({}{})").format(escape_text(text), base, doc_path(folder, rid))
+        return Markup('<a href="{}">{}</a>').format(href(doc_path(folder, rid)), text)
 
     return Markup("").join(
-        p if isinstance(p, Markup) else escape_run(p) for p in chain_text(kb, att, name, here)
+        p if isinstance(p, Markup) else escape(p) for p in chain_text(kb, att, name, here)
     )
+
+
+def chain_words(kb: KnowledgeBase, att: Attribution) -> str:
+    """The chain of an attribution as plain text, for the search index."""
+    return "".join(chain_text(kb, att, lambda text, target: text, None))
 
 
 def _missing_quote(kb: KnowledgeBase, att: Attribution) -> str:
@@ -232,7 +239,7 @@ def site_view(
         kind_counts=Counter(s.kind for s in sources),
         events=[c for c in claims if c.kind != ClaimKind.POSITION],
         positions=[c for c in claims if c.kind == ClaimKind.POSITION],
-        chain=lambda a, base, here=None: chain_markdown(kb, a, base, here),
+        chain=lambda a, href, here=None: chain_html(kb, a, href, here),
         missing_quote=lambda a: _missing_quote(kb, a),
         translated=lambda a: is_translated(kb, a),
     )
@@ -289,7 +296,7 @@ class ListPage:
 class GraphPage:
     """The graph page; its picture is drawn when rendering, for the page's own links."""
 
-    template: str = "graph.md.j2"
+    template: str = "graph.html.j2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,7 +304,7 @@ class ClaimPage:
     claim: Claim
     review: dict[str, Any]
     edit_url: str | None
-    template: str = "claim.md.j2"
+    template: str = "claim.html.j2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,34 +312,34 @@ class SourcePage:
     source: Source
     edit_url: str | None
     source_claims: list[Claim]
-    template: str = "source.md.j2"
+    template: str = "source.html.j2"
 
 
 @dataclass(frozen=True, slots=True)
 class PublicationPage:
     publication: Publication
     edit_url: str | None
-    template: str = "publication.md.j2"
+    template: str = "publication.html.j2"
 
 
 @dataclass(frozen=True, slots=True)
 class TopicPage:
     slug: str
     topic_claims: list[Claim]
-    template: str = "topic.md.j2"
+    template: str = "topic.html.j2"
 
 
 PageView = ListPage | GraphPage | ClaimPage | SourcePage | PublicationPage | TopicPage
 
 _LIST_PAGES = {
-    "index.md": "index.md.j2",
-    "claims/index.md": "claims.md.j2",
-    "sources/index.md": "sources.md.j2",
-    "publications/index.md": "publications.md.j2",
-    "topics/index.md": "topics.md.j2",
-    "commitments.md": "commitments.md.j2",
-    "disputed.md": "disputed.md.j2",
-    "timeline.md": "timeline.md.j2",
+    "index.md": "index.html.j2",
+    "claims/index.md": "claims.html.j2",
+    "sources/index.md": "sources.html.j2",
+    "publications/index.md": "publications.html.j2",
+    "topics/index.md": "topics.html.j2",
+    "commitments.md": "commitments.html.j2",
+    "disputed.md": "disputed.html.j2",
+    "timeline.md": "timeline.html.j2",
 }
 
 
@@ -341,8 +348,8 @@ def page_views(site: SiteView) -> dict[str, PageView]:
     kb, config = site.kb, site.config
     views: dict[str, PageView] = {p: ListPage(t) for p, t in _LIST_PAGES.items()}
     views["graph.md"] = GraphPage()
-    views["methodology.md"] = ListPage("methodology.md.j2")
-    views["data.md"] = ListPage("data.md.j2")
+    views["methodology.md"] = ListPage("methodology.html.j2")
+    views["data.md"] = ListPage("data.html.j2")
     for c in site.claims:
         review = claim_review(kb, c, config.publisher, site.history)
         views[doc_path("claims", c.id)] = ClaimPage(c, review, _edit(config, c.path))
@@ -362,3 +369,51 @@ def page_views(site: SiteView) -> dict[str, PageView]:
 
 def _edit(config: SiteConfig, path: str) -> str | None:
     return config.edit_base.rstrip("/") + "/" + path if config.edit_base else None
+
+
+# ---------------------------------------------------------------- search entries
+
+
+def _words(*parts: object) -> str:
+    """Text for the search index: escaped as Material's search plugin escapes page text."""
+    return html.escape(" ".join(" ".join(str(p).split()) for p in parts if p), quote=False)
+
+
+def _anchor(headings: tuple[Heading, ...], name: str) -> str | None:
+    return next((h.id for h in headings if h.name == name), None)
+
+
+def search_of(
+    site: SiteView, view: PageView, title: str, headings: tuple[Heading, ...]
+) -> tuple[SearchEntry, ...] | None:
+    """The search entries of a record's page, made from the record rather than by parsing the
+    page again; None for the pages of the whole knowledge base, which the search plugin reads
+    as it reads every other page."""
+    kb = site.kb
+    title = _words(html.unescape(title))
+    if isinstance(view, ClaimPage):
+        c = view.claim
+        entries = [
+            SearchEntry(
+                None,
+                title,
+                _words(STATUS_WORDS[c.status] + ".", c.rationale, c.statement),
+            )
+        ]
+        known = _anchor(headings, "How we know")
+        if known is not None:
+            chains = [
+                " ".join(p for p in (chain_words(kb, a), a.quote) if p) for a in c.attributions
+            ]
+            entries.append(SearchEntry(known, "How we know", _words(*chains)))
+        return tuple(entries)
+    if isinstance(view, SourcePage):
+        s = view.source
+        return (SearchEntry(None, title, _words(s.role, s.description, s.reliability_reason)),)
+    if isinstance(view, PublicationPage):
+        p = view.publication
+        return (SearchEntry(None, title, _words(PUBLICATION_KIND_DOCS[p.kind], p.note)),)
+    if isinstance(view, TopicPage):
+        n = len(view.topic_claims)
+        return (SearchEntry(None, title, _words(f"{n} claims on this topic.")),)
+    return None
