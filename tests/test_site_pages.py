@@ -30,9 +30,7 @@ def test_superseded_claim_is_marked_outdated_with_a_link_to_the_newer(
     out = pages(root)
     older = out["claims/older.md"]
     assert '<div class="admonition warning">\n<p class="admonition-title">Outdated</p>' in older
-    assert (
-        'superseded by a newer one: <a href="../newer/">Talks took place in Berlin</a>' in older
-    )
+    assert 'superseded by a newer one: <a href="../newer/">Talks took place in Berlin</a>' in older
     assert "Outdated" not in out["claims/newer.md"]
     assert (
         "<td>this claim <strong>is superseded by</strong></td>\n"
