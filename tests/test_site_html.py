@@ -185,3 +185,19 @@ def test_pages_rendered_in_two_processes_equal_those_rendered_in_one(tmp_path: P
     assert len(one[0]) > 200
     assert list(two[0]) == list(one[0])
     assert two == one
+
+
+def test_front_matter_reads_back_as_the_page_title_and_tags() -> None:
+    from berlintalks.site.rendered import RenderedPage
+
+    page = RenderedPage(
+        html="<h1>A &lt;b&gt; title: yes</h1>\n",
+        title="A &lt;b&gt; title: yes",
+        headings=(),
+        meta={"tags": ["a-topic", "yes", "2025", "null"]},
+    )
+    text = page.source()
+    assert text.startswith('---\ntags:\n  - a-topic\n  - "yes"\n  - "2025"\n  - "null"\n')
+    front = yaml.safe_load(text.split("---\n")[1])
+    assert front == {"tags": ["a-topic", "yes", "2025", "null"], "title": "A &lt;b&gt; title: yes"}
+    assert text.endswith('\n\n<div class="bt-page">\n<h1>A &lt;b&gt; title: yes</h1>\n</div>\n')

@@ -106,7 +106,7 @@ def test_a_record_named_index_keeps_its_own_page(make_kb: Callable[..., Path]) -
     assert out["claims/index.md"].startswith('---\ntitle: "All claims"\n---\n')
     assert out["sources/index.md"].startswith('---\ntitle: "Sources"\n---\n')
     assert out["claims/index/index.md"].startswith(
-        '---\ntitle: "Talks took place in Berlin"\ntags:\n  - "diplomacy"\n---\n'
+        '---\ntags:\n  - diplomacy\ntitle: "Talks took place in Berlin"\n---\n'
     )
     assert '<a href="../index/">Talks took place in Berlin</a>' in out["claims/other.md"]
     assert out["sources/index/index.md"].startswith('---\ntitle: "Index Agency"\n---\n')

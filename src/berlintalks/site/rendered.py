@@ -49,17 +49,31 @@ class RenderedPage:
     def source(self) -> str:
         """The page as a Markdown file any MkDocs-like builder reads: front matter, then the
         HTML, which Markdown passes through as one raw HTML block."""
-        # The title too: a builder finds no heading inside raw HTML to take it from. It stays
-        # escaped, since MkDocs' themes write a page's title into the page as it is.
-        front = ["---", f"title: {json.dumps(self.title, ensure_ascii=False)}"]
+        front = ["---"]
         for key, value in self.meta.items():
             if isinstance(value, list | tuple):
                 front.append(f"{key}:")
-                front += [f"  - {json.dumps(str(v), ensure_ascii=False)}" for v in value]
+                front += [f"  - {_yaml_scalar(v)}" for v in value]
             else:
-                front.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+                front.append(f"{key}: {_yaml_scalar(value)}")
+        # The title too: a builder finds no heading inside raw HTML to take it from. It stays
+        # escaped, since MkDocs' themes write a page's title into the page as it is.
+        front.append(f"title: {json.dumps(self.title, ensure_ascii=False)}")
         front.append("---")
         return "\n".join(front) + '\n\n<div class="bt-page">\n' + self.html + "</div>\n"
+
+
+_PLAIN = re.compile(r"[a-z][a-z0-9-]*")
+# Words YAML 1.1 reads as a boolean or null rather than as text.
+_YAML_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
+
+
+def _yaml_scalar(value: object) -> str:
+    """A slug as it is; anything else as a JSON string, which YAML reads as the same text."""
+    text = str(value)
+    if _PLAIN.fullmatch(text) and text not in _YAML_WORDS:
+        return text
+    return json.dumps(text, ensure_ascii=False)
 
 
 def with_headings(body: str) -> tuple[str, tuple[Heading, ...]]:
