@@ -7,7 +7,6 @@ import json
 import re
 import subprocess
 import sys
-import threading
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -166,25 +165,6 @@ def test_generated_tree_builds_with_plain_mkdocs_showing_the_same_pages(
     claim = (site / "claims" / "zelensky-no-us-demands" / "index.html").read_text()
     assert "<title>Zelensky said he does not believe the U.S. demanded anything" in claim
     assert '<span class="md-tag">territory</span>' in claim
-
-
-def test_pages_rendered_in_two_processes_equal_those_rendered_in_one(tmp_path: Path) -> None:
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    from synth import generate
-
-    from berlintalks.checks.engine import check
-    from berlintalks.site.render import render_site
-
-    generate(tmp_path / "kb", 150)
-    # The second process is forked only where no other thread runs.
-    assert threading.active_count() == 1
-    report = check(tmp_path / "kb")
-    assert report.errors == []
-    one = render_site(report.kb, templates=REPO / "templates", graph=report.graph)
-    two = render_site(report.kb, templates=REPO / "templates", graph=report.graph, workers=2)
-    assert len(one[0]) > 200
-    assert list(two[0]) == list(one[0])
-    assert two == one
 
 
 def test_front_matter_reads_back_as_the_page_title_and_tags() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -159,7 +158,6 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
                 history=history,
                 config=conf,
                 graph=report.graph,
-                workers=_cores(),
             )
         except RenderError as exc:
             raise PluginError(f"berlintalks: {exc}") from exc
@@ -236,15 +234,6 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         return server
-
-
-def _cores() -> int:
-    """The processors this process may run on, at most the two the rendering splits into."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        cores = os.cpu_count() or 1
-    return min(cores, 2)
 
 
 def _index_from_records(config: MkDocsConfig) -> None:

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import functools
-import os
-import pickle
 import re
-import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import jinja2
 import markdown
@@ -37,8 +34,6 @@ from .views import (
     search_of,
     site_view,
 )
-
-T = TypeVar("T")
 
 __all__ = [
     "INDEX_PAGES",
@@ -235,88 +230,37 @@ def render_site(
     history: Mapping[str, FileHistory] | None = None,
     config: SiteConfig | None = None,
     graph: Graph | None = None,
-    workers: int = 1,
 ) -> tuple[dict[str, RenderedPage], dict[str, str]]:
-    """The generated pages, ``{docs path: page}``, and the other files (stylesheet, exports).
-
-    ``workers``: 2 renders half of the pages in a second process, forked where the system
-    can fork and no other thread runs; 1 renders all of them here.
-    """
+    """The generated pages, ``{docs path: page}``, and the other files (stylesheet, exports)."""
     config = config or SiteConfig()
     graph = graph if graph is not None else build_graph(kb)
+    env = environment(templates)
     site = site_view(kb, graph, findings, history, config)
-    render = _PageRenderer(environment(templates), site)
-    views = list(page_views(site).items())
-    ours, theirs = views, []
-    done: Callable[[], dict[str, RenderedPage] | None] | None = None
-    # Forking while another thread runs (`serve`'s server) could copy a lock that thread
-    # holds into the child, to wait there for ever.
-    if (
-        workers > 1
-        and hasattr(os, "fork")
-        and threading.active_count() == 1
-        and len(views) >= _PARALLEL_MIN_PAGES
-    ):
-        # Every other page in a forked process, which inherits the records and templates
-        # and sends back only the pages; this process renders the rest and the exports.
-        ours, theirs = views[0::2], views[1::2]
-        done = _forked(lambda: {path: render(path, view) for path, view in theirs})
-    pages = {path: render(path, view) for path, view in ours}
-    files: dict[str, str] = {}
-    files["assets/berlintalks.css"] = (templates / "berlintalks.css").read_text(encoding="utf-8")
-    exports = export_all(kb, publisher=config.publisher, history=history, graded=site.grades)
-    for name, text in exports.items():
-        files[f"data/{name}"] = text
-    files["feed.xml"] = atom_feed(
-        kb,
-        publisher=config.publisher,
-        site_name=config.site_name,
-        directory_urls=config.use_directory_urls,
-        use_history=history is not None,
-    )
-    if done is not None:
-        # A failed child's pages are rendered here, to report the failure with the record
-        # and template line that only a traceback of this process carries.
-        given = done()
-        pages.update(given if given is not None else {p: render(p, v) for p, v in theirs})
-    return {path: pages[path] for path, _ in views}, files
-
-
-# Below this many pages a second process costs more (about 30 ms to fork) than it saves.
-_PARALLEL_MIN_PAGES = 200
-
-
-class _PageRenderer:
-    """Renders one page view to a `RenderedPage`, for the site it was made with."""
-
-    def __init__(self, env: jinja2.Environment, site: SiteView) -> None:
-        self.env = env
-        self.site = site
-        self.common = context(site)
-        self.names: dict[tuple[str, str], Markup] = {}
-
-    def __call__(self, path: str, view: PageView) -> RenderedPage:
-        site = self.site
-        dir_urls = site.config.use_directory_urls
+    common = context(site)
+    dir_urls = config.use_directory_urls
+    pages: dict[str, RenderedPage] = {}
+    names: dict[tuple[str, str], Markup] = {}
+    for path, view in page_views(site).items():
         extra = context(view)
         if isinstance(view, GraphPage):
-            extra["svg"] = graph_svg(site.kb, site.graph, _graph_hrefs(site, path))
+            extra["svg"] = graph_svg(kb, graph, _graph_hrefs(site, path))
         here = page_url(path, dir_urls)
+        base = "../" * here.count("/")
         links: set[str] = set()
 
-        def href(target: str) -> str:
+        def href(target: str, here: str = here, links: set[str] = links) -> str:
             links.add(target)
             where, hash_, anchor = target.partition("#")
             return relative_url(page_url(where, dir_urls), here) + hash_ + anchor
 
-        links_to = _Links(href, self.names)
+        links_to = _Links(href, names)
         body = _render(
-            self.env,
+            env,
             view.template,
             {
-                **self.common,
+                **common,
                 **extra,
-                "base": "../" * here.count("/"),
+                "base": base,
                 "page_path": path,
                 "href": href,
                 "status": status_html,
@@ -330,7 +274,7 @@ class _PageRenderer:
         # Escaped, as MkDocs keeps a title it took from a page's heading: themes write the
         # title into the page without escaping it again.
         title = headings[0].name if headings and headings[0].level == 1 else ""
-        return RenderedPage(
+        pages[path] = RenderedPage(
             html=body,
             title=title,
             headings=headings,
@@ -338,34 +282,19 @@ class _PageRenderer:
             links=frozenset(links),
             search=search_of(site, view, title, headings, body),
         )
-
-
-def _forked(work: Callable[[], T]) -> Callable[[], T | None]:
-    """Start ``work`` in a forked process; a function that waits for and returns its result
-    (None if the process failed)."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: do the work, send it, and leave without running any cleanup
-        code = 1
-        try:
-            os.close(read)
-            data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write, "wb") as out:
-                out.write(data)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write)
-
-    def result() -> T | None:
-        with os.fdopen(read, "rb") as given:
-            data = given.read()
-        _, status = os.waitpid(pid, 0)
-        if status != 0 or not data:
-            return None
-        return pickle.loads(data)  # type: ignore[no-any-return]
-
-    return result
+    files: dict[str, str] = {}
+    files["assets/berlintalks.css"] = (templates / "berlintalks.css").read_text(encoding="utf-8")
+    exports = export_all(kb, publisher=config.publisher, history=history, graded=site.grades)
+    for name, text in exports.items():
+        files[f"data/{name}"] = text
+    files["feed.xml"] = atom_feed(
+        kb,
+        publisher=config.publisher,
+        site_name=config.site_name,
+        directory_urls=config.use_directory_urls,
+        use_history=history is not None,
+    )
+    return pages, files
 
 
 def view_meta(view: PageView) -> dict[str, Any]:
