@@ -37,6 +37,8 @@ BIN = Path(sys.executable).parent
 # The targets of the issue, each a ratio measured in the same run.
 CHECK_FLOOR_TARGET = 3.0
 BUILD_PLAIN_TARGET = 1.5
+# Issue 17: a build no slower than a plain Material build of as many simple pages.
+BUILD_SIMPLE_TARGET = 1.0
 MEMORY_LIMIT_MB = 1024
 SERVE_TARGET_S = 2.0
 HOSTILE_ALONE_TARGET_S = 2.0
@@ -69,6 +71,7 @@ class Row:
     floor: Series
     build: Series | None  # None where the build comparison was not run
     plain: Series | None
+    simple: Series | None = None
 
 
 def measure(
@@ -152,6 +155,50 @@ def plain_site(dest: Path, pages: int, page_bytes: int) -> Path:
         body = [f"# Page {i}\n", "| Key | Value |", "| --- | --- |", f"| number | {i} |", ""]
         while sum(len(b) + 1 for b in body) < page_bytes:
             body += [paragraph, "", f"- item {i}", "- another item", ""]
+        (docs / "pages" / f"page-{i}.md").write_text("\n".join(body), "utf-8")
+    return dest
+
+
+SIMPLE_PARAGRAPHS = 6
+
+
+def simple_site(dest: Path, pages: int) -> Path:
+    """A Material for MkDocs project of ``pages`` simple pages: the reader's ordinary page.
+
+    Each page is a heading and six paragraphs of prose, kept out of the nav, built with the
+    same theme and Markdown extensions as the knowledge base and the ``search`` plugin only:
+    what a page of ours costs against an ordinary Markdown page.
+    """
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.add_constructor("!ENV", lambda loader, node: None)
+    config = yaml.load((REPO / "mkdocs.yml").read_text("utf-8"), Loader=_Loader)
+    theme = dict(config["theme"])
+    theme.pop("custom_dir", None)
+    simple = {
+        "site_name": "Simple Material site",
+        "docs_dir": "docs",
+        "theme": theme,
+        "plugins": ["search"],
+        "markdown_extensions": config.get("markdown_extensions", []),
+        "validation": config.get("validation", {}),
+        "nav": [{"Home": "index.md"}],
+    }
+    docs = dest / "docs"
+    (docs / "pages").mkdir(parents=True, exist_ok=True)
+    (dest / "mkdocs.yml").write_text(yaml.safe_dump(simple, sort_keys=False), "utf-8")
+    (docs / "index.md").write_text("# Simple site\n\nA page of text.\n", "utf-8")
+    paragraph = textwrap.fill(
+        "The delegations met for a second day and discussed the draft in detail. Each side "
+        "said afterwards that the talks had been useful, though neither named a date for the "
+        "next round. Officials briefed reporters on the margins of the meeting, and their "
+        "accounts of what had been agreed differed on several points.",
+        90,
+    )
+    for i in range(pages - 1):
+        body = [f"# Page {i}", ""] + [paragraph + "\n" for _ in range(SIMPLE_PARAGRAPHS)]
         (docs / "pages" / f"page-{i}.md").write_text("\n".join(body), "utf-8")
     return dest
 
@@ -506,6 +553,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 plain = work / f"plain-{n}"
                 if not (plain / "mkdocs.yml").is_file():
                     plain_site(plain, pages, page_bytes)
+                simple = work / f"simple-{n}"
+                if not (simple / "mkdocs.yml").is_file():
+                    simple_site(simple, pages)
                 site = work / f"site-{n}"
                 jobs["build"] = lambda root=root, site=site: measure(
                     berlintalks("build", "--root", root, "--site-dir", site, "-q")
@@ -523,10 +573,24 @@ def main(argv: Sequence[str] | None = None) -> int:
                         work / f"plain-site-{n}",
                     ]
                 )
+                jobs["simple"] = lambda simple=simple, n=n: measure(
+                    [
+                        sys.executable,
+                        "-m",
+                        "mkdocs",
+                        "build",
+                        "-q",
+                        "-f",
+                        simple / "mkdocs.yml",
+                        "-d",
+                        work / f"simple-site-{n}",
+                    ]
+                )
                 log(f"  build: {pages} pages; plain site: {pages} pages of ~{page_bytes} bytes")
             series = interleaved(runs, jobs, log)
             build, plain_ = (series["build"], series["plain"]) if do_build else (None, None)
-            row = Row(n, files, series["check"], series["floor"], build, plain_)
+            simple_ = series["simple"] if do_build else None
+            row = Row(n, files, series["check"], series["floor"], build, plain_, simple_)
             rows.append(row)
         serve_times = [] if args.no_serve else serve_reload(work, runs, log)
     finally:
@@ -599,6 +663,14 @@ def report(
             out.append(
                 f"- {r.claims:,} claims: build ÷ plain Material {bw:.2f}× wall, {bc:.2f}× CPU "
                 f"(target ≤ {BUILD_PLAIN_TARGET:g}×: {_marks(bw, bc, BUILD_PLAIN_TARGET)})"
+            )
+        if r.build is not None and r.simple is not None:
+            sw, sc = _ratio(r.build, r.simple)
+            out.append(
+                f"- {r.claims:,} claims: build {_cell(r.build)} s ÷ simple Material "
+                f"{_cell(r.simple)} s (as many pages of {SIMPLE_PARAGRAPHS} paragraphs, search "
+                f"only) = {sw:.2f}× wall, {sc:.2f}× CPU (target ≤ {BUILD_SIMPLE_TARGET:g}×: "
+                f"{_marks(sw, sc, BUILD_SIMPLE_TARGET)})"
             )
     if len(rows) > 1:
         # The cost of each further 1,000 claims between consecutive sizes: constant when

@@ -7,6 +7,7 @@ and names the page to update.
 
 from __future__ import annotations
 
+import html
 import importlib
 import re
 import shlex
@@ -144,10 +145,11 @@ def test_methodology_page_lists_every_rule_and_only_those(
     rules = _rules(cli)
     assert len(rules) > 40 and "BT104" in rules and "BT906" in rules
     assert cli("generate", "--root", REPO, "--out", tmp_path, "--quiet").code == 0
-    page = (tmp_path / "docs" / "methodology.md").read_text(encoding="utf-8")
+    page = html.unescape((tmp_path / "docs" / "methodology/index.md").read_text(encoding="utf-8"))
     for code, (severity, title) in rules.items():
-        assert re.search(rf"^#### {code}: {re.escape(title)}\n\n\*{severity}\*", page, re.M), code
-    assert set(re.findall(r"^#### (BT\d{3}):", page, re.M)) == set(rules)
+        heading = rf'^<h4 id="[^"]+">{code}: {re.escape(title)}<a class="headerlink"'
+        assert re.search(rf"{heading}[^\n]*</h4>\n<p><em>{severity}</em>", page, re.M), code
+    assert set(re.findall(r"^<h4 id=[^>]+>(BT\d{3}):", page, re.M)) == set(rules)
 
 
 def test_every_code_the_docs_name_exists(cli: Callable[..., Any]) -> None:

@@ -185,7 +185,9 @@ def test_pre_commit_hooks_for_other_repositories():
     assert check["entry"].split()[0] in scripts
     files = re.compile(check["files"])
     assert [bool(files.search(p)) for p in ("claims/a.yaml", "sources/x/b.yml")] == [True, True]
-    assert [bool(files.search(p)) for p in ("docs/a.yaml", "claims/a.md", "x/claims/a.yaml")] == [
+    assert [
+        bool(files.search(p)) for p in ("docs/a.yaml", "claims/a/index.md", "x/claims/a.yaml")
+    ] == [
         False,
         False,
         False,

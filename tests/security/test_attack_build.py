@@ -330,9 +330,9 @@ def test_a_record_that_cannot_be_rendered_is_one_line_under_serve_and_build(
     root = site_kb(tmp_path / "kb")
     # `check` refuses every value too large to print (BT103), so the failure comes from a
     # template that cannot show a record with no figures, as an edited template might.
-    template = root / "templates" / "claim.md.j2"
+    template = root / "templates" / "claim.html.j2"
     failing = template.read_text(encoding="utf-8") + "{{ 1 // (claim.figures | length) }}\n"
-    where = "claims/talks.yaml: templates/claim.md.j2:"
+    where = "claims/talks.yaml: templates/claim.html.j2:"
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

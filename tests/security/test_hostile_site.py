@@ -119,13 +119,13 @@ def test_failed_build_leaves_the_previous_site_exactly(tmp_path: Path) -> None:
     claim.write_bytes(original)
     records = records_snapshot(root)
 
-    template = root / "templates" / "claim.md.j2"
+    template = root / "templates" / "claim.html.j2"
     text = template.read_text(encoding="utf-8")
     template.write_text(text + "{% if %}\n", encoding="utf-8")
     broken = run("build", "--root", root, "--site-dir", site)
     assert broken.returncode == 2
     assert "Traceback" not in broken.stdout + broken.stderr
-    assert "templates/claim.md.j2" in broken.stderr
+    assert "templates/claim.html.j2" in broken.stderr
     assert tree_hashes(site) == good
 
     template.write_text(text, encoding="utf-8")
@@ -143,7 +143,7 @@ def test_failed_build_leaves_the_previous_site_exactly(tmp_path: Path) -> None:
 
 def test_debug_shows_the_traceback_of_a_template_error(tmp_path: Path) -> None:
     root = copy_kb(tmp_path / "kb")
-    template = root / "templates" / "claim.md.j2"
+    template = root / "templates" / "claim.html.j2"
     template.write_text(template.read_text(encoding="utf-8") + "{% if %}\n", encoding="utf-8")
     debug = run("build", "--root", root, "--site-dir", tmp_path / "site", "--debug")
     assert debug.returncode == 2

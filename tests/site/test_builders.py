@@ -66,10 +66,12 @@ def test_generate_writes_a_project_without_the_plugin(project: Path) -> None:
         theme = REPO / "templates" / "theme" / name
         assert (project / "overrides" / name).read_bytes() == theme.read_bytes()
     assert (project / "docs" / "graph" / "index.md").is_file()
+    # Every generated page is the index of its own folder (see views.doc_path).
     assert not (project / "docs" / "graph.md").exists()
     kb, _ = load(REPO)
-    claims = sorted(p.stem for p in (project / "docs" / "claims").glob("*.md"))
-    assert claims == sorted([*kb.claims, "index"])
+    claims = sorted(p.parent.name for p in (project / "docs" / "claims").glob("*/index.md"))
+    assert claims == sorted(kb.claims)
+    assert (project / "docs" / "claims" / "index.md").is_file()
     assert (project / "docs" / "data" / "datapackage.json").is_file()
     assert (project / "docs" / "assets" / "berlintalks.css").is_file()
 
@@ -83,10 +85,10 @@ def test_generate_writes_the_site_address_and_edit_links_into_the_project(
     assert main(["generate", "--root", str(REPO), "--out", str(out), "--quiet"]) == 0
     config = yaml.safe_load((out / "mkdocs.yml").read_text(encoding="utf-8"))
     assert config["site_url"] == "https://kb.example/"
-    page = (out / "docs" / "claims" / "berlin-talks-held.md").read_text(encoding="utf-8")
+    page = (out / "docs" / "claims" / "berlin-talks-held" / "index.md").read_text(encoding="utf-8")
     assert (
-        "[Edit `claims/berlin-talks-held.yaml`]"
-        "(https://git.example/kb/edit/main/claims/berlin-talks-held.yaml)"
+        '<a href="https://git.example/kb/edit/main/claims/berlin-talks-held.yaml">'
+        "Edit <code>claims/berlin-talks-held.yaml</code></a>"
     ) in page
     assert '"url": "https://kb.example/claims/berlin-talks-held/"' in page
 

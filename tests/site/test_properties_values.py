@@ -171,7 +171,7 @@ def test_what_check_passes_renders_and_nothing_shown_is_raw(text: str) -> None:
             return
         # Passed: the pages and every export are made, whatever the values were.
         pages = generate(report.kb, templates=REPO / "templates", findings=report.findings)
-    assert "claims/talks.md" in pages
+    assert "claims/talks/index.md" in pages
     for path, page in pages.items():
         # CSV rows end in CRLF (RFC 4180); any other CR would be record text.
         raw = RAW_CONTROL.search(page.replace("\r\n", "\n") if path.endswith(".csv") else page)

@@ -28,35 +28,36 @@ def test_superseded_claim_is_marked_outdated_with_a_link_to_the_newer(
     newer = claim_yaml("newer") + "relations:\n  - type: supersedes\n    claim: older\n"
     root = make_kb(claims={"older": claim_yaml("older"), "newer": newer})
     out = pages(root)
-    older = out["claims/older.md"]
-    assert '!!! warning "Outdated"\n' in older
-    assert "superseded by a newer one: [Talks took place in Berlin](../claims/newer.md)" in older
-    assert "Outdated" not in out["claims/newer.md"]
+    older = out["claims/older/index.md"]
+    assert '<div class="admonition warning">\n<p class="admonition-title">Outdated</p>' in older
+    assert 'superseded by a newer one: <a href="../newer/">Talks took place in Berlin</a>' in older
+    assert "Outdated" not in out["claims/newer/index.md"]
     assert (
-        "| this claim **is superseded by** | [Talks took place in Berlin](../claims/newer.md)"
-        in older
-    )
+        "<td>this claim <strong>is superseded by</strong></td>\n"
+        '<td><a href="../newer/">Talks took place in Berlin</a></td>'
+    ) in older
     assert (
-        "| this claim **supersedes** | [Talks took place in Berlin](../claims/older.md)"
-        in out["claims/newer.md"]
-    )
+        "<td>this claim <strong>supersedes</strong></td>\n"
+        '<td><a href="../older/">Talks took place in Berlin</a></td>'
+    ) in out["claims/newer/index.md"]
 
 
 def test_accepted_findings_show_rule_and_reason(make_kb: Callable[..., Path]) -> None:
     text = claim_yaml() + (
         "exceptions:\n  - rule: BT903\n    reason: The statement was only paraphrased <b>.\n"
     )
-    out = pages(make_kb(claims={"talks": text}))["claims/talks.md"]
+    out = pages(make_kb(claims={"talks": text}))["claims/talks/index.md"]
     # Accepted findings are for editors: inside the collapsed block, after the reader's part.
-    editors = out.index('<details class="note bt-editors" markdown>')
-    assert out.index("**Accepted findings.**") > editors
+    editors = out.index('<details class="note bt-editors">')
+    assert out.index("<strong>Accepted findings.</strong>") > editors
     assert (
-        "- **BT903** (A claim with no quote): The statement was only paraphrased &lt;b\\>\\." in out
-    )
+        "<li><strong>BT903</strong> (A claim with no quote): The statement was only "
+        "paraphrased &lt;b&gt;.</li>"
+    ) in out
 
 
 def test_pages_built_outside_git_say_there_is_no_history(make_kb: Callable[..., Path]) -> None:
-    out = pages(make_kb())["claims/talks.md"]
+    out = pages(make_kb())["claims/talks/index.md"]
     assert "No history: not built from a git repository." in out
     assert out.index("No history") > out.index("<summary>For editors</summary>")
 
@@ -67,11 +68,11 @@ def test_part_names_its_parent_and_parent_lists_parts(make_kb: Callable[..., Pat
     part2 = claim_yaml("two") + "relations:\n  - type: part_of\n    claim: statement\n"
     out = pages(make_kb(claims={"statement": parent, "one": part, "two": part2}))
     assert (
-        "Part of [Talks took place in Berlin](../claims/statement.md), one of its 2 parts."
-        in out["claims/one.md"]
+        '<p>Part of <a href="../statement/">Talks took place in Berlin</a>, one of its 2 parts.</p>'
+        in out["claims/one/index.md"]
     )
-    assert "The statement has 2 parts; 2 are recorded here." in out["claims/statement.md"]
-    assert "2 of the 2 parts the statement lists are recorded" in out["commitments.md"]
+    assert "The statement has 2 parts; 2 are recorded here." in out["claims/statement/index.md"]
+    assert "2 of the 2 parts the statement lists are recorded" in out["commitments/index.md"]
 
 
 def test_edit_links_point_at_the_yaml_record(make_kb: Callable[..., Path]) -> None:
@@ -89,8 +90,8 @@ def test_edit_links_point_at_the_yaml_record(make_kb: Callable[..., Path]) -> No
     report = check(make_kb())
     out = generate(report.kb, templates=REPO / "templates", config=conf)
     assert (
-        "[Edit `claims/talks.yaml`](https://github.com/example/berlintalks/edit/main/claims/talks.yaml)"
-        in out["claims/talks.md"]
+        '<a href="https://github.com/example/berlintalks/edit/main/claims/talks.yaml">Edit '
+        "<code>claims/talks.yaml</code></a>" in out["claims/talks/index.md"]
     )
 
 
@@ -102,11 +103,13 @@ def test_a_record_named_index_keeps_its_own_page(make_kb: Callable[..., Path]) -
     sources = {**SOURCES, "index": index + "reliability_reason: A regional agency.\n"}
     root = make_kb(claims={"index": claim_yaml("index"), "other": other}, sources=sources)
     out = pages(root)
-    assert out["claims/index.md"].startswith("# All claims")
-    assert out["sources/index.md"].startswith("# Sources")
-    assert out["claims/index/index.md"].startswith("---\ntags:\n  - diplomacy\n---\n\n# Talks")
-    assert "[Talks took place in Berlin](../claims/index/index.md)" in out["claims/other.md"]
-    assert out["sources/index/index.md"].startswith("# Index Agency")
+    assert out["claims/index.md"].startswith('---\ntitle: "All claims"\n---\n')
+    assert out["sources/index.md"].startswith('---\ntitle: "Sources"\n---\n')
+    assert out["claims/index/index.md"].startswith(
+        '---\ntags:\n  - diplomacy\ntitle: "Talks took place in Berlin"\n---\n'
+    )
+    assert '<a href="../index/">Talks took place in Berlin</a>' in out["claims/other/index.md"]
+    assert out["sources/index/index.md"].startswith('---\ntitle: "Index Agency"\n---\n')
 
 
 def test_edit_url_option_needs_no_repo_url() -> None:

@@ -112,7 +112,7 @@ def test_serve_rebuilds_on_claim_and_template_edits(served) -> None:  # type: ig
         claim_yaml(title="title: Edited while serving"), encoding="utf-8"
     )
     wait_for(page, "Edited while serving")
-    tpl = root / "templates" / "claim.md.j2"
+    tpl = root / "templates" / "claim.html.j2"
     tpl.write_text(tpl.read_text() + "\nTemplate edited while serving.\n")
     wait_for(page, "Template edited while serving.")
     (root / "claims" / "talks.yaml").write_text(

@@ -1,43 +1,30 @@
-"""Record text made inert for pages: escaped for Markdown, HTML text and attributes."""
+"""Record text made inert for pages: escaped for HTML text and attribute values."""
 
 from __future__ import annotations
 
 import json
-import re
 import string
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..checks import pieces
 from ..records import link_target
 
-# In raw HTML (the graph's SVG, attribute values) every ASCII punctuation mark becomes a
+# In attribute values (the graph's SVG, link addresses) every ASCII punctuation mark becomes a
 # numeric character reference: HTML treats a reference as a plain character, so record text
-# can neither open a tag nor end an attribute.
+# can neither open a tag nor end an attribute, whichever quote the attribute uses.
 _ESCAPED = {ord(c): f"&#{ord(c)};" for c in string.punctuation}
-
-# In Markdown, a backslash before any of these is undone by Python-Markdown (its own list,
-# and `|`, which its tables extension adds), so each is written as `\c`: the page shows the
-# character, and the text a builder takes from the Markdown for titles and search carries no
-# character reference (Zensical shows those in its search results as written). The few that
-# no backslash escapes and that can still start a construct stay references: `<` (a tag),
-# `&` before a name or `#` (a reference), `=` (a heading's underline), `~` (a code fence).
-# The rest (`"`, `'`, `:`, `,`, `?`, `/`, …) start nothing in Markdown or its extensions
-# here, outside attribute values, where record text never goes through this function.
-_BACKSLASHED = frozenset("\\`*_{}[]()>#+-.!|")
-_MARKDOWN = {ord(c): f"\\{c}" for c in _BACKSLASHED} | {
-    ord("<"): "&lt;",
-    ord("="): "&#61;",
-    ord("~"): "&#126;",
-}
-_REFERENCE = re.compile(r"&(?=#|[A-Za-z0-9]+;)")
 
 
 def escape_text(value: object) -> Markup:
-    """Untrusted text as inert characters in Markdown (and the HTML it becomes), on one line."""
-    text = " ".join(str(value).split())
-    return Markup(_REFERENCE.sub("&amp;", text).translate(_MARKDOWN))
+    """Untrusted text as inert HTML text, on one line.
+
+    The generated pages are HTML handed to the builder as they are (a raw HTML block in the
+    Markdown that `generate` writes), so no Markdown runs over record text: escaping for
+    HTML is all it needs, and titles and search text keep their punctuation as written.
+    """
+    return escape(" ".join(str(value).split()))
 
 
 def escape_html(value: object) -> Markup:
@@ -53,12 +40,6 @@ def escape_run(value: object) -> Markup:
     lead = " " if text[:1].isspace() and inner else ""
     trail = " " if text[-1:].isspace() else ""
     return Markup(lead) + inner + Markup(trail) if inner else Markup(" " if text else "")
-
-
-def escape_paragraphs(value: object) -> Markup:
-    """Multi-paragraph text: paragraphs kept (blank lines), every line escaped as text."""
-    paras = [p for p in re.split(r"\n\s*\n", str(value)) if p.strip()]
-    return Markup("\n\n").join(escape_text(p) for p in paras)
 
 
 def json_for_script(data: Any) -> Markup:

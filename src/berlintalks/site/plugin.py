@@ -18,9 +18,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from ..checks import Report, as_text, check
 from ..export import Publisher
 from ..records import FileHistory, head_commit, read_history
-from .pagecache import CachedPage, RenderCache
-from .render import INDEX_PAGES, RenderError, SiteConfig, doc_path, generate
+from .htmlpage import HtmlPage, search_entries
+from .render import INDEX_PAGES, RenderError, SiteConfig, doc_path, render_site
 from .social import social_meta
+from .views import same_address
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -106,7 +107,6 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         self._generated: set[str] = set()
         self._social: dict[str, dict[str, str]] = {}
         self._bytecode = _MemoryBytecodeCache()
-        self.pages: RenderCache | None = None
         # A report `berlintalks build` has just produced, with the root it checked, so the
         # build it starts does not load and check every record a second time (about 1.3 s
         # for 1,000 claims). Used by one build only.
@@ -124,9 +124,8 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook is what makes MkDocs keep one instance across `serve` rebuilds,
-        # and with it the caches above. Rendered pages are kept only while serving: a
-        # single build would fill the cache and never read it.
-        self.pages = RenderCache() if command == "serve" else None
+        # and with it the caches above.
+        pass
 
     def _root(self, config: MkDocsConfig) -> Path:
         if self.config.root:
@@ -153,7 +152,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         history = self._read_history(root)
         conf = site_config(config, self.config.publisher, self.config.edit_url)
         try:
-            generated = generate(
+            pages, others = render_site(
                 report.kb,
                 templates=root / "templates",
                 findings=report.findings,
@@ -169,11 +168,12 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             # which `serve` would otherwise print on every rebuild.
             raise PluginError(f"berlintalks: {_render_failure(exc)}") from None
         self._generated = set()
-        titles = _nav_titles(config.nav) if self.pages is not None else {}
-        for path, content in generated.items():
-            if files.get_file_from_path(path) is not None:
+        titles = _nav_titles(config.nav)
+        for path in [*pages, *others]:
+            hidden = [p for p in same_address(path) if files.get_file_from_path(p) is not None]
+            if hidden:
                 raise PluginError(
-                    f"berlintalks: docs/{path} would hide the generated page of the same "
+                    f"berlintalks: docs/{hidden[0]} would hide the generated page of the same "
                     "name; rename or remove the hand-written file"
                 )
             inclusion = (
@@ -181,14 +181,19 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
                 if path.startswith(_NOT_IN_NAV) and path not in INDEX_PAGES
                 else InclusionLevel.UNDEFINED
             )
+            page = pages.get(path)
+            # A page's file holds its HTML, the very string the page hands over: MkDocs reads
+            # a page from its page object, and a second copy of every page (the .md text that
+            # `generate` writes) would add 15% to a build's memory at 10,000 claims.
+            content = others[path] if page is None else page.html
             file = File.generated(config, path, content=content, inclusion=inclusion)
             files.append(file)
-            if path.endswith(".md"):
-                if self.pages is not None:
-                    # MkDocs uses a page a plugin has set (a nav entry's title is given here,
-                    # as MkDocs would) instead of making its own.
-                    CachedPage(titles.get(path), file, config, self.pages)
-                self._generated.add(path)
+            if page is None:
+                continue
+            # MkDocs uses a page a plugin has set (a nav entry's title is given here, as
+            # MkDocs would) instead of making its own, and the page skips Python-Markdown.
+            HtmlPage(titles.get(path), file, config, page)
+            self._generated.add(path)
         self._social = {doc_path("claims", c.id): social_meta(c) for c in report.kb.claims.values()}
         return files
 
@@ -208,6 +213,9 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         theme.get_env = get_env  # type: ignore[method-assign]
         warn_site_url(config)
         return config
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        _index_from_records(config)
 
     def on_page_context(
         self, context: dict[str, Any], /, *, page: Page, config: MkDocsConfig, nav: Any
@@ -230,6 +238,32 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         return server
+
+
+def _index_from_records(config: MkDocsConfig) -> None:
+    """Have Material's search index take a generated page's entries from its records.
+
+    The search plugin parses every page's HTML again to index it, about a sixth of a build;
+    a record's page hands over the entries it made from the record instead. Pages without
+    entries of their own (the lists of the whole knowledge base) are parsed as before.
+    """
+    plugin = config.plugins.get("material/search")
+    index = getattr(plugin, "search_index", None)
+    if index is None or not isinstance(getattr(index, "entries", None), list):
+        return
+    parse = index.add_entry_from_context
+    if getattr(parse, "berlintalks", False):
+        return
+
+    def add_entry_from_context(page: Page) -> None:
+        entries = page.rendered.search if isinstance(page, HtmlPage) else None
+        if entries is None:
+            parse(page)
+        elif not (page.meta.get("search") or {}).get("exclude"):
+            index.entries.extend(search_entries(page, entries))
+
+    add_entry_from_context.berlintalks = True  # type: ignore[attr-defined]
+    index.add_entry_from_context = add_entry_from_context
 
 
 def _render_failure(exc: BaseException) -> str:

@@ -19,7 +19,7 @@ import yaml
 
 from ..checks import Report, check
 from .paths import config_file, refuse_records_dir
-from .views import SiteConfig
+from .views import SiteConfig, same_address
 
 PLUGIN = "berlintalks"
 # Where the theme overrides go in a written project (``theme.custom_dir``).
@@ -188,8 +188,9 @@ def write_project(
     )
     docs = root / str(resolve(settings.config.get("docs_dir")) or "docs")
     hand_written = _hand_written(docs)
+    taken = {other: page for page in pages for other in same_address(page)}
     for rel in sorted(hand_written):
-        if rel in pages:
+        if rel in taken:
             raise ValueError(
                 f"{docs.name}/{rel} would hide the generated page of the same name; rename or "
                 "remove the hand-written file"

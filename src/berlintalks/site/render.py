@@ -1,26 +1,32 @@
-"""Records to site pages: Markdown rendered from the Jinja templates, plus the export files."""
+"""Records to site pages: HTML rendered from the Jinja templates, plus the export files."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import markdown
 from markupsafe import Markup
 
 from ..checks import Graph, build_graph, language_name
-from ..export import export_all, figure_words, number_words
+from ..export import STATUS_WORDS, export_all, figure_words, number_words
 from ..finding import Finding
 from ..records import FileHistory, KnowledgeBase
-from .escape import escape_paragraphs, escape_text, json_for_script, link, quote_html
+from .escape import escape_text, json_for_script, link, quote_html
 from .feed import atom_feed
 from .graph_svg import graph_svg
+from .rendered import RenderedPage, with_headings
+from .search import search_of
 from .views import (
     INDEX_PAGES,
+    ClaimPage,
     GraphPage,
+    PageView,
     SiteConfig,
     SiteView,
     context,
@@ -29,7 +35,82 @@ from .views import (
     site_view,
 )
 
-__all__ = ["INDEX_PAGES", "RenderError", "SiteConfig", "doc_path", "environment", "generate"]
+__all__ = [
+    "INDEX_PAGES",
+    "RenderError",
+    "RenderedPage",
+    "SiteConfig",
+    "doc_path",
+    "environment",
+    "escape_text",
+    "generate",
+    "json_for_script",
+    "link",
+    "render_site",
+]
+
+
+def text_html(value: object) -> Markup:
+    """Record text on one line, escaped for HTML: autoescaping makes it inert, no more needed."""
+    return escape_text(value)
+
+
+def paragraphs_html(value: object) -> Markup:
+    """Multi-paragraph record text: a ``<p>`` for each paragraph (split at blank lines)."""
+    paras = [p for p in re.split(r"\n\s*\n", str(value)) if p.strip()]
+    return Markup("\n").join(Markup("<p>{}</p>").format(text_html(p)) for p in paras)
+
+
+@functools.lru_cache(maxsize=16)
+def status_html(status: str) -> Markup:
+    """A status as its badge, with the status in words as its tooltip."""
+    return Markup('<span class="bt-status bt-status--%s" title="%s">%s</span>') % (
+        status,
+        STATUS_WORDS[status],
+        status,
+    )
+
+
+class _Links:
+    """The links of one page to record pages: what every list repeats for each of its rows.
+
+    Plain Python, for speed: at 1,000 claims the lists make some 30,000 links, and as Jinja
+    macros they took a fifth of the rendering. Record names are escaped once per build.
+    """
+
+    __slots__ = ("href", "names")
+
+    def __init__(self, href: Callable[[str], str], names: dict[tuple[str, str], Markup]) -> None:
+        self.href = href
+        self.names = names
+
+    def _a(self, folder: str, rid: str, name: str) -> Markup:
+        shown = self.names.get((folder, rid))
+        if shown is None:
+            shown = self.names[(folder, rid)] = text_html(name)
+        return Markup('<a href="%s">%s</a>') % (self.href(doc_path(folder, rid)), shown)
+
+    def claim(self, c: Any) -> Markup:
+        return self._a("claims", c.id, c.title)
+
+    def source(self, s: Any) -> Markup:
+        return self._a("sources", s.id, s.name)
+
+    def publication(self, p: Any) -> Markup:
+        return self._a("publications", p.id, p.title)
+
+    def topic(self, slug: str) -> Markup:
+        return self._a("topics", slug, topic_name(slug))
+
+
+@functools.lru_cache(maxsize=64)
+def _markdown(text: str) -> str:
+    return markdown.markdown(text, extensions=["tables", "attr_list", "admonition"])
+
+
+def markdown_html(text: object) -> Markup:
+    """The project's own Markdown (methodology prose, rule docs), never a record's text."""
+    return Markup(_markdown(str(text)))
 
 
 def number_text(value: object) -> str:
@@ -68,8 +149,9 @@ def environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(
-        t=escape_text,
-        paras=escape_paragraphs,
+        t=text_html,
+        paras=paragraphs_html,
+        markdown=markdown_html,
         link=link,
         jsonld=json_for_script,
         day=human_date,
@@ -78,7 +160,7 @@ def environment(templates: Path) -> jinja2.Environment:
         trusted=Markup,
         quote=quote_html,
         number=number_text,
-        figure=lambda f: escape_text(figure_words(f)),
+        figure=lambda f: text_html(figure_words(f)),
         language=language_name,
     )
     return env
@@ -93,6 +175,29 @@ def _page_href(target: str, page: str, directory_urls: bool) -> str:
     return "../" * depth + (target + "/" if directory_urls else target + ".html")
 
 
+def page_url(path: str, directory_urls: bool) -> str:
+    """The address of docs path ``path`` (``claims/x.md``, ``data/claims.json``) from the root."""
+    if not path.endswith(".md"):
+        return path
+    stem = path[: -len(".md")]
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def relative_url(target: str, here: str) -> str:
+    """The address of ``target`` (from the root) as a link on the page at ``here``, shortened
+    as MkDocs shortens the links of Markdown pages (``../other/``, not ``../../claims/other/``)."""
+    here_dir = here.rsplit("/", 1)[0].split("/") if "/" in here else []
+    parts = target.split("/")
+    n = 0
+    while n < len(here_dir) and n < len(parts) - 1 and here_dir[n] == parts[n]:
+        n += 1
+    return "../" * (len(here_dir) - n) + "/".join(parts[n:]) or "./"
+
+
 def generate(
     kb: KnowledgeBase,
     *,
@@ -104,35 +209,102 @@ def generate(
 ) -> dict[str, str]:
     """Every generated file of the site, ``{docs-relative path: text}``.
 
-    ``graph``: the relation graph of ``kb`` its check built (``Report.graph``); built here
-    only for a caller that renders records it did not check.
+    A page is a Markdown file whose body is its HTML (see `RenderedPage.source`), so any
+    builder that reads Markdown shows it. ``graph``: the relation graph of ``kb`` its check
+    built (``Report.graph``); built here only for a caller that renders records it did not
+    check.
     """
+    pages, files = render_site(
+        kb, templates=templates, findings=findings, history=history, config=config, graph=graph
+    )
+    out = {path: page.source() for path, page in pages.items()}
+    out.update(files)
+    return out
+
+
+def render_site(
+    kb: KnowledgeBase,
+    *,
+    templates: Path,
+    findings: Iterable[Finding] = (),
+    history: Mapping[str, FileHistory] | None = None,
+    config: SiteConfig | None = None,
+    graph: Graph | None = None,
+) -> tuple[dict[str, RenderedPage], dict[str, str]]:
+    """The generated pages, ``{docs path: page}``, and the other files (stylesheet, exports)."""
     config = config or SiteConfig()
     graph = graph if graph is not None else build_graph(kb)
     env = environment(templates)
     site = site_view(kb, graph, findings, history, config)
     common = context(site)
-    out: dict[str, str] = {}
+    dir_urls = config.use_directory_urls
+    pages: dict[str, RenderedPage] = {}
+    names: dict[tuple[str, str], Markup] = {}
     for path, view in page_views(site).items():
         extra = context(view)
         if isinstance(view, GraphPage):
             extra["svg"] = graph_svg(kb, graph, _graph_hrefs(site, path))
-        base = "../" * path.count("/")
-        out[path] = _render(
-            env, view.template, {**common, **extra, "base": base, "page_path": path}
+        here = page_url(path, dir_urls)
+        base = "../" * here.count("/")
+        links: set[str] = set()
+
+        def href(target: str, here: str = here, links: set[str] = links) -> str:
+            links.add(target)
+            where, hash_, anchor = target.partition("#")
+            return relative_url(page_url(where, dir_urls), here) + hash_ + anchor
+
+        links_to = _Links(href, names)
+        body = _render(
+            env,
+            view.template,
+            {
+                **common,
+                **extra,
+                "base": base,
+                "page_path": path,
+                "href": href,
+                "status": status_html,
+                "claim_link": links_to.claim,
+                "source_link": links_to.source,
+                "publication_link": links_to.publication,
+                "topic_link": links_to.topic,
+            },
         )
-    out["assets/berlintalks.css"] = (templates / "berlintalks.css").read_text(encoding="utf-8")
+        body, headings = with_headings(body)
+        # Escaped, as MkDocs keeps a title it took from a page's heading: themes write the
+        # title into the page without escaping it again.
+        title = headings[0].name if headings and headings[0].level == 1 else ""
+        pages[path] = RenderedPage(
+            html=body,
+            title=title,
+            headings=headings,
+            meta=view_meta(view),
+            links=frozenset(links),
+            search=search_of(site, view, title, headings, body),
+        )
+    files: dict[str, str] = {}
+    files["assets/berlintalks.css"] = (templates / "berlintalks.css").read_text(encoding="utf-8")
     exports = export_all(kb, publisher=config.publisher, history=history, graded=site.grades)
     for name, text in exports.items():
-        out[f"data/{name}"] = text
-    out["feed.xml"] = atom_feed(
+        files[f"data/{name}"] = text
+    files["feed.xml"] = atom_feed(
         kb,
         publisher=config.publisher,
         site_name=config.site_name,
         directory_urls=config.use_directory_urls,
         use_history=history is not None,
     )
-    return out
+    return pages, files
+
+
+def view_meta(view: PageView) -> dict[str, Any]:
+    """The front matter of a page besides its title: a claim's topics as tags, and what the
+    graph page hides to leave the picture the width of the screen."""
+    if isinstance(view, ClaimPage):
+        return {"tags": list(view.claim.topics)}
+    if isinstance(view, GraphPage):
+        return {"hide": ["navigation", "toc"]}
+    return {}
 
 
 def _graph_hrefs(site: SiteView, path: str) -> dict[str, str]:

@@ -8,10 +8,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..checks import METHOD, RULES, Graph, grades, is_translated, speaker_publication
-from ..checks import engine as _check  # noqa: F401  (registers every rule for the methodology page)
 from ..export import STATUS_WORDS, Publisher, chain_text, claim_review
 from ..finding import Finding, Severity
 from ..records import (
@@ -34,7 +33,6 @@ from ..records import (
     Source,
     Status,
 )
-from .escape import escape_run, escape_text
 
 # A relation read from either end, as English: (declared by this claim, declared by the other).
 RELATION_LABELS: dict[str, tuple[str, str]] = {
@@ -47,12 +45,24 @@ RELATION_LABELS: dict[str, tuple[str, str]] = {
 
 
 def doc_path(folder: str, slug: str) -> str:
-    """The generated page of a record: ``claims/<id>.md``, served at ``/claims/<id>/``.
+    """The generated page of a record: ``claims/<id>/index.md``, served at ``/claims/<id>/``.
 
-    ``index`` is a valid id, but ``claims/index.md`` is the list of all claims; its page goes
-    one folder down so that it still lives at ``/claims/index/``.
+    Every generated page is the index of its own folder, so the folder it is read from and the
+    folder it is served from are one: its links, written as MkDocs writes them (relative to
+    where the page is served), mean the same to a builder that reads links in HTML as relative
+    to the Markdown file (Zensical). It also keeps the id ``index`` apart from the list of all
+    claims, ``claims/index.md``.
     """
-    return f"{folder}/{slug}/index.md" if slug == "index" else f"{folder}/{slug}.md"
+    return f"{folder}/{slug}/index.md"
+
+
+def same_address(path: str) -> tuple[str, ...]:
+    """The docs paths served at the address of generated page ``path`` (``a/index.md``, ``a.md``).
+
+    A hand-written page at any of them would take the generated page's address.
+    """
+    folder = path.removesuffix("/index.md")
+    return (path,) if folder == path else (path, folder + ".md")
 
 
 INDEX_PAGES = frozenset(
@@ -75,23 +85,29 @@ class SiteConfig:
     site_name: str = ""
 
 
-def chain_markdown(
-    kb: KnowledgeBase, att: Attribution, base: str, here: str | None = None
+def chain_html(
+    kb: KnowledgeBase, att: Attribution, href: Callable[[str], str], here: str | None = None
 ) -> Markup:
     """The chain of an attribution in words, each named record a link to its page.
 
-    ``here``: the publication whose page this is, not named again in its own chains.
+    ``href``: the address of a docs path from the page being rendered. ``here``: the
+    publication whose page this is, not named again in its own chains.
     """
 
     def name(text: str, target: str | None) -> Markup:
         if target is None:
-            return escape_text(text)
+            return escape(text)
         folder, _, rid = target.partition("/")
-        return Markup("[{}]({}{})").format(escape_text(text), base, doc_path(folder, rid))
+        return Markup('<a href="%s">%s</a>') % (href(doc_path(folder, rid)), text)
 
     return Markup("").join(
-        p if isinstance(p, Markup) else escape_run(p) for p in chain_text(kb, att, name, here)
+        p if isinstance(p, Markup) else escape(p) for p in chain_text(kb, att, name, here)
     )
+
+
+def chain_words(kb: KnowledgeBase, att: Attribution) -> str:
+    """The chain of an attribution as plain text, for the search index."""
+    return "".join(chain_text(kb, att, lambda text, target: text, None))
 
 
 def _missing_quote(kb: KnowledgeBase, att: Attribution) -> str:
@@ -232,7 +248,7 @@ def site_view(
         kind_counts=Counter(s.kind for s in sources),
         events=[c for c in claims if c.kind != ClaimKind.POSITION],
         positions=[c for c in claims if c.kind == ClaimKind.POSITION],
-        chain=lambda a, base, here=None: chain_markdown(kb, a, base, here),
+        chain=lambda a, href, here=None: chain_html(kb, a, href, here),
         missing_quote=lambda a: _missing_quote(kb, a),
         translated=lambda a: is_translated(kb, a),
     )
@@ -289,7 +305,7 @@ class ListPage:
 class GraphPage:
     """The graph page; its picture is drawn when rendering, for the page's own links."""
 
-    template: str = "graph.md.j2"
+    template: str = "graph.html.j2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,7 +313,7 @@ class ClaimPage:
     claim: Claim
     review: dict[str, Any]
     edit_url: str | None
-    template: str = "claim.md.j2"
+    template: str = "claim.html.j2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,34 +321,34 @@ class SourcePage:
     source: Source
     edit_url: str | None
     source_claims: list[Claim]
-    template: str = "source.md.j2"
+    template: str = "source.html.j2"
 
 
 @dataclass(frozen=True, slots=True)
 class PublicationPage:
     publication: Publication
     edit_url: str | None
-    template: str = "publication.md.j2"
+    template: str = "publication.html.j2"
 
 
 @dataclass(frozen=True, slots=True)
 class TopicPage:
     slug: str
     topic_claims: list[Claim]
-    template: str = "topic.md.j2"
+    template: str = "topic.html.j2"
 
 
 PageView = ListPage | GraphPage | ClaimPage | SourcePage | PublicationPage | TopicPage
 
 _LIST_PAGES = {
-    "index.md": "index.md.j2",
-    "claims/index.md": "claims.md.j2",
-    "sources/index.md": "sources.md.j2",
-    "publications/index.md": "publications.md.j2",
-    "topics/index.md": "topics.md.j2",
-    "commitments.md": "commitments.md.j2",
-    "disputed.md": "disputed.md.j2",
-    "timeline.md": "timeline.md.j2",
+    "index.md": "index.html.j2",
+    "claims/index.md": "claims.html.j2",
+    "sources/index.md": "sources.html.j2",
+    "publications/index.md": "publications.html.j2",
+    "topics/index.md": "topics.html.j2",
+    "commitments/index.md": "commitments.html.j2",
+    "disputed/index.md": "disputed.html.j2",
+    "timeline/index.md": "timeline.html.j2",
 }
 
 
@@ -343,8 +359,8 @@ def page_views(site: SiteView) -> dict[str, PageView]:
     # One folder down, so raw HTML links mean the same to a builder that rewrites them as
     # relative to the Markdown file (Zensical) as to one that leaves them alone (MkDocs).
     views["graph/index.md"] = GraphPage()
-    views["methodology.md"] = ListPage("methodology.md.j2")
-    views["data.md"] = ListPage("data.md.j2")
+    views["methodology/index.md"] = ListPage("methodology.html.j2")
+    views["data/index.md"] = ListPage("data.html.j2")
     for c in site.claims:
         review = claim_review(kb, c, config.publisher, site.history)
         views[doc_path("claims", c.id)] = ClaimPage(c, review, _edit(config, c.path))

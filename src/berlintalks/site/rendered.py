@@ -1,0 +1,103 @@
+"""A generated page as the templates rendered it: its HTML, headings, meta and search entries."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from markdown.extensions.toc import nest_toc_tokens, slugify, strip_tags, unique
+
+_HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
+# What `toc: permalink: true` appends to every heading.
+_PERMALINK = '<a class="headerlink" href="#{0}" title="Permanent link">&para;</a>'
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    id: str
+    name: str  # the heading's text as HTML, its tags stripped (what toc's tokens carry)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchEntry:
+    """One entry of Material's search index: a page, or a section of it at ``anchor``."""
+
+    anchor: str | None
+    title: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedPage:
+    """A generated page: its HTML body, and what MkDocs reads from a page besides its HTML."""
+
+    html: str
+    title: str  # as HTML (escaped), as MkDocs keeps a title it took from a page's heading
+    headings: tuple[Heading, ...]
+    meta: Mapping[str, Any]  # the front matter besides the title (a claim's tags, say)
+    # Docs paths the page links to (``claims/x.md``, ``methodology.md#anchor``).
+    links: frozenset[str] = frozenset()
+    # Entries for the search index made from the records; None lets the search plugin read
+    # the HTML as it reads every other page.
+    search: tuple[SearchEntry, ...] | None = None
+
+    def source(self) -> str:
+        """The page as a Markdown file any MkDocs-like builder reads: front matter, then the
+        HTML, which Markdown passes through as one raw HTML block."""
+        front = ["---"]
+        for key, value in self.meta.items():
+            if isinstance(value, list | tuple):
+                front.append(f"{key}:")
+                front += [f"  - {_yaml_scalar(v)}" for v in value]
+            else:
+                front.append(f"{key}: {_yaml_scalar(value)}")
+        # The title too: a builder finds no heading inside raw HTML to take it from. `<`, `>`
+        # and `&` stay escaped, since MkDocs' themes write a page's title into the page as it
+        # is; quotes and apostrophes are written plainly, since Zensical escapes the title
+        # itself and would show their references as written.
+        title = html.escape(html.unescape(self.title), quote=False)
+        front.append(f"title: {json.dumps(title, ensure_ascii=False)}")
+        front.append("---")
+        return "\n".join(front) + '\n\n<div class="bt-page">\n' + self.html + "</div>\n"
+
+
+_PLAIN = re.compile(r"[a-z][a-z0-9-]*")
+# Words YAML 1.1 reads as a boolean or null rather than as text.
+_YAML_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
+
+
+def _yaml_scalar(value: object) -> str:
+    """A slug as it is; anything else as a JSON string, which YAML reads as the same text."""
+    text = str(value)
+    if _PLAIN.fullmatch(text) and text not in _YAML_WORDS:
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def with_headings(body: str) -> tuple[str, tuple[Heading, ...]]:
+    """``body`` with an id and a permalink on each heading, as toc gives them, and the headings.
+
+    Ids are toc's own: the heading's text slugified, made unique within the page by ``_1``,
+    ``_2``, so that links into a page keep their anchors.
+    """
+    used: set[str] = set()
+    counters: dict[str, int] = {}
+    found: list[Heading] = []
+
+    def one(m: re.Match[str]) -> str:
+        level, inner = int(m[1]), m[2].strip()
+        name = strip_tags(inner)
+        anchor = unique(slugify(html.unescape(name), "-"), used, counters)
+        found.append(Heading(level, anchor, name))
+        return f'<h{level} id="{anchor}">{inner}{_PERMALINK.format(anchor)}</h{level}>'
+
+    return _HEADING.sub(one, body), tuple(found)
+
+
+def toc_tokens(headings: tuple[Heading, ...]) -> list[dict[str, Any]]:
+    return nest_toc_tokens([{"level": h.level, "id": h.id, "name": h.name} for h in headings])
