@@ -153,9 +153,11 @@ def test_generate_writes_the_markdown_tree(tmp_path: Path, cli: Callable[..., Ru
     run = cli("generate", "--root", REPO, "--out", project)
     out = project / "docs"
     assert run.code == 0, run.err
-    assert sorted(p.stem for p in (out / "claims").glob("*.md")) == sorted([*CLAIMS, "index"])
-    assert sorted(p.stem for p in (out / "sources").glob("*.md")) == sorted([*SOURCES, "index"])
-    page = (out / "claims" / "european-leaders-joint-statement.md").read_text()
+    # Each page is the index of its own folder; the list of all claims is claims/index.md.
+    assert sorted(p.parent.name for p in (out / "claims").glob("*/index.md")) == sorted(CLAIMS)
+    assert sorted(p.parent.name for p in (out / "sources").glob("*/index.md")) == sorted(SOURCES)
+    assert (out / "claims" / "index.md").is_file() and (out / "sources" / "index.md").is_file()
+    page = (out / "claims" / "european-leaders-joint-statement" / "index.md").read_text()
     assert page.startswith("---\ntags:\n  - european-commitments\n")
     assert '<script type="application/ld+json">' in page
     assert (out / "data" / "datapackage.json").is_file()

@@ -12,7 +12,7 @@ import jinja2.bccache
 from mkdocs.config import base
 from mkdocs.config import config_options as opt
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from ..checks import Report, as_text, check
@@ -197,22 +197,17 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         self._social = {doc_path("claims", c.id): social_meta(c) for c in report.kb.claims.values()}
         return files
 
-    @event_priority(100)  # before Material's search plugin makes an environment of its own
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        # Every environment the theme makes gets the compiled templates: the build's, and the
-        # one the search plugin makes on each rebuild only to look up its translations, where
-        # compiling the language templates again took 65 ms of every `serve` rebuild.
-        theme = config.theme
-        make_env = theme.get_env
-
-        def get_env() -> jinja2.Environment:
-            env = make_env()
-            env.bytecode_cache = self._bytecode
-            return env
-
-        theme.get_env = get_env  # type: ignore[method-assign]
         warn_site_url(config)
         return config
+
+    def on_env(
+        self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment:
+        # MkDocs makes a new theme environment on every `serve` rebuild: this one gets the
+        # templates compiled by the rebuilds before it.
+        env.bytecode_cache = self._bytecode
+        return env
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         _index_from_records(config)
