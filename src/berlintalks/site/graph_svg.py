@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -36,15 +36,31 @@ class _Node:
 _ROW, _TOP, _LEFT_X, _RIGHT_X, _CHARS = 22, 40, 20, 470, 90
 
 
-def graph_svg(kb: KnowledgeBase, graph: Graph, href: Mapping[str, str]) -> Markup:
+def graph_order(claims: Iterable[Claim]) -> list[Claim]:
+    """The claims in the order the graph draws them: by topic, so a topic stays together."""
+    return sorted(claims, key=lambda c: (c.topics[0], c.date, c.id))
+
+
+def graph_svg(
+    kb: KnowledgeBase,
+    graph: Graph,
+    href: Mapping[str, str],
+    only: list[Claim] | None = None,
+) -> Markup:
     """Claims and sources as an inline SVG: sources left, claims right, relations as arcs.
 
     A two-column layout is linear in the number of records and needs no script, so the
-    picture stays readable offline and for thousands of claims.
+    picture stays readable offline and for thousands of claims. ``only``: the claims of one
+    part of the graph, drawn with the sources and publications they rest on.
     """
     width = _RIGHT_X + 10 + _CHARS * 6
+    claims = graph_order(kb.claims.values()) if only is None else graph_order(only)
     sources = _left_nodes(kb)
-    claims = sorted(kb.claims.values(), key=lambda c: (c.topics[0], c.date, c.id))
+    if only is not None:
+        cited = {f"sources/{sid}" for c in claims for sid in _cited(c)} | {
+            f"publications/{sid}" for c in claims for sid in _cited(c)
+        }
+        sources = [s for s in sources if s.page in cited]
     spos = {
         s.page: _TOP + i * _ROW * max(1, len(claims)) / max(1, len(sources))
         for i, s in enumerate(sources)
@@ -87,8 +103,7 @@ def _edges(
 ) -> Iterator[Markup]:
     """A line from each cited source or publication to the claim citing it."""
     for c in claims:
-        cited = {a.source for a in c.attributions} | {v for a in c.attributions for v in a.via}
-        for sid in sorted(cited):
+        for sid in sorted(_cited(c)):
             node = f"sources/{sid}" if sid in kb.sources else f"publications/{sid}"
             if node in spos:
                 y1, y2 = spos[node], cpos[c.id]
@@ -162,6 +177,11 @@ def _claim_nodes(
             label=escape_html(_shorten(c.title, _CHARS)),
             title=escape_html(c.title),
         )
+
+
+def _cited(c: Claim) -> set[str]:
+    """The ids a claim's lines join it to: the speakers and outlets of its accounts."""
+    return {a.source for a in c.attributions} | {v for a in c.attributions for v in a.via}
 
 
 def _shorten(text: str, n: int) -> str:

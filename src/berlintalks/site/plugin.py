@@ -61,9 +61,16 @@ class PluginConfig(base.Config):
     # https://github.com/ORG/REPO/edit/main/ . Preferred over repo_url, with which Material
     # would also fetch repository statistics from the host on every page view.
     edit_url = opt.Optional(opt.Type(str))
+    # Rows per part of the lists split into numbered parts; unset, each list's own size.
+    part_size = opt.Optional(opt.Type(int))
 
 
-def site_config(config: MkDocsConfig, publisher: str, edit_url: str | None = None) -> SiteConfig:
+def site_config(
+    config: MkDocsConfig,
+    publisher: str,
+    edit_url: str | None = None,
+    part_size: int | None = None,
+) -> SiteConfig:
     edit_base = edit_url.rstrip("/") + "/" if edit_url else None
     if edit_base is None and config.repo_url and config.edit_uri:
         # Records live at the repository root, not under docs/, so drop the docs part.
@@ -77,6 +84,7 @@ def site_config(config: MkDocsConfig, publisher: str, edit_url: str | None = Non
         edit_base=edit_base,
         use_directory_urls=config.use_directory_urls,
         site_name=config.site_name,
+        part_size=part_size,
     )
 
 
@@ -150,7 +158,9 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
                 "first:\n" + as_text(report.errors)
             )
         history = self._read_history(root)
-        conf = site_config(config, self.config.publisher, self.config.edit_url)
+        conf = site_config(
+            config, self.config.publisher, self.config.edit_url, self.config.part_size
+        )
         try:
             pages, others = render_site(
                 report.kb,

@@ -114,7 +114,9 @@ def read_settings(root: Path) -> Settings:
         site_name=str(resolve(config.get("site_name")) or ""),
     )
     publisher = str(resolve(options.get("publisher")) or "berlintalks")
-    site = site_config(view, publisher, edit_url)  # type: ignore[arg-type]
+    size = resolve(options.get("part_size"))
+    part_size = size if isinstance(size, int) and size > 0 else None
+    site = site_config(view, publisher, edit_url, part_size)  # type: ignore[arg-type]
     return Settings(config, site, path)
 
 

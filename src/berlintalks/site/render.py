@@ -243,7 +243,8 @@ def render_site(
     for path, view in page_views(site).items():
         extra = context(view)
         if isinstance(view, GraphPage):
-            extra["svg"] = graph_svg(kb, graph, _graph_hrefs(site, path))
+            shown = view.part.rows if view.part else None
+            extra["svg"] = graph_svg(kb, graph, _graph_hrefs(site, path, shown), shown)
         here = page_url(path, dir_urls)
         base = "../" * here.count("/")
         links: set[str] = set()
@@ -307,10 +308,11 @@ def view_meta(view: PageView) -> dict[str, Any]:
     return {}
 
 
-def _graph_hrefs(site: SiteView, path: str) -> dict[str, str]:
-    """The link from the graph page at ``path`` to every record page it draws."""
+def _graph_hrefs(site: SiteView, path: str, shown: list[Any] | None) -> dict[str, str]:
+    """The link from the graph page at ``path`` to every record page it may draw: every
+    source and publication, and the claims ``shown`` (all when None)."""
     targets = (
-        [f"claims/{c.id}" for c in site.claims]
+        [f"claims/{c.id}" for c in (site.claims if shown is None else shown)]
         + [f"sources/{s.id}" for s in site.sources]
         + [f"publications/{p.id}" for p in site.publications]
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -33,6 +33,7 @@ from ..records import (
     Source,
     Status,
 )
+from .parts import Part, list_parts, part_sizes
 
 # A relation read from either end, as English: (declared by this claim, declared by the other).
 RELATION_LABELS: dict[str, tuple[str, str]] = {
@@ -83,6 +84,9 @@ class SiteConfig:
     edit_base: str | None = None
     use_directory_urls: bool = True
     site_name: str = ""
+    # Rows per part of every list split into parts; None for each list's own size
+    # (`parts.PART_SIZES`). A small size shows the parts on a small knowledge base.
+    part_size: int | None = None
 
 
 def chain_html(
@@ -299,6 +303,7 @@ class ListPage:
     """A page of the whole knowledge base (home, lists, timeline, methodology, ...)."""
 
     template: str
+    part: Part | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,6 +311,7 @@ class GraphPage:
     """The graph page; its picture is drawn when rendering, for the page's own links."""
 
     template: str = "graph.html.j2"
+    part: Part | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,6 +367,9 @@ def page_views(site: SiteView) -> dict[str, PageView]:
     views["graph/index.md"] = GraphPage()
     views["methodology/index.md"] = ListPage("methodology.html.j2")
     views["data/index.md"] = ListPage("data.html.j2")
+    for parts in list_parts(site, part_sizes(config.part_size)).values():
+        for part in parts or ():
+            views[part.paths[part.number - 1]] = replace(views[part.paths[0]], part=part)
     for c in site.claims:
         review = claim_review(kb, c, config.publisher, site.history)
         views[doc_path("claims", c.id)] = ClaimPage(c, review, _edit(config, c.path))
