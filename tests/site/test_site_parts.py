@@ -184,3 +184,26 @@ def test_strict_build_serves_every_part(
             built = site / path.removesuffix("index.md") / "index.html"
             html = built.read_text(encoding="utf-8")
             assert f", part {n} of " in html, built
+
+
+@pytest.mark.parametrize("size", ["0", "-3", "true", "many"])
+def test_a_part_size_that_is_not_a_positive_whole_number_is_refused(
+    size: str, make_kb: Callable[..., Path], cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    root = copy_from_repo(make_kb())
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("  - berlintalks:\n", f"  - berlintalks:\n      part_size: {size}\n"),
+        encoding="utf-8",
+    )
+    site = tmp_path / "site"
+    run = cli("build", "--root", root, "--site-dir", site, "-q")
+    assert run.code == 2
+    assert "part_size" in run.err
+    assert "Traceback" not in run.err
+    assert not site.exists()
+    # `generate`, which other builders build from, refuses it the same way.
+    run = cli("generate", "--root", root, "--out", tmp_path / "out")
+    assert run.code == 2
+    assert "part_size" in run.err and "Traceback" not in run.err

@@ -11,6 +11,7 @@ import jinja2
 import jinja2.bccache
 from mkdocs.config import base
 from mkdocs.config import config_options as opt
+from mkdocs.config.base import ValidationError
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -54,6 +55,21 @@ def warn_site_url(config: MkDocsConfig) -> None:
     sys.stderr.write(f"WARNING -  {SITE_URL_UNSET}\n")
 
 
+class _RowsPerPart(opt.Type[int]):
+    """A whole number of rows, at least 1: a part of no rows would never end a list."""
+
+    def __init__(self) -> None:
+        super().__init__(int)
+
+    def run_validation(self, value: object) -> int:
+        if isinstance(value, bool):
+            raise ValidationError(f"expected a whole number of rows, at least 1, not {value}")
+        rows = super().run_validation(value)
+        if rows < 1:
+            raise ValidationError(f"expected a whole number of rows, at least 1, not {rows}")
+        return rows
+
+
 class PluginConfig(base.Config):
     root = opt.Optional(opt.Dir(exists=True))
     publisher = opt.Type(str, default="berlintalks")
@@ -62,7 +78,7 @@ class PluginConfig(base.Config):
     # would also fetch repository statistics from the host on every page view.
     edit_url = opt.Optional(opt.Type(str))
     # Rows per part of the lists split into numbered parts; unset, each list's own size.
-    part_size = opt.Optional(opt.Type(int))
+    part_size = opt.Optional(_RowsPerPart())
 
 
 def site_config(

@@ -115,7 +115,12 @@ def read_settings(root: Path) -> Settings:
     )
     publisher = str(resolve(options.get("publisher")) or "berlintalks")
     size = resolve(options.get("part_size"))
-    part_size = size if isinstance(size, int) and size > 0 else None
+    if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 1):
+        raise ValueError(
+            f"{path.name}: the berlintalks option part_size must be a whole number of rows, "
+            f"at least 1, not {size!r}"
+        )
+    part_size = size
     site = site_config(view, publisher, edit_url, part_size)  # type: ignore[arg-type]
     return Settings(config, site, path)
 
