@@ -10,7 +10,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from conftest import REPO
+from berlintalks.cli import main
+from conftest import BUNDLED, REPO, copy_from_repo
 
 pytestmark = pytest.mark.crawl
 
@@ -75,12 +76,13 @@ def test_the_crawl_covers_every_record_page(pages: dict[Path, Page], built_site:
     assert set(claims) | set(sources) <= set(pages)
 
 
-def test_every_internal_link_and_anchor_resolves(pages: dict[Path, Page], built_site: Path) -> None:
+def broken_links(site: Path, pages: dict[Path, Page]) -> tuple[list[str], dict[str, int]]:
+    """Every same-site link or anchor of ``pages`` that leads nowhere, and the links checked."""
     broken: list[str] = []
-    checked = defaultdict(int)
+    checked: dict[str, int] = defaultdict(int)
     for path, page in pages.items():
-        here = page_url(built_site, path)
-        where = path.relative_to(built_site).as_posix()
+        here = page_url(site, path)
+        where = path.relative_to(site).as_posix()
         for line, attr, raw in page.urls:
             value = raw.strip()
             if value.lower().startswith("javascript:"):
@@ -90,7 +92,7 @@ def test_every_internal_link_and_anchor_resolves(pages: dict[Path, Page], built_
             parts = urlsplit(url)
             if f"{parts.scheme}://{parts.netloc}" != ORIGIN:
                 continue  # another host or scheme (mailto:, data:): not ours to resolve
-            target = target_file(built_site, url)
+            target = target_file(site, url)
             checked[attr] += 1
             if target is None:
                 broken.append(f"{where}:{line}: {attr} {raw!r} -> no file")
@@ -98,11 +100,36 @@ def test_every_internal_link_and_anchor_resolves(pages: dict[Path, Page], built_
             if parts.fragment and target.suffix == ".html":
                 fragment = unquote(parts.fragment)
                 if fragment not in pages[target].ids:
-                    rel = target.relative_to(built_site).as_posix()
+                    rel = target.relative_to(site).as_posix()
                     broken.append(f"{where}:{line}: {attr} {raw!r} -> no id {fragment!r} in {rel}")
+    return broken, checked
+
+
+def test_every_internal_link_and_anchor_resolves(pages: dict[Path, Page], built_site: Path) -> None:
+    broken, checked = broken_links(built_site, pages)
     assert checked["a[href]"] > 1000, dict(checked)
     assert checked["script[src]"] > 0 and checked["link[href]"] > 0, dict(checked)
     assert not broken, f"{len(broken)} broken internal links:\n" + "\n".join(broken[:200])
+
+
+def test_every_link_resolves_without_directory_urls(tmp_path: Path) -> None:
+    # Pages served as claims/x/index.html rather than claims/x/: the graph's links and the
+    # feed's are written by berlintalks itself, not by MkDocs, and must follow the setting.
+    root = copy_from_repo(tmp_path / "kb", BUNDLED)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8") + "\nuse_directory_urls: false\n", "utf-8")
+    site = tmp_path / "site"
+    assert main(["build", "--root", str(root), "--site-dir", str(site), "--quiet"]) == 0
+    assert (site / "claims" / "zelensky-no-us-demands" / "index.html").is_file()
+    pages = {p: parse(p) for p in sorted(site.rglob("*.html"))}
+    broken, checked = broken_links(site, pages)
+    assert checked["a[href]"] > 1000, dict(checked)
+    assert not broken, f"{len(broken)} broken internal links:\n" + "\n".join(broken[:200])
+    feed = (site / "feed.xml").read_text("utf-8")
+    links = re.findall(r'<link[^>]*href="([^"]+)"', feed)
+    entries = [u for u in links if u.startswith("claims/")]
+    assert entries, links
+    assert [u for u in entries if target_file(site, f"{ORIGIN}/{u}") is None] == []
 
 
 def test_every_url_in_the_sites_stylesheets_resolves(built_site: Path) -> None:

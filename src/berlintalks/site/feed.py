@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from ..export import STATUS_WORDS, Publisher
 from ..records import MAX_FILE_BYTES, Claim, KnowledgeBase, ParseError, Status, inert, parse
+from .addresses import doc_path, page_url
 from .social import shorten
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -202,11 +203,7 @@ def _status_of(data: bytes, name: str) -> str | None:
 
 def page_path(claim_id: str, directory_urls: bool = True) -> str:
     """The claim page's address relative to the site root (where the feed is)."""
-    # Mirrors render.doc_path: the claim "index" lives one folder down, at claims/index/.
-    folder = f"claims/{claim_id}/" if claim_id == "index" else f"claims/{claim_id}"
-    if directory_urls:
-        return folder if folder.endswith("/") else folder + "/"
-    return folder + ("index.html" if folder.endswith("/") else ".html")
+    return page_url(doc_path("claims", claim_id), directory_urls)
 
 
 def _clean(text: str) -> str:

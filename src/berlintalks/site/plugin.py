@@ -19,10 +19,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from ..checks import Report, as_text, check
 from ..export import Publisher
 from ..records import FileHistory, head_commit, read_history
+from .addresses import doc_path, same_address
 from .htmlpage import HtmlPage, search_entries
-from .render import INDEX_PAGES, RenderError, SiteConfig, doc_path, render_site
+from .render import INDEX_PAGES, RenderError, SiteConfig, render_site
 from .social import social_meta
-from .views import same_address
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig

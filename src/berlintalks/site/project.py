@@ -18,8 +18,9 @@ from typing import Any
 import yaml
 
 from ..checks import Report, check
+from .addresses import same_address
 from .paths import config_file, refuse_records_dir
-from .views import SiteConfig, same_address
+from .views import SiteConfig
 
 PLUGIN = "berlintalks"
 # Where the theme overrides go in a written project (``theme.custom_dir``).

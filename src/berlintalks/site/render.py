@@ -17,6 +17,7 @@ from ..checks import Graph, build_graph, language_name
 from ..export import STATUS_WORDS, export_all, figure_words, number_words
 from ..finding import Finding
 from ..records import FileHistory, KnowledgeBase
+from .addresses import doc_path, page_url, relative_url
 from .escape import escape_text, json_for_script, link, quote_html
 from .feed import atom_feed
 from .graph_svg import graph_svg
@@ -30,7 +31,6 @@ from .views import (
     SiteConfig,
     SiteView,
     context,
-    doc_path,
     page_views,
     site_view,
 )
@@ -40,7 +40,6 @@ __all__ = [
     "RenderError",
     "RenderedPage",
     "SiteConfig",
-    "doc_path",
     "environment",
     "escape_text",
     "generate",
@@ -166,38 +165,6 @@ def environment(templates: Path) -> jinja2.Environment:
     return env
 
 
-def _page_href(target: str, page: str, directory_urls: bool) -> str:
-    """The link from generated page ``page`` (a docs path) to ``target`` (``claims/x``)."""
-    page_dir = page[: -len(".md")] if page.endswith(".md") else page
-    if page_dir.endswith("index"):
-        page_dir = page_dir[: -len("index")].rstrip("/")
-    depth = page_dir.count("/") + 1 if directory_urls and page_dir else page_dir.count("/")
-    return "../" * depth + (target + "/" if directory_urls else target + ".html")
-
-
-def page_url(path: str, directory_urls: bool) -> str:
-    """The address of docs path ``path`` (``claims/x.md``, ``data/claims.json``) from the root."""
-    if not path.endswith(".md"):
-        return path
-    stem = path[: -len(".md")]
-    if not directory_urls:
-        return stem + ".html"
-    if stem == "index" or stem.endswith("/index"):
-        return stem[: -len("index")]
-    return stem + "/"
-
-
-def relative_url(target: str, here: str) -> str:
-    """The address of ``target`` (from the root) as a link on the page at ``here``, shortened
-    as MkDocs shortens the links of Markdown pages (``../other/``, not ``../../claims/other/``)."""
-    here_dir = here.rsplit("/", 1)[0].split("/") if "/" in here else []
-    parts = target.split("/")
-    n = 0
-    while n < len(here_dir) and n < len(parts) - 1 and here_dir[n] == parts[n]:
-        n += 1
-    return "../" * (len(here_dir) - n) + "/".join(parts[n:]) or "./"
-
-
 def generate(
     kb: KnowledgeBase,
     *,
@@ -312,11 +279,16 @@ def _graph_hrefs(site: SiteView, path: str, shown: list[Any] | None) -> dict[str
     """The link from the graph page at ``path`` to every record page it may draw: every
     source and publication, and the claims ``shown`` (all when None)."""
     targets = (
-        [f"claims/{c.id}" for c in (site.claims if shown is None else shown)]
-        + [f"sources/{s.id}" for s in site.sources]
-        + [f"publications/{p.id}" for p in site.publications]
+        [("claims", c.id) for c in (site.claims if shown is None else shown)]
+        + [("sources", s.id) for s in site.sources]
+        + [("publications", p.id) for p in site.publications]
     )
-    return {t: _page_href(t, path, site.config.use_directory_urls) for t in targets}
+    dir_urls = site.config.use_directory_urls
+    here = page_url(path, dir_urls)
+    return {
+        f"{folder}/{slug}": relative_url(page_url(doc_path(folder, slug), dir_urls), here)
+        for folder, slug in targets
+    }
 
 
 def _render(env: jinja2.Environment, name: str, ctx: dict[str, Any]) -> str:

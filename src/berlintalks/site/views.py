@@ -33,6 +33,7 @@ from ..records import (
     Source,
     Status,
 )
+from .addresses import doc_path
 from .parts import Part, list_parts, part_sizes
 
 # A relation read from either end, as English: (declared by this claim, declared by the other).
@@ -43,27 +44,6 @@ RELATION_LABELS: dict[str, tuple[str, str]] = {
     "part_of": ("this claim is part of", "this claim includes"),
     "supersedes": ("this claim supersedes", "this claim is superseded by"),
 }
-
-
-def doc_path(folder: str, slug: str) -> str:
-    """The generated page of a record: ``claims/<id>/index.md``, served at ``/claims/<id>/``.
-
-    Every generated page is the index of its own folder, so the folder it is read from and the
-    folder it is served from are one: its links, written as MkDocs writes them (relative to
-    where the page is served), mean the same to a builder that reads links in HTML as relative
-    to the Markdown file (Zensical). It also keeps the id ``index`` apart from the list of all
-    claims, ``claims/index.md``.
-    """
-    return f"{folder}/{slug}/index.md"
-
-
-def same_address(path: str) -> tuple[str, ...]:
-    """The docs paths served at the address of generated page ``path`` (``a/index.md``, ``a.md``).
-
-    A hand-written page at any of them would take the generated page's address.
-    """
-    folder = path.removesuffix("/index.md")
-    return (path,) if folder == path else (path, folder + ".md")
 
 
 INDEX_PAGES = frozenset(
