@@ -153,6 +153,14 @@ def _commitment_parts(commitments: list[tuple[str, list[Claim]]], size: int) -> 
     ]
 
 
+def rows_problem(value: object) -> str | None:
+    """Why ``value`` cannot be a part's number of rows, or None: a part of no rows would
+    never end a list, and YAML's `true` is no number."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        return f"expected a whole number of rows, at least 1, not {value!r}"
+    return None
+
+
 def part_sizes(part_size: int | None) -> dict[str, int]:
     """Rows per part of each list: ``PART_SIZES``, or one size for all (`SiteConfig.part_size`)."""
     if part_size is not None and part_size > 0:

@@ -21,6 +21,7 @@ from ..export import Publisher
 from ..records import FileHistory, head_commit, read_history
 from .addresses import doc_path, same_address
 from .htmlpage import HtmlPage, search_entries
+from .parts import rows_problem
 from .render import INDEX_PAGES, RenderError, SiteConfig, render_site
 from .social import social_meta
 
@@ -62,11 +63,10 @@ class _RowsPerPart(opt.Type[int]):
         super().__init__(int)
 
     def run_validation(self, value: object) -> int:
-        if isinstance(value, bool):
-            raise ValidationError(f"expected a whole number of rows, at least 1, not {value}")
         rows = super().run_validation(value)
-        if rows < 1:
-            raise ValidationError(f"expected a whole number of rows, at least 1, not {rows}")
+        problem = rows_problem(rows)
+        if problem:
+            raise ValidationError(problem)
         return rows
 
 

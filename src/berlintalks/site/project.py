@@ -19,6 +19,7 @@ import yaml
 
 from ..checks import Report, check
 from .addresses import same_address
+from .parts import rows_problem
 from .paths import config_file, refuse_records_dir
 from .views import SiteConfig
 
@@ -115,13 +116,10 @@ def read_settings(root: Path) -> Settings:
         site_name=str(resolve(config.get("site_name")) or ""),
     )
     publisher = str(resolve(options.get("publisher")) or "berlintalks")
-    size = resolve(options.get("part_size"))
-    if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 1):
-        raise ValueError(
-            f"{path.name}: the berlintalks option part_size must be a whole number of rows, "
-            f"at least 1, not {size!r}"
-        )
-    part_size = size
+    part_size = resolve(options.get("part_size"))
+    problem = None if part_size is None else rows_problem(part_size)
+    if problem:
+        raise ValueError(f"{path.name}: the berlintalks option part_size: {problem}")
     site = site_config(view, publisher, edit_url, part_size)  # type: ignore[arg-type]
     return Settings(config, site, path)
 
