@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import socket
+import subprocess
+import sys
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -514,3 +517,28 @@ def site_built_by(builder: str, request: pytest.FixtureRequest) -> Path:
         assert (site / "index.html").is_file()
         _SITES[builder] = site
     return _SITES[builder]
+
+
+# ---------------------------------------------------------------- serve
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_serve(
+    root: Path, log: Path, *options: str, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], int]:
+    """`berlintalks serve` of ``root`` on a free local port, its output written to ``log``."""
+    port = free_port()
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "berlintalks.cli", "serve", "--root", str(root),
+             "--dev-addr", f"127.0.0.1:{port}", *options],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )  # fmt: skip
+    return proc, port

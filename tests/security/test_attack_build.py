@@ -6,7 +6,6 @@ import hashlib
 import os
 import re
 import signal
-import socket
 import stat
 import subprocess
 import sys
@@ -28,6 +27,7 @@ from conftest import (
     commit_all,
     copy_from_repo,
     git,
+    start_serve,
     write_kb,
 )
 
@@ -334,17 +334,8 @@ def test_a_record_that_cannot_be_rendered_is_one_line_under_serve_and_build(
     failing = template.read_text(encoding="utf-8") + "{{ 1 // (claim.figures | length) }}\n"
     where = "claims/talks.yaml: templates/claim.html.j2:"
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
     log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "berlintalks.cli", "serve", "--root", str(root),
-             "--dev-addr", f"127.0.0.1:{port}"],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )  # fmt: skip
+    proc, port = start_serve(root, log)
     try:
         deadline = time.monotonic() + 120
         while _get(f"http://127.0.0.1:{port}/claims/talks/") is None:

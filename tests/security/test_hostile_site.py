@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import socket
 import subprocess
 import sys
 import time
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from berlintalks.site.build import _exchange, swap
-from conftest import BUNDLED, copy_from_repo, subcommands
+from conftest import BUNDLED, copy_from_repo, start_serve, subcommands
 
 TIMEOUT = 300
 # An upper bound on waiting for the preview server, not a speed target.
@@ -163,17 +162,8 @@ def test_serve_never_writes_into_the_knowledge_base(tmp_path: Path) -> None:
     root = copy_kb(tmp_path / "kb")
     before = records_snapshot(root)
     entries = sorted(p.name for p in root.iterdir())
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
     log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "berlintalks.cli", "serve", "--root", str(root),
-             "--dev-addr", f"127.0.0.1:{port}"],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )  # fmt: skip
+    proc, port = start_serve(root, log)
     try:
         page = None
         deadline = time.monotonic() + PATIENCE

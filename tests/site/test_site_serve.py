@@ -6,7 +6,6 @@ import functools
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,16 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, claim_yaml, commit_all, copy_from_repo, git
+from conftest import REPO, claim_yaml, commit_all, copy_from_repo, git, start_serve
 
 # An upper bound on waiting for the server, not a speed target: slow machines pass too.
 PATIENCE = 90.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_for(fetch: Callable[[], str | None], want: str) -> str:
@@ -62,33 +55,16 @@ def serve_kb(make_kb: Callable[..., Path]):  # type: ignore[no-untyped-def]
 
     def start(*options: str) -> tuple[Path, int, Path, subprocess.Popen[bytes]]:
         root = copy_from_repo(make_kb())
-        port = free_port()
         log = root.parent / "serve.log"
-        with log.open("w") as out:
-            procs.append(
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "berlintalks.cli",
-                        "serve",
-                        "--root",
-                        str(root),
-                        "--dev-addr",
-                        f"127.0.0.1:{port}",
-                        *options,
-                    ],
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                    # git must not find a repository around the temporary folder, and the
-                    # server's own temporary site goes where a test can look for it.
-                    env={
-                        **os.environ,
-                        "GIT_CEILING_DIRECTORIES": str(root.parent),
-                        "TMPDIR": str(scratch(root)),
-                    },
-                )
-            )
+        # git must not find a repository around the temporary folder, and the server's own
+        # temporary site goes where a test can look for it.
+        env = {
+            **os.environ,
+            "GIT_CEILING_DIRECTORIES": str(root.parent),
+            "TMPDIR": str(scratch(root)),
+        }
+        proc, port = start_serve(root, log, *options, env=env)
+        procs.append(proc)
         return root, port, log, procs[-1]
 
     yield start
