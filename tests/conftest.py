@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +25,17 @@ SITE_FILES = ("mkdocs.yml", "templates", "docs")
 # The bundled knowledge base: its records and their archived snapshots; with the site files.
 RECORDS = ("claims", "sources", "publications", "archive")
 BUNDLED = (*RECORDS, *SITE_FILES)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Builds keep their pages in the user's cache folder by default; the suite keeps them in
+    # one of its own, so it neither reads nor fills the cache of the person running it.
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="berlintalks-tests-cache-")
+    os.environ.pop("BERLINTALKS_CACHE_DIR", None)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(os.environ.get("XDG_CACHE_HOME", ""), ignore_errors=True)
 
 
 def copy_from_repo(root: Path, names: tuple[str, ...] = SITE_FILES) -> Path:

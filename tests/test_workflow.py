@@ -114,6 +114,12 @@ def test_pages_workflow_publishes_main_with_the_official_actions():
     assert make["env"]["BERLINTALKS_EDIT_URL"] == (
         "${{ github.server_url }}/${{ github.repository }}/edit/${{ github.ref_name }}/"
     )
+    # The cache of built pages: restored before the build, kept per commit, found by prefix.
+    cache = step_using(build, "actions/cache")
+    assert index(build, cache) < index(build, make)
+    assert cache["with"]["path"] == "~/.cache/berlintalks"
+    assert cache["with"]["key"] == "berlintalks-pages-${{ runner.os }}-${{ github.sha }}"
+    assert cache["with"]["restore-keys"] == "berlintalks-pages-${{ runner.os }}-"
     assert deploy["needs"] == "build"
     assert deploy["environment"]["name"] == "github-pages"
     assert step_using(deploy, "actions/deploy-pages")["id"] == "deployment"

@@ -61,11 +61,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .site import BuildFailed
     from .site.build import build
     from .site.builders import NAMES as BUILDER_NAMES
+    from .site.page_store import cache_dir
 
     root = _root(args)
     try:
         site_dir = Path(args.site_dir) if args.site_dir else None
-        result = build(root, site_dir, quiet=args.quiet, builder=args.builder)
+        cache = cache_dir(args.cache_dir, root, off=args.no_cache)
+        result = build(root, site_dir, quiet=args.quiet, builder=args.builder, cache_dir=cache)
     except (FileNotFoundError, ValueError) as exc:
         raise UsageError(str(exc)) from exc
     except BuildFailed as exc:
@@ -234,6 +236,16 @@ def _build_args(p: argparse.ArgumentParser) -> None:
         choices=("mkdocs", "properdocs", "zensical"),
         default="mkdocs",
         help="what builds the pages (default: mkdocs; see docs/building.md for when to switch)",
+    )
+    p.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="keep each page as built here, outside the repository, for the next build to "
+        "reuse while its inputs are unchanged (default: $BERLINTALKS_CACHE_DIR, else "
+        "~/.cache/berlintalks/; safe to delete)",
+    )
+    p.add_argument(
+        "--no-cache", action="store_true", help="render every page, and keep none for later"
     )
 
 

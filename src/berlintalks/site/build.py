@@ -49,12 +49,18 @@ class _Collect(logging.Handler):
 
 
 def mkdocs_build(
-    root: Path, site_dir: Path, *, quiet: bool = True, report: Report | None = None
+    root: Path,
+    site_dir: Path,
+    *,
+    quiet: bool = True,
+    report: Report | None = None,
+    cache_dir: Path | None = None,
 ) -> None:
     """One strict MkDocs build of ``root``'s mkdocs.yml into ``site_dir`` (must be empty).
 
     ``report``: the check of ``root`` just made, handed to the site's plugin so that it does
-    not check the records again.
+    not check the records again. ``cache_dir``: the folder of the theme's output of pages
+    built before (`page_store.DiskStore`), or None to render every page.
     """
     from mkdocs.commands.build import build as mk_build
     from mkdocs.config import load_config
@@ -71,8 +77,7 @@ def mkdocs_build(
     logger.setLevel(logging.INFO)
     try:
         config = load_config(str(config_file(root)), site_dir=str(site_dir), strict=True)
-        if report is not None:
-            _hand_report(config, root, report)
+        _hand_over(config, root, report, _store(cache_dir, quiet))
         mk_build(config)
     except MkDocsException as exc:
         detail = "\n".join(collect.messages)
@@ -83,23 +88,55 @@ def mkdocs_build(
         logger.setLevel(old_level)
 
 
-def _hand_report(config: Any, root: Path, report: Report) -> None:
+def _hand_over(config: Any, root: Path, report: Report | None, store: Any) -> None:
     from .plugin import BerlinTalksPlugin
 
     for plugin in config.plugins.values():
         if isinstance(plugin, BerlinTalksPlugin):
-            plugin.use_report(root, report)
+            if report is not None:
+                plugin.use_report(root, report)
+            plugin.use_outputs(store)
+
+
+def _store(cache_dir: Path | None, quiet: bool) -> Any:
+    """The store in ``cache_dir``; None, with a warning, when the folder cannot be used.
+
+    A cache that cannot be opened (no permission, a full disk) makes the build slower,
+    never wrong, so it is reported and the build goes on. The warning is written, not
+    logged: strict mode counts every logged warning as a failure.
+    """
+    from .page_store import DiskStore
+
+    if cache_dir is None:
+        return None
+    try:
+        return DiskStore.open(cache_dir)
+    except OSError as exc:
+        if not quiet:
+            sys.stderr.write(
+                f"WARNING -  berlintalks: the cache of built pages cannot be used, so every "
+                f"page is rendered: {exc}\n"
+            )
+        return None
 
 
 def build(
-    root: Path, site_dir: Path | None = None, *, quiet: bool = True, builder: str = "mkdocs"
+    root: Path,
+    site_dir: Path | None = None,
+    *,
+    quiet: bool = True,
+    builder: str = "mkdocs",
+    cache_dir: Path | None = None,
 ) -> Result:
     """Check, then build into a fresh folder beside ``site_dir`` and swap it in on success.
 
     ``builder``: ``mkdocs`` (the default), ``properdocs`` or ``zensical``; each builds
-    strictly into the same kind of marked folder, swapped in the same way.
+    strictly into the same kind of marked folder, swapped in the same way. ``cache_dir``:
+    where MkDocs builds keep the theme's output of each page for the next build (see
+    `page_store`); it must lie outside the repository.
     """
     from .builders import properdocs_build, require, zensical_build
+    from .page_store import cache_dir_problem
 
     require(builder)
     given_root = Path(os.path.abspath(root))
@@ -107,6 +144,15 @@ def build(
     target = _site_path(root, given_root, site_dir or given_root / "site")
     refuse_records_dir(root, target)
     _refuse_replacing(root, target)
+    if cache_dir is not None:
+        problem = cache_dir_problem(cache_dir, given_root)
+        if problem:
+            raise ValueError(problem)
+        if (
+            target == Path(os.path.abspath(cache_dir))
+            or target in Path(os.path.abspath(cache_dir)).parents
+        ):
+            raise ValueError(f"the cache folder {cache_dir} holds the site; choose another")
     if builder != "mkdocs":
         config_file(root)  # the same usage error as MkDocs gives, before the check
     report = check(root)
@@ -129,7 +175,7 @@ def build(
     with _marked(project or fresh), _marked(fresh) if project else nullcontext():
         try:
             if builder == "mkdocs":
-                mkdocs_build(root, fresh, quiet=quiet, report=report)
+                mkdocs_build(root, fresh, quiet=quiet, report=report, cache_dir=cache_dir)
             elif builder == "properdocs":
                 properdocs_build(config_file(root), fresh, quiet=quiet)
             else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +14,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import ValidationError
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from ..checks import Report, as_text, check
@@ -21,6 +22,8 @@ from ..export import Publisher
 from ..records import FileHistory, head_commit, read_history
 from .addresses import doc_path, same_address
 from .htmlpage import HtmlPage, search_entries
+from .page_keys import page_key, site_key
+from .page_store import MemoryStore, Store
 from .parts import rows_problem
 from .render import INDEX_PAGES, RenderError, SiteConfig, render_site
 from .social import social_meta
@@ -135,6 +138,14 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         # build it starts does not load and check every record a second time (about 1.3 s
         # for 1,000 claims). Used by one build only.
         self._given: tuple[Path, Report] | None = None
+        # The theme's output of generated pages, by `page_keys.page_key`: on disk when
+        # `berlintalks build` gives a store, in memory across the rebuilds of `serve`.
+        self._outputs: Store | None = None
+        self._build: _BuildState | None = None
+
+    def use_outputs(self, store: Store | None) -> None:
+        """Take the theme's output of unchanged pages from ``store``, and keep new ones there."""
+        self._outputs = store
 
     def use_report(self, root: Path, report: Report) -> None:
         """Let the next build of ``root`` use ``report`` instead of checking again."""
@@ -149,7 +160,8 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook is what makes MkDocs keep one instance across `serve` rebuilds,
         # and with it the caches above.
-        pass
+        if command == "serve" and self._outputs is None:
+            self._outputs = MemoryStore()
 
     def _root(self, config: MkDocsConfig) -> Path:
         if self.config.root:
@@ -221,6 +233,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             HtmlPage(titles.get(path), file, config, page)
             self._generated.add(path)
         self._social = {doc_path("claims", c.id): social_meta(c) for c in report.kb.claims.values()}
+        self._build = _BuildState(files) if self._outputs is not None else None
         return files
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -238,6 +251,8 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         _index_from_records(config)
 
+    # Last, so that the key of a page's output covers what every other plugin added.
+    @event_priority(-100)
     def on_page_context(
         self, context: dict[str, Any], /, *, page: Page, config: MkDocsConfig, nav: Any
     ) -> dict[str, Any]:
@@ -249,7 +264,40 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         # What a shared link previews, written into the head by the theme (main.html); set on
         # every page so front matter cannot supply it.
         page.meta["bt_social"] = self._social.get(page.file.src_uri)
+        state = self._build
+        if state is not None and self._outputs is not None and page.file.src_uri in self._generated:
+            if state.site is None:
+                state.site = site_key(config, nav, state.files, self._generated)
+            key = page_key(state.site, page, context)
+            state.used.add(key)
+            output = self._outputs.get(key)
+            if output is None:
+                state.pending[page.file.src_uri] = key
+            else:
+                # The theme's main.html hands this on instead of rendering the page.
+                context["bt_output"] = output
+                state.hits += 1
         return context
+
+    # First, so the output kept is the theme's own, before any plugin changes it (they all
+    # run again on a page taken from the store).
+    @event_priority(100)
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        state = self._build
+        key = state.pending.pop(page.file.src_uri, None) if state is not None else None
+        if key is not None and self._outputs is not None:
+            self._outputs.put(key, output)
+        return output
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        state, self._build = self._build, None
+        if state is None or self._outputs is None:
+            return
+        self._outputs.keep_only(state.used)
+        log.info(
+            f"berlintalks: {state.hits} of {len(state.used)} generated pages taken from "
+            "the cache of built pages"
+        )
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
@@ -259,6 +307,17 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         return server
+
+
+@dataclass(slots=True)
+class _BuildState:
+    """One build's use of the store of outputs: its files, and the keys it used."""
+
+    files: Files
+    site: str | None = None  # `page_keys.site_key`, made at the first page built
+    used: set[str] = field(default_factory=set)
+    pending: dict[str, str] = field(default_factory=dict)  # page: key of an output to keep
+    hits: int = 0
 
 
 def _index_from_records(config: MkDocsConfig) -> None:
