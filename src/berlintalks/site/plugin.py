@@ -22,6 +22,7 @@ from ..export import Publisher
 from ..records import FileHistory, head_commit, read_history
 from .addresses import doc_path, same_address
 from .htmlpage import HtmlPage, search_entries
+from .memo import RenderMemo
 from .page_keys import page_key, site_key
 from .page_store import MemoryStore, Store
 from .parts import rows_problem
@@ -141,6 +142,8 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         # The theme's output of generated pages, by `page_keys.page_key`: on disk when
         # `berlintalks build` gives a store, in memory across the rebuilds of `serve`.
         self._outputs: Store | None = None
+        # The record pages of the last `serve` rebuild, with what each read (`memo`).
+        self._memo: RenderMemo | None = None
         self._build: _BuildState | None = None
 
     def use_outputs(self, store: Store | None) -> None:
@@ -160,8 +163,10 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook is what makes MkDocs keep one instance across `serve` rebuilds,
         # and with it the caches above.
-        if command == "serve" and self._outputs is None:
-            self._outputs = MemoryStore()
+        if command == "serve":
+            self._memo = RenderMemo()
+            if self._outputs is None:
+                self._outputs = MemoryStore()
 
     def _root(self, config: MkDocsConfig) -> Path:
         if self.config.root:
@@ -197,6 +202,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
                 history=history,
                 config=conf,
                 graph=report.graph,
+                memo=self._memo,
             )
         except RenderError as exc:
             raise PluginError(f"berlintalks: {exc}") from exc
@@ -234,6 +240,8 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             self._generated.add(path)
         self._social = {doc_path("claims", c.id): social_meta(c) for c in report.kb.claims.values()}
         self._build = _BuildState(files) if self._outputs is not None else None
+        if self._memo is not None:
+            log.info(f"berlintalks: {self._memo.reused} record pages kept from the rebuild before")
         return files
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:

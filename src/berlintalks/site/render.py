@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import MISSING, fields, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,16 +22,21 @@ from .addresses import doc_path, page_url, relative_url
 from .escape import escape_text, json_for_script, link, quote_html
 from .feed import atom_feed
 from .graph_svg import graph_svg
-from .rendered import RenderedPage, with_headings
+from .memo import RecordedGraph, RecordedMapping, Recorder, RenderMemo, recorded, templates_digest
+from .rendered import Heading, RenderedPage, with_headings
 from .search import search_of
 from .views import (
     INDEX_PAGES,
     ClaimPage,
     GraphPage,
     PageView,
+    PublicationPage,
     SiteConfig,
     SiteView,
+    SourcePage,
+    TopicPage,
     context,
+    kb_functions,
     page_views,
     site_view,
 )
@@ -197,59 +203,44 @@ def render_site(
     history: Mapping[str, FileHistory] | None = None,
     config: SiteConfig | None = None,
     graph: Graph | None = None,
+    memo: RenderMemo | None = None,
 ) -> tuple[dict[str, RenderedPage], dict[str, str]]:
-    """The generated pages, ``{docs path: page}``, and the other files (stylesheet, exports)."""
+    """The generated pages, ``{docs path: page}``, and the other files (stylesheet, exports).
+
+    ``memo``: the record pages of the rebuild before (`serve`), each rendered again only
+    when something it read changed.
+    """
     config = config or SiteConfig()
     graph = graph if graph is not None else build_graph(kb)
     env = environment(templates)
     site = site_view(kb, graph, findings, history, config)
     common = context(site)
-    dir_urls = config.use_directory_urls
-    pages: dict[str, RenderedPage] = {}
     names: dict[tuple[str, str], Markup] = {}
+    recorder = Recorder()
+    if memo is not None:
+        memo.start((templates_digest(str(templates)), config, history is None))
+        watched = _recorded_context(site, common, recorder)
+    pages: dict[str, RenderedPage] = {}
     for path, view in page_views(site).items():
-        extra = context(view)
-        if isinstance(view, GraphPage):
-            shown = view.part.rows if view.part else None
-            extra["svg"] = graph_svg(kb, graph, _graph_hrefs(site, path, shown), shown)
-        here = page_url(path, dir_urls)
-        base = "../" * here.count("/")
-        links: set[str] = set()
+        if memo is not None and isinstance(view, _KEPT_VIEWS):
 
-        def href(target: str, here: str = here, links: set[str] = links) -> str:
-            links.add(target)
-            where, hash_, anchor = target.partition("#")
-            return relative_url(page_url(where, dir_urls), here) + hash_ + anchor
+            def again(path: str = path, view: PageView = view) -> _Html:
+                return _page_html(env, site, watched, path, view, names)
 
-        links_to = _Links(href, names)
-        body = _render(
-            env,
-            view.template,
-            {
-                **common,
-                **extra,
-                "base": base,
-                "page_path": path,
-                "href": href,
-                "status": status_html,
-                "claim_link": links_to.claim,
-                "source_link": links_to.source,
-                "publication_link": links_to.publication,
-                "topic_link": links_to.topic,
-            },
-        )
-        body, headings = with_headings(body)
-        # Escaped, as MkDocs keeps a title it took from a page's heading: themes write the
-        # title into the page without escaping it again.
-        title = headings[0].name if headings and headings[0].level == 1 else ""
+            made = memo.page(path, view, common, recorder, again)
+        else:
+            made = _page_html(env, site, common, path, view, names)
+        body, headings, title, links = made
         pages[path] = RenderedPage(
             html=body,
             title=title,
             headings=headings,
             meta=view_meta(view),
-            links=frozenset(links),
+            links=links,
             search=search_of(site, view, title, headings, body),
         )
+    if memo is not None:
+        memo.keep_only(set(pages))
     files: dict[str, str] = {}
     files["assets/berlintalks.css"] = (templates / "berlintalks.css").read_text(encoding="utf-8")
     exports = export_all(kb, publisher=config.publisher, history=history, graded=site.grades)
@@ -263,6 +254,89 @@ def render_site(
         use_history=history is not None,
     )
     return pages, files
+
+
+# A page's body, headings, title (escaped) and the docs paths it links to.
+_Html = tuple[str, tuple[Heading, ...], str, frozenset[str]]
+# The record pages, which `RenderMemo` keeps; the pages of the whole knowledge base are few,
+# and read most of it, so they are rendered every time.
+_KEPT_VIEWS = (ClaimPage, SourcePage, PublicationPage, TopicPage)
+# What a record page may read that changes with the records: every field of `SiteView`
+# without a default (those with one are the documentation tables, the same in every build).
+_WATCHED = tuple(
+    f.name for f in fields(SiteView) if f.default is MISSING and f.default_factory is MISSING
+)
+
+
+def _recorded_context(site: SiteView, common: dict[str, Any], recorder: Recorder) -> dict[str, Any]:
+    """``common`` with every value that comes from the records noting its reads."""
+    kb = site.kb
+    watched_kb = replace(
+        kb,
+        **{
+            name: RecordedMapping(f"kb.{name}", getattr(kb, name), recorder)
+            for name in ("claims", "sources", "publications")
+        },
+        **{
+            name: RecordedMapping(f"kb.{name}", dict.fromkeys(getattr(kb, name)), recorder)
+            for name in ("broken_claims", "broken_sources", "broken_publications")
+        },
+    )
+    out = dict(common)
+    for name in _WATCHED:
+        if name == "graph":
+            out[name] = RecordedGraph(site.graph, recorder)
+        elif name != "config" and not callable(common[name]):
+            out[name] = recorded(name, common[name], recorder)
+    out["kb"] = watched_kb
+    out.update(kb_functions(watched_kb))
+    return out
+
+
+def _page_html(
+    env: jinja2.Environment,
+    site: SiteView,
+    common: dict[str, Any],
+    path: str,
+    view: PageView,
+    names: dict[tuple[str, str], Markup],
+) -> _Html:
+    """Render the page at ``path`` from ``common`` (what every page may read) and its view."""
+    dir_urls = site.config.use_directory_urls
+    extra = context(view)
+    if isinstance(view, GraphPage):
+        shown = view.part.rows if view.part else None
+        extra["svg"] = graph_svg(site.kb, site.graph, _graph_hrefs(site, path, shown), shown)
+    here = page_url(path, dir_urls)
+    links: set[str] = set()
+
+    def href(target: str) -> str:
+        links.add(target)
+        where, hash_, anchor = target.partition("#")
+        return relative_url(page_url(where, dir_urls), here) + hash_ + anchor
+
+    links_to = _Links(href, names)
+    body = _render(
+        env,
+        view.template,
+        {
+            **common,
+            **extra,
+            "base": "../" * here.count("/"),
+            "page_path": path,
+            "href": href,
+            "status": status_html,
+            "claim_link": links_to.claim,
+            "source_link": links_to.source,
+            "publication_link": links_to.publication,
+            "topic_link": links_to.topic,
+        },
+    )
+    body, headings = with_headings(body)
+    # Escaped, as MkDocs keeps a title it took from a page's heading: themes write the
+    # title into the page without escaping it again.
+    title = headings[0].name if headings and headings[0].level == 1 else ""
+    return body, headings, title, frozenset(links)
 
 
 def view_meta(view: PageView) -> dict[str, Any]:

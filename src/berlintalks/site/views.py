@@ -232,10 +232,17 @@ def site_view(
         kind_counts=Counter(s.kind for s in sources),
         events=[c for c in claims if c.kind != ClaimKind.POSITION],
         positions=[c for c in claims if c.kind == ClaimKind.POSITION],
-        chain=lambda a, href, here=None: chain_html(kb, a, href, here),
-        missing_quote=lambda a: _missing_quote(kb, a),
-        translated=lambda a: is_translated(kb, a),
+        **kb_functions(kb),
     )
+
+
+def kb_functions(kb: KnowledgeBase) -> dict[str, Callable[..., Any]]:
+    """The functions of `SiteView` that look records up in ``kb``."""
+    return {
+        "chain": lambda a, href, here=None: chain_html(kb, a, href, here),
+        "missing_quote": lambda a: _missing_quote(kb, a),
+        "translated": lambda a: is_translated(kb, a),
+    }
 
 
 def _topics(claims: list[Claim]) -> dict[str, list[Claim]]:

@@ -1,0 +1,227 @@
+"""Record pages kept between the rebuilds of one `serve`, with what each one read.
+
+A rebuild after one saved record would otherwise render every page again. While a record's
+page (a claim, source, publication or topic) is rendered, the values its template reads
+from what every page shares (the knowledge base's records by id, the relation graph, the
+grades, the findings, the histories, ...) are noted with the value read: the lookups go
+through `Recorded` mappings and lists, which note each read. The next rebuild renders the
+page again only when its view (the record and what is made for it alone) differs, or one of
+those reads now gives a different value; otherwise it takes the page as it was.
+
+A read that is not one of a lookup by key or a membership test (iterating a whole
+mapping, its length) notes the whole mapping, so the page is rendered again whenever any
+of it changes: slower, never stale. Values are compared with ``==``: records are frozen
+dataclasses, compared field by field. Everything else a template sees is the same in
+every rebuild (the documentation tables, the filters) or is in `RenderMemo.scope`: the
+templates' files and the site's configuration, a change to which drops every page kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+_MISSING = object()  # what a lookup of a key that is not there noted
+_WHOLE = "whole"
+_ITEM = "item"
+_HAS = "has"
+
+
+@dataclass(slots=True)
+class Recorder:
+    """Where the reads of the page being rendered go; None between pages."""
+
+    reads: list[tuple[str, str, Any, Any]] | None = None
+
+    def note(self, name: str, op: str, key: Any, value: Any) -> None:
+        if self.reads is not None:
+            self.reads.append((name, op, key, value))
+
+
+class RecordedMapping(Mapping[Any, Any]):
+    """A read-only view of ``data`` that notes every read in ``recorder``."""
+
+    __slots__ = ("_data", "_name", "_rec")
+
+    def __init__(self, name: str, data: Mapping[Any, Any], recorder: Recorder) -> None:
+        self._name, self._data, self._rec = name, data, recorder
+
+    def __getitem__(self, key: Any) -> Any:
+        value = self._data[key]  # a defaultdict's default, as the template would get it
+        self._rec.note(self._name, _ITEM, key, value)
+        return value
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        value = self._data.get(key, _MISSING)
+        self._rec.note(self._name, _ITEM, key, value)
+        return default if value is _MISSING else value
+
+    def __contains__(self, key: object) -> bool:
+        found = key in self._data
+        self._rec.note(self._name, _HAS, key, found)
+        return found
+
+    def __iter__(self) -> Iterator[Any]:
+        self._rec.note(self._name, _WHOLE, None, self._data)
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        self._rec.note(self._name, _WHOLE, None, self._data)
+        return len(self._data)
+
+
+class RecordedList(list[Any]):
+    """A list every read of which notes the whole list (a copy of it, for the next rebuild)."""
+
+    __slots__ = ("_name", "_rec")
+
+    def __init__(self, name: str, data: list[Any], recorder: Recorder) -> None:
+        super().__init__(data)
+        self._name, self._rec = name, recorder
+
+    def _whole(self) -> None:
+        self._rec.note(self._name, _WHOLE, None, list(self))
+
+    def __iter__(self) -> Iterator[Any]:
+        self._whole()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._whole()
+        return super().__len__()
+
+    def __getitem__(self, index: Any) -> Any:
+        self._whole()
+        return super().__getitem__(index)
+
+
+class RecordedGraph:
+    """The relation graph, noting each claim's links read through ``of`` and every
+    attribute read whole."""
+
+    __slots__ = ("_graph", "_rec")
+
+    def __init__(self, graph: Any, recorder: Recorder) -> None:
+        self._graph, self._rec = graph, recorder
+
+    def of(self, cid: str) -> Any:
+        value = self._graph.of(cid)
+        self._rec.note("graph.of", _ITEM, cid, value)
+        return value
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._graph, name)
+        self._rec.note(f"graph.{name}", _WHOLE, None, value)
+        return value
+
+
+def recorded(name: str, value: Any, recorder: Recorder) -> Any:
+    """``value`` wrapped to note its reads, for the containers a page may read from."""
+    if isinstance(value, Mapping):
+        return RecordedMapping(name, value, recorder)
+    if isinstance(value, list):
+        return RecordedList(name, value, recorder)
+    return value
+
+
+def _now(shared: Mapping[str, Any], name: str, op: str, key: Any) -> Any:
+    """What the read ``(name, op, key)`` gives in this rebuild's shared values."""
+    if name == "graph.of":
+        return shared["graph"].of(key)
+    head, _, attr = name.partition(".")
+    data = shared[head]
+    if attr:
+        data = getattr(data, attr)
+    if op == _WHOLE:
+        return list(data) if isinstance(data, list) else data
+    if op == _HAS:
+        return key in data
+    if isinstance(data, defaultdict):
+        # The default a template got, without adding the key as a lookup would.
+        return data[key] if key in data else data.default_factory()  # type: ignore[misc]
+    if isinstance(data, Counter):
+        return data[key]
+    return data.get(key, _MISSING)
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """A page as rendered, with its view and what it read."""
+
+    view: Any
+    reads: tuple[tuple[str, str, Any, Any], ...]
+    page: Any  # what the renderer makes of it (its body, headings, links)
+
+
+def _unchanged(kept: Kept, shared: Mapping[str, Any]) -> bool:
+    for name, op, key, value in kept.reads:
+        try:
+            now = _now(shared, name, op, key)
+        except (KeyError, AttributeError, TypeError):
+            return False
+        if now is not value and now != value:
+            return False
+    return True
+
+
+def templates_digest(folder: str) -> str:
+    """The templates' files by name and bytes: an edited template drops every page kept."""
+    h = hashlib.sha256()
+    for top, dirs, files in sorted(os.walk(folder, followlinks=False)):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(top, name)
+            try:
+                with open(path, "rb") as f:
+                    h.update(os.path.relpath(path, folder).encode() + b"\0" + f.read() + b"\0")
+            except OSError:
+                h.update(b"unreadable " + os.fsencode(path))
+    return h.hexdigest()
+
+
+@dataclass(slots=True)
+class RenderMemo:
+    """The record pages of the last rebuild, by docs path; state `serve`'s plugin keeps."""
+
+    scope: Any = None
+    pages: dict[str, Kept] = field(default_factory=dict)
+    reused: int = 0
+
+    def start(self, scope: Any) -> None:
+        """Begin a rebuild; everything kept is dropped when ``scope`` differs from the last."""
+        if scope != self.scope:
+            self.pages = {}
+            self.scope = scope
+        self.reused = 0
+
+    def page(
+        self,
+        path: str,
+        view: Any,
+        shared: Mapping[str, Any],
+        recorder: Recorder,
+        render: Callable[[], Any],
+    ) -> Any:
+        """The page at ``path``: as kept when nothing it read changed, else ``render()``,
+        run with ``recorder`` noting what it reads."""
+        kept = self.pages.get(path)
+        if kept is not None and kept.view == view and _unchanged(kept, shared):
+            self.reused += 1
+            return kept.page
+        recorder.reads = []
+        try:
+            page = render()
+            reads = tuple(recorder.reads)
+        finally:
+            recorder.reads = None
+        self.pages[path] = Kept(view, reads, page)
+        return page
+
+    def keep_only(self, paths: set[str]) -> None:
+        """Forget the pages of records that are gone."""
+        for path in [p for p in self.pages if p not in paths]:
+            del self.pages[path]

@@ -1,0 +1,107 @@
+"""While serving, record pages kept from the rebuild before give the pages a fresh build gives.
+
+Each step edits the records the way an editor does (a title, a statement, a source's name,
+a publication's title, a relation's note, a new claim, a deleted one), rebuilds with the
+plugin `serve` keeps, and compares every file with a build in a fresh process.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from conftest import REPO
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from synth import generate
+
+
+def serving(root: Path, site: Path, *, first: bool = False) -> None:
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(site))
+    if first:
+        config.plugins.on_startup(command="serve", dirty=False)
+    build(config)
+
+
+def fresh(root: Path, site: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "berlintalks.cli", "build", "--root", str(root),
+         "--site-dir", str(site), "--no-cache", "-q"],
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def files_of(site: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(site)): p.read_bytes()
+        for p in sorted(site.rglob("*"))
+        if p.is_file() and p.name not in ("sitemap.xml.gz", ".berlintalks-site")
+    }
+
+
+def _sub(path: Path, pattern: str, repl: Callable[[re.Match[str]], str]) -> None:
+    text = path.read_text(encoding="utf-8")
+    new, n = re.subn(pattern, repl, text, count=1, flags=re.M)
+    assert n == 1, (path, pattern)
+    path.write_text(new, encoding="utf-8")
+
+
+def referenced(root: Path, cid: str) -> bool:
+    return any(
+        cid in p.read_text(encoding="utf-8")
+        for p in (root / "claims").glob("*.yaml")
+        if p.stem != cid
+    )
+
+
+def edits(root: Path, rng: random.Random) -> list[tuple[str, Callable[[], None]]]:
+    claims = sorted((root / "claims").glob("*.yaml"))
+    sources = sorted((root / "sources").glob("*.yaml"))
+    pubs = sorted((root / "publications").glob("*.yaml"))
+    with_note = [p for p in claims if re.search(r"^\s+note: ", p.read_text(), re.M)]
+    loose = [p for p in claims if not referenced(root, p.stem)]
+    copied = rng.choice(loose)
+
+    def add() -> None:
+        text = copied.read_text(encoding="utf-8").replace(copied.stem, copied.stem + "-copy")
+        (root / "claims" / f"{copied.stem}-copy.yaml").write_text(text, encoding="utf-8")
+
+    return [
+        ("claim title", lambda: _sub(rng.choice(claims), r'^title: "(.*)"$',
+                                     lambda m: f'title: "{m[1]} again"')),
+        ("claim statement", lambda: _sub(rng.choice(claims), r"^statement: >-\n  ",
+                                         lambda m: m[0] + "Newly ")),
+        ("source name", lambda: _sub(rng.choice(sources), r'^name: "(.*)"$',
+                                     lambda m: f'name: "{m[1]} Renamed"')),
+        ("publication title", lambda: _sub(rng.choice(pubs), r'^title: "(.*)"$',
+                                           lambda m: f'title: "{m[1]} Weekly"')),
+        ("relation note", lambda: _sub(rng.choice(with_note), r'^(\s+note: )"(.*)"$',
+                                       lambda m: f'{m[1]}"{m[2]} (checked)"')),
+        ("new claim", add),
+        ("deleted claim", lambda: rng.choice([p for p in loose if p != copied]).unlink()),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_kept_record_pages_equal_a_fresh_build_after_each_edit(tmp_path: Path, seed: int) -> None:
+    root = generate(tmp_path / "kb", 60, seed=seed)
+    rng = random.Random(seed)
+    serving(root, tmp_path / "serve-0", first=True)
+    for step, (what, edit) in enumerate(edits(root, rng), start=1):
+        edit()
+        serving(root, tmp_path / f"serve-{step}")
+        fresh(root, tmp_path / f"fresh-{step}")
+        kept, made = files_of(tmp_path / f"serve-{step}"), files_of(tmp_path / f"fresh-{step}")
+        assert kept.keys() == made.keys(), what
+        differ = [name for name in made if kept[name] != made[name]]
+        assert differ == [], f"after the {what}: {differ[:5]}"
