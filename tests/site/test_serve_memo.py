@@ -1,12 +1,15 @@
-"""While serving, record pages kept from the rebuild before give the pages a fresh build gives.
+"""While serving, pages kept from the rebuild before give the site a fresh build gives.
 
 Each step edits the records the way an editor does (a title, a statement, a source's name,
-a publication's title, a relation's note, a new claim, a deleted one), rebuilds with the
-plugin `serve` keeps, and compares every file with a build in a fresh process.
+a publication's title, a relation's note, a new claim, a deleted one), rebuilds the one
+preview folder as `serve` does (the plugin it keeps, MkDocs' dirty build that leaves the
+unchanged pages alone), and compares every file with a build in a fresh process.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import random
 import re
 import subprocess
@@ -18,6 +21,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from berlintalks.site.serve import _DirtyNotice, _tell_plugin
 from conftest import REPO
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -25,10 +29,17 @@ from synth import generate
 
 
 def serving(root: Path, site: Path, *, first: bool = False) -> None:
+    """One rebuild as `serve` makes it: the first builds every page, the next are dirty."""
     config = load_config(str(root / "mkdocs.yml"), site_dir=str(site))
     if first:
         config.plugins.on_startup(command="serve", dirty=False)
-    build(config)
+    _tell_plugin(config, not first)
+    notice = _DirtyNotice()
+    logging.getLogger("mkdocs.commands.build").addFilter(notice)
+    try:
+        build(config, dirty=not first)
+    finally:
+        logging.getLogger("mkdocs.commands.build").removeFilter(notice)
 
 
 def fresh(root: Path, site: Path) -> None:
@@ -42,11 +53,17 @@ def fresh(root: Path, site: Path) -> None:
 
 
 def files_of(site: Path) -> dict[str, bytes]:
-    return {
+    """Every file's bytes; the search index's entries sorted, as a rebuild that left pages
+    alone adds theirs after the rest."""
+    out = {
         str(p.relative_to(site)): p.read_bytes()
         for p in sorted(site.rglob("*"))
         if p.is_file() and p.name not in ("sitemap.xml.gz", ".berlintalks-site")
     }
+    index = json.loads(out["search/search_index.json"])
+    index["docs"].sort(key=lambda d: json.dumps(d, sort_keys=True))
+    out["search/search_index.json"] = json.dumps(index).encode()
+    return out
 
 
 def _sub(path: Path, pattern: str, repl: Callable[[re.Match[str]], str]) -> None:
@@ -96,12 +113,13 @@ def edits(root: Path, rng: random.Random) -> list[tuple[str, Callable[[], None]]
 def test_kept_record_pages_equal_a_fresh_build_after_each_edit(tmp_path: Path, seed: int) -> None:
     root = generate(tmp_path / "kb", 60, seed=seed)
     rng = random.Random(seed)
-    serving(root, tmp_path / "serve-0", first=True)
+    preview = tmp_path / "preview"
+    serving(root, preview, first=True)
     for step, (what, edit) in enumerate(edits(root, rng), start=1):
         edit()
-        serving(root, tmp_path / f"serve-{step}")
+        serving(root, preview)
         fresh(root, tmp_path / f"fresh-{step}")
-        kept, made = files_of(tmp_path / f"serve-{step}"), files_of(tmp_path / f"fresh-{step}")
+        kept, made = files_of(preview), files_of(tmp_path / f"fresh-{step}")
         assert kept.keys() == made.keys(), what
         differ = [name for name in made if kept[name] != made[name]]
         assert differ == [], f"after the {what}: {differ[:5]}"

@@ -21,13 +21,16 @@ from ..checks import Report, as_text, check
 from ..export import Publisher
 from ..records import FileHistory, head_commit, read_history
 from .addresses import doc_path, same_address
-from .htmlpage import HtmlPage, search_entries
+from .htmlpage import HtmlPage
+from .material_search import index_from_records
 from .memo import RenderMemo
 from .page_keys import page_key, site_key
 from .page_store import MemoryStore, Store
 from .parts import rows_problem
 from .render import INDEX_PAGES, RenderError, SiteConfig, render_site
+from .rendered import RenderedPage
 from .social import social_meta
+from .unchanged import KeptFile, Serving, by_page, remove_gone, restore_search
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -144,6 +147,12 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         self._outputs: Store | None = None
         # The record pages of the last `serve` rebuild, with what each read (`memo`).
         self._memo: RenderMemo | None = None
+        self._serving: Serving | None = None
+
+    def leave_unchanged(self, dirty: bool) -> None:
+        """`serve`: MkDocs' coming rebuild is a dirty one, which leaves unchanged pages alone."""
+        if self._serving is not None:
+            self._serving.dirty = dirty
         self._build: _BuildState | None = None
 
     def use_outputs(self, store: Store | None) -> None:
@@ -165,6 +174,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         # and with it the caches above.
         if command == "serve":
             self._memo = RenderMemo()
+            self._serving = Serving()
             if self._outputs is None:
                 self._outputs = MemoryStore()
 
@@ -212,6 +222,9 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             # which `serve` would otherwise print on every rebuild.
             raise PluginError(f"berlintalks: {_render_failure(exc)}") from None
         self._generated = set()
+        serving = self._serving
+        if serving is not None:
+            serving.writing = False
         titles = _nav_titles(config.nav)
         for path in [*pages, *others]:
             hidden = [p for p in same_address(path) if files.get_file_from_path(p) is not None]
@@ -230,7 +243,17 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             # a page from its page object, and a second copy of every page (the .md text that
             # `generate` writes) would add 15% to a build's memory at 10,000 claims.
             content = others[path] if page is None else page.html
-            file = File.generated(config, path, content=content, inclusion=inclusion)
+            kept = (
+                page is not None
+                and serving is not None
+                and serving.dirty
+                and serving.pages.get(path) == page
+            )
+            file = (KeptFile if kept else File).generated(
+                config, path, content=content, inclusion=inclusion
+            )
+            if isinstance(file, KeptFile):
+                file.serving = serving  # type: ignore[assignment]
             files.append(file)
             if page is None:
                 continue
@@ -239,7 +262,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             HtmlPage(titles.get(path), file, config, page)
             self._generated.add(path)
         self._social = {doc_path("claims", c.id): social_meta(c) for c in report.kb.claims.values()}
-        self._build = _BuildState(files) if self._outputs is not None else None
+        self._build = _BuildState(files, pages)
         if self._memo is not None:
             log.info(f"berlintalks: {self._memo.reused} record pages kept from the rebuild before")
         return files
@@ -254,10 +277,12 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         # MkDocs makes a new theme environment on every `serve` rebuild: this one gets the
         # templates compiled by the rebuilds before it.
         env.bytecode_cache = self._bytecode
+        if self._serving is not None:
+            self._serving.writing = True  # MkDocs has read every page; it writes them next
         return env
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        _index_from_records(config)
+        index_from_records(config)
 
     # Last, so that the key of a page's output covers what every other plugin added.
     @event_priority(-100)
@@ -273,11 +298,14 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         # every page so front matter cannot supply it.
         page.meta["bt_social"] = self._social.get(page.file.src_uri)
         state = self._build
+        if state is not None:
+            state.built.add(page.url)
         if state is not None and self._outputs is not None and page.file.src_uri in self._generated:
             if state.site is None:
                 state.site = site_key(config, nav, state.files, self._generated)
             key = page_key(state.site, page, context)
             state.used.add(key)
+            state.keys[page.file.src_uri] = key
             output = self._outputs.get(key)
             if output is None:
                 state.pending[page.file.src_uri] = key
@@ -297,15 +325,39 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             self._outputs.put(key, output)
         return output
 
+    # Before the search plugin writes its index, which gets the entries of pages left alone.
+    @event_priority(100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         state, self._build = self._build, None
-        if state is None or self._outputs is None:
+        if state is None:
+            return
+        if self._serving is not None:
+            self._after_serve_rebuild(config, state)
+        if self._outputs is None:
             return
         self._outputs.keep_only(state.used)
         log.info(
             f"berlintalks: {state.hits} of {len(state.used)} generated pages taken from "
             "the cache of built pages"
         )
+
+    def _after_serve_rebuild(self, config: MkDocsConfig, state: _BuildState) -> None:
+        serving = self._serving
+        assert serving is not None
+        written = {state.files.get_file_from_path(p).abs_dest_path for p in state.pages}  # type: ignore[union-attr]
+        index = getattr(config.plugins.get("material/search"), "search_index", None)
+        entries = getattr(index, "entries", None)
+        if serving.dirty:
+            # The pages MkDocs left alone kept their files, output and search entries.
+            if isinstance(entries, list):
+                urls = [f.page.url for f in state.files.documentation_pages() if f.page]
+                restore_search(entries, urls, state.built, serving.search)
+            kept = [p for p in state.pages if p not in state.keys and p in serving.keys]
+            state.used.update(serving.keys[p] for p in kept)
+            state.keys.update({p: serving.keys[p] for p in kept})
+            remove_gone(config.site_dir, serving.written, written)
+        serving.pages, serving.written, serving.keys = state.pages, written, state.keys
+        serving.search = by_page(entries) if isinstance(entries, list) else {}
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
@@ -322,36 +374,13 @@ class _BuildState:
     """One build's use of the store of outputs: its files, and the keys it used."""
 
     files: Files
+    pages: dict[str, RenderedPage]  # the generated pages, by docs path
     site: str | None = None  # `page_keys.site_key`, made at the first page built
+    built: set[str] = field(default_factory=set)  # the addresses of the pages built
+    keys: dict[str, str] = field(default_factory=dict)  # docs path: key of its output
     used: set[str] = field(default_factory=set)
     pending: dict[str, str] = field(default_factory=dict)  # page: key of an output to keep
     hits: int = 0
-
-
-def _index_from_records(config: MkDocsConfig) -> None:
-    """Have Material's search index take a generated page's entries from its records.
-
-    The search plugin parses every page's HTML again to index it, about a sixth of a build;
-    a record's page hands over the entries it made from the record instead. Pages without
-    entries of their own (the lists of the whole knowledge base) are parsed as before.
-    """
-    plugin = config.plugins.get("material/search")
-    index = getattr(plugin, "search_index", None)
-    if index is None or not isinstance(getattr(index, "entries", None), list):
-        return
-    parse = index.add_entry_from_context
-    if getattr(parse, "berlintalks", False):
-        return
-
-    def add_entry_from_context(page: Page) -> None:
-        entries = page.rendered.search if isinstance(page, HtmlPage) else None
-        if entries is None:
-            parse(page)
-        elif not (page.meta.get("search") or {}).get("exclude"):
-            index.entries.extend(search_entries(page, entries))
-
-    add_entry_from_context.berlintalks = True  # type: ignore[attr-defined]
-    index.add_entry_from_context = add_entry_from_context
 
 
 def _render_failure(exc: BaseException) -> str:

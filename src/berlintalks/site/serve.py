@@ -50,12 +50,15 @@ def serve(
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
+    notice = _DirtyNotice()
+    logging.getLogger("mkdocs.commands.build").addFilter(notice)
     try:
         _serve(config_file(root), dev_addr, open_browser=open_browser, poll=poll)
     except MkDocsException as exc:
         raise BuildFailed(str(exc)) from exc
     finally:
         logger.removeHandler(handler)
+        logging.getLogger("mkdocs.commands.build").removeFilter(notice)
     return report
 
 
@@ -110,6 +113,9 @@ def _run_server(
 
     config = get_config()
     config.plugins.on_startup(command="serve", dirty=False)
+    # The site's inputs besides the records, as of the last rebuild that succeeded; None
+    # until one has, or after one failed, when the next must build every page.
+    last: list[tuple[tuple[str, int, int], ...] | None] = [None]
     try:
         host, port = config.dev_addr
         mount_path = urlsplit(config.site_url or "/").path
@@ -119,8 +125,14 @@ def _run_server(
             if config is None:
                 config = get_config()
             config.site_url = server.url
+            inputs = site_inputs(config_path.parent, config.docs_dir)
+            # Only records changed: MkDocs may leave the pages that did not change alone.
+            dirty = last[0] is not None and inputs == last[0]
+            last[0] = None
+            _tell_plugin(config, dirty)
             try:
-                build(config, serve_url=server.url)
+                build(config, serve_url=server.url, dirty=dirty)
+                last[0] = inputs
             except MkDocsException:
                 raise
             except Exception as exc:
@@ -159,6 +171,40 @@ def _run_server(
             server.shutdown()
     finally:
         config.plugins.on_shutdown()
+
+
+def site_inputs(root: Path, docs_dir: str) -> tuple[tuple[str, int, int], ...]:
+    """Every file of the site but the records (mkdocs.yml, docs/, templates/), by path, size
+    and time of change: a change to any of them rebuilds every page, as MkDocs' dirty
+    builds do not redo the pages a new title or template would change."""
+    found = []
+    for top in (root / "mkdocs.yml", Path(docs_dir), root / "templates"):
+        paths = [top] if top.is_file() else sorted(top.rglob("*")) if top.is_dir() else []
+        for path in paths:
+            try:
+                info = path.lstat()
+            except OSError:
+                continue
+            found.append((str(path), info.st_size, info.st_mtime_ns))
+    return tuple(found)
+
+
+def _tell_plugin(config: Any, dirty: bool) -> None:
+    from .plugin import BerlinTalksPlugin
+
+    for plugin in config.plugins.values():
+        if isinstance(plugin, BerlinTalksPlugin):
+            plugin.leave_unchanged(dirty)
+
+
+class _DirtyNotice(logging.Filter):
+    """Drops MkDocs' warning that a dirty build may leave pages out of date: the rebuilds
+    of `serve` are dirty only when no page but a generated one can change, and those the
+    plugin renders again when their records change. In strict mode the warning would fail
+    every such rebuild."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
 def _changes_observer() -> BaseObserver:

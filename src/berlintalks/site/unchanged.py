@@ -1,0 +1,87 @@
+"""`serve`'s rebuilds that leave alone the generated pages whose page did not change.
+
+After a saved record, most pages are what the rebuild before wrote. `serve` then asks MkDocs
+for a dirty build (`serve.py` decides when: only the records changed since a rebuild that
+succeeded), and the plugin gives each generated page whose `RenderedPage` is unchanged a
+`KeptFile`, which MkDocs neither reads, renders nor writes again. What such a page puts in
+the site outside its own file is put back here: its search entries, kept from the rebuild
+before. The pages of records that are gone are removed from the preview's folder, which
+only `serve` writes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from mkdocs.structure.files import File
+
+from .rendered import RenderedPage
+
+
+class KeptFile(File):
+    """A generated page the rebuild before wrote, and whose page has not changed since.
+
+    MkDocs still reads it (cheap: its HTML is handed over), so that other plugins see its
+    meta (the tags plugin its tags) and links into it are checked against its headings; it
+    is not rendered and written again.
+    """
+
+    serving: Serving
+
+    def is_modified(self) -> bool:
+        return not self.serving.writing
+
+
+@dataclass(slots=True)
+class Serving:
+    """What the plugin keeps between the rebuilds of one `serve` for this."""
+
+    dirty: bool = False  # the coming rebuild may leave unchanged pages alone
+    writing: bool = False  # MkDocs has read every page and is writing them
+    pages: dict[str, RenderedPage] = field(default_factory=dict)  # by docs path
+    written: set[str] = field(default_factory=set)  # their files in the preview's folder
+    search: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by page address
+    keys: dict[str, str] = field(default_factory=dict)  # docs path: key of its output
+
+
+def by_page(entries: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Search entries by the address of their page (``claims/x/`` for ``claims/x/#why``)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for entry in entries:
+        out.setdefault(str(entry.get("location", "")).split("#", 1)[0], []).append(entry)
+    return out
+
+
+def restore_search(
+    entries: list[dict[str, Any]],
+    urls: Iterable[str],
+    built: set[str],
+    before: dict[str, list[dict[str, Any]]],
+) -> None:
+    """Add to ``entries`` those of every page at ``urls`` that was not ``built`` this time."""
+    for url in urls:
+        if url not in built:
+            entries.extend(before.get(url, ()))
+
+
+def remove_gone(site_dir: str, before: set[str], now: set[str]) -> None:
+    """Delete the files of generated pages written before and not now, and their emptied
+    folders, inside ``site_dir`` only."""
+    top = os.path.realpath(site_dir)
+    for path in sorted(before - now):
+        real = os.path.realpath(path)
+        if not real.startswith(top + os.sep) or os.path.islink(path):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        folder = os.path.dirname(real)
+        while folder != top and folder.startswith(top + os.sep):
+            try:
+                os.rmdir(folder)
+            except OSError:
+                break
+            folder = os.path.dirname(folder)
