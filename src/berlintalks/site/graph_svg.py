@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..checks import Graph
 from ..records import Claim, KnowledgeBase
@@ -67,20 +67,21 @@ def graph_svg(
     }
     cpos = {c.id: _TOP + i * _ROW for i, c in enumerate(claims)}
     height = _TOP + max(len(claims), 1) * _ROW + 20
-    out: list[Markup] = [
-        Markup(
-            '<svg class="bt-graph" viewBox="0 0 {w} {h}" width="100%" '
-            'xmlns="http://www.w3.org/2000/svg" role="group" aria-labelledby="bt-graph-title">'
-            '<title id="bt-graph-title">Claims (right) and the sources they rest on (left); '
-            "arcs on the right join related claims.</title>"
-        ).format(w=width, h=height)
+    # Assembled with str.format, every value escaped by hand where it goes in: at 10,000
+    # claims Markup.format, which escapes each value through a formatter written in Python,
+    # took more than half of drawing the graph's parts.
+    out: list[str] = [
+        f'<svg class="bt-graph" viewBox="0 0 {width} {height}" width="100%" '
+        'xmlns="http://www.w3.org/2000/svg" role="group" aria-labelledby="bt-graph-title">'
+        '<title id="bt-graph-title">Claims (right) and the sources they rest on (left); '
+        "arcs on the right join related claims.</title>"
     ]
     out.extend(_edges(kb, claims, spos, cpos))
     out.extend(_arcs(graph, cpos))
     out.extend(_source_nodes(sources, spos, href))
     out.extend(_claim_nodes(claims, cpos, href))
-    out.append(Markup("</svg>"))
-    return Markup("").join(out)
+    out.append("</svg>")
+    return Markup("".join(out))
 
 
 def _left_nodes(kb: KnowledgeBase) -> list[_Node]:
@@ -100,7 +101,7 @@ def _edges(
     claims: list[Claim],
     spos: Mapping[str, float],
     cpos: Mapping[str, int],
-) -> Iterator[Markup]:
+) -> Iterator[str]:
     """A line from each cited source or publication to the claim citing it."""
     for c in claims:
         for sid in sorted(_cited(c)):
@@ -108,24 +109,26 @@ def _edges(
             if node in spos:
                 y1, y2 = spos[node], cpos[c.id]
                 mid = (_LEFT_X + 200 + _RIGHT_X) / 2
-                yield Markup(
-                    '<path class="bt-edge" d="M{x1},{y1:.1f} C{m},{y1:.1f} {m},{y2:.1f} '
-                    '{x2},{y2:.1f}"/>'
-                ).format(x1=_LEFT_X + 200, y1=y1, m=mid, x2=_RIGHT_X - 6, y2=y2)
+                x1, x2 = _LEFT_X + 200, _RIGHT_X - 6
+                yield (
+                    f'<path class="bt-edge" d="M{x1},{y1:.1f} C{mid},{y1:.1f} {mid},{y2:.1f} '
+                    f'{x2},{y2:.1f}"/>'
+                )
 
 
-def _arcs(graph: Graph, cpos: Mapping[str, int]) -> Iterator[Markup]:
+def _arcs(graph: Graph, cpos: Mapping[str, int]) -> Iterator[str]:
     """An arc on the right for each relation one claim declares to another."""
-    for cid, links in sorted(graph.links.items()):
-        for lk in links:
-            if lk.outgoing and lk.other in cpos and cid in cpos:
+    # The claims drawn, not every claim of the graph: a part draws a few hundred.
+    for cid in sorted(c for c in cpos if c in graph.links):
+        for lk in graph.links[cid]:
+            if lk.outgoing and lk.other in cpos:
                 y1, y2 = cpos[cid], cpos[lk.other]
                 bulge = _RIGHT_X - 20 - min(180, abs(y2 - y1) / 3)
-                yield Markup(
+                yield (
                     '<path class="bt-arc bt-arc--{t}" d="M{x},{y1:.1f} C{b},{y1:.1f} '
                     '{b},{y2:.1f} {x},{y2:.1f}"><title>{title}</title></path>'
                 ).format(
-                    t=lk.type.value,
+                    t=escape(lk.type.value),
                     x=_RIGHT_X - 6,
                     y1=y1,
                     y2=y2,
@@ -136,40 +139,31 @@ def _arcs(graph: Graph, cpos: Mapping[str, int]) -> Iterator[Markup]:
 
 def _source_nodes(
     sources: list[_Node], spos: Mapping[str, float], href: Mapping[str, str]
-) -> Iterator[Markup]:
+) -> Iterator[str]:
     for s in sources:
         y = spos[s.page]
-        yield Markup(
-            '<a href="{href}"><g class="bt-node bt-node--{kind}">'
-            '<circle cx="{cx}" cy="{y:.1f}" r="5"/>'
-            '<text x="{tx}" y="{ty:.1f}" text-anchor="end">{label}</text>'
-            "<title>{name} ({detail})</title></g></a>"
-        ).format(
-            href=href[s.page],
-            kind=s.kind,
-            cx=_LEFT_X + 200,
-            y=y,
-            tx=_LEFT_X + 190,
-            ty=y + 4,
-            label=escape_html(_shorten(s.name, 30)),
-            name=escape_html(s.name),
-            detail=s.detail,
+        label = escape_html(_shorten(s.name, 30))
+        yield (
+            f'<a href="{escape(href[s.page])}"><g class="bt-node bt-node--{escape(s.kind)}">'
+            f'<circle cx="{_LEFT_X + 200}" cy="{y:.1f}" r="5"/>'
+            f'<text x="{_LEFT_X + 190}" y="{y + 4:.1f}" text-anchor="end">{label}</text>'
+            f"<title>{escape_html(s.name)} ({escape(s.detail)})</title></g></a>"
         )
 
 
 def _claim_nodes(
     claims: list[Claim], cpos: Mapping[str, int], href: Mapping[str, str]
-) -> Iterator[Markup]:
+) -> Iterator[str]:
     for c in claims:
         y = cpos[c.id]
-        yield Markup(
+        yield (
             '<a href="{href}"><g class="bt-node bt-node--{status}">'
             '<circle cx="{cx}" cy="{y}" r="5"/>'
             '<text x="{tx}" y="{ty}">{label}</text>'
             "<title>{title} ({status})</title></g></a>"
         ).format(
-            href=href[f"claims/{c.id}"],
-            status=c.status,
+            href=escape(href[f"claims/{c.id}"]),
+            status=escape(c.status),
             cx=_RIGHT_X,
             y=y,
             tx=_RIGHT_X + 10,
