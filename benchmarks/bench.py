@@ -277,6 +277,42 @@ class Reload:
     told: float  # MkDocs' livereload request answered with a newer build
     page: float  # the claim's page, fetched then, carries the edit
     browser: float | None  # headless Chromium shows it; None without Playwright or Chromium
+    change: str = "saved title"  # or "added claim", "deleted claim"
+
+
+def _added_and_deleted(
+    base: str, root: Path, url: str, runs: int, log: Callable[[str], None]
+) -> list[Reload]:
+    """Time adding a claim (a copy of one no other claim names) until its page is served,
+    and deleting it again until its page is gone, ``runs`` times each."""
+    claims = sorted((root / "claims").glob("*.yaml"))
+    texts = {p: p.read_text("utf-8") for p in claims}
+    loose = next(p for p in claims if not any(p.stem in t for q, t in texts.items() if q != p))
+    times: list[Reload] = []
+    for r in range(runs):
+        new = root / "claims" / f"{loose.stem}-added-{r}.yaml"
+        address = f"{base}/claims/{new.stem}/"
+        for change in ("added claim", "deleted claim"):
+            page = _get(base + url, 10) or ""
+            m = _LIVERELOAD.search(page)
+            if m is None:
+                raise SystemExit("bench: the served page carries no livereload script")
+            start = time.perf_counter()
+            if change == "added claim":
+                new.write_text(texts[loose].replace(loose.stem, new.stem), "utf-8")
+            else:
+                new.unlink()
+            while int(_get(f"{base}/livereload/{m[1]}/{m[2]}") or 0) <= int(m[1]):
+                pass
+            told = time.perf_counter() - start
+            while (_get(address, 10) is None) == (change == "added claim"):
+                if time.perf_counter() - start > 120:
+                    raise SystemExit(f"bench: the {change} never showed")
+                time.sleep(0.05)
+            times.append(Reload(told, time.perf_counter() - start, None, change))
+            log(f"  run {r + 1}/{runs} serve, {change}: page after {times[-1].page:.2f} s")
+            time.sleep(1.0)
+    return times
 
 
 def chromium_path() -> str | None:
@@ -406,6 +442,8 @@ def serve_reload(
                     f"page after {times[-1].page:.2f} s{browser}"
                 )
                 time.sleep(1.0)  # let the server settle before the next edit
+        if claims:
+            times += _added_and_deleted(base, root, url, runs, log)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -773,6 +811,18 @@ def report(
     skipped = [r.claims for r in rows if r.build is None]
     if skipped:
         out.append(f"- build not compared at {', '.join(f'{s:,}' for s in skipped)} claims")
+    changes = [t for t in serve_times if t.change != "saved title"]
+    serve_times = [t for t in serve_times if t.change == "saved title"]
+    for change in ("added claim", "deleted claim"):
+        done = [t.page for t in changes if t.change == change]
+        if done:
+            out.append(
+                f"- serve, {served}: {change} → its page "
+                f"{'served' if change == 'added claim' else 'gone'} after "
+                f"{statistics.median(done):.2f} s (median of {len(done)}, slowest "
+                f"{max(done):.2f} s; target < {SERVE_TARGET_S:g} s: "
+                f"{_mark(statistics.median(done) < SERVE_TARGET_S)})"
+            )
     if serve_times:
         told = statistics.median(t.told for t in serve_times)
         page = statistics.median(t.page for t in serve_times)
