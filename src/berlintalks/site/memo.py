@@ -8,8 +8,8 @@ through `Recorded` mappings and lists, which note each read. The next rebuild re
 page again only when its view (the record and what is made for it alone) differs, or one of
 those reads now gives a different value; otherwise it takes the page as it was.
 
-A read that is not one of a lookup by key or a membership test (iterating a whole
-mapping, its length) notes the whole mapping, so the page is rendered again whenever any
+A read that is not a lookup by key, a membership test or a length (iterating over a
+whole mapping or list) notes the whole of it, so the page is rendered again whenever any
 of it changes: slower, never stale. Values are compared with ``==``: records are frozen
 dataclasses, compared field by field. Everything else a template sees is the same in
 every rebuild (the documentation tables, the filters) or is in `RenderMemo.scope`: the
@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,7 @@ _MISSING = object()  # what a lookup of a key that is not there noted
 _WHOLE = "whole"
 _ITEM = "item"
 _HAS = "has"
+_LEN = "len"  # how many: a count of the claims shown does not depend on which claims
 
 
 @dataclass(slots=True)
@@ -70,33 +71,43 @@ class RecordedMapping(Mapping[Any, Any]):
         return iter(self._data)
 
     def __len__(self) -> int:
-        self._rec.note(self._name, _WHOLE, None, self._data)
-        return len(self._data)
+        n = len(self._data)
+        self._rec.note(self._name, _LEN, None, n)
+        return n
 
 
-class RecordedList(list[Any]):
-    """A list every read of which notes the whole list (a copy of it, for the next rebuild)."""
+class RecordedList(Sequence[Any]):
+    """A read-only view of the list ``data``: its length is noted as a length, every other
+    read (iterating, an item, a membership test) as the whole list."""
 
-    __slots__ = ("_name", "_rec")
+    __slots__ = ("_data", "_name", "_rec")
 
     def __init__(self, name: str, data: list[Any], recorder: Recorder) -> None:
-        super().__init__(data)
-        self._name, self._rec = name, recorder
+        self._name, self._data, self._rec = name, data, recorder
 
     def _whole(self) -> None:
-        self._rec.note(self._name, _WHOLE, None, list(self))
+        self._rec.note(self._name, _WHOLE, None, list(self._data))
 
     def __iter__(self) -> Iterator[Any]:
         self._whole()
-        return super().__iter__()
+        return iter(self._data)
 
-    def __len__(self) -> int:
+    def __reversed__(self) -> Iterator[Any]:
         self._whole()
-        return super().__len__()
+        return reversed(self._data)
+
+    def __contains__(self, value: object) -> bool:
+        self._whole()
+        return value in self._data
 
     def __getitem__(self, index: Any) -> Any:
         self._whole()
-        return super().__getitem__(index)
+        return self._data[index]
+
+    def __len__(self) -> int:
+        n = len(self._data)
+        self._rec.note(self._name, _LEN, None, n)
+        return n
 
 
 class RecordedGraph:
@@ -138,6 +149,8 @@ def _now(shared: Mapping[str, Any], name: str, op: str, key: Any) -> Any:
         data = getattr(data, attr)
     if op == _WHOLE:
         return list(data) if isinstance(data, list) else data
+    if op == _LEN:
+        return len(data)
     if op == _HAS:
         return key in data
     if isinstance(data, defaultdict):

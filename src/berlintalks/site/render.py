@@ -29,6 +29,7 @@ from .views import (
     INDEX_PAGES,
     ClaimPage,
     GraphPage,
+    ListPage,
     PageView,
     PublicationPage,
     SiteConfig,
@@ -258,9 +259,9 @@ def render_site(
 
 # A page's body, headings, title (escaped) and the docs paths it links to.
 _Html = tuple[str, tuple[Heading, ...], str, frozenset[str]]
-# The record pages, which `RenderMemo` keeps; the pages of the whole knowledge base are few,
-# and read most of it, so they are rendered every time.
-_KEPT_VIEWS = (ClaimPage, SourcePage, PublicationPage, TopicPage)
+# The pages `RenderMemo` keeps: all but the graph's, whose picture is drawn from the records
+# directly rather than through what its template reads.
+_KEPT_VIEWS = (ClaimPage, SourcePage, PublicationPage, TopicPage, ListPage)
 # What a record page may read that changes with the records: every field of `SiteView`
 # without a default (those with one are the documentation tables, the same in every build).
 _WATCHED = tuple(
