@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import secrets
 import stat
@@ -192,6 +193,28 @@ def read_bytes(root: Path, rel: str | PurePath | tuple[str, ...], limit: int) ->
     if len(data) > limit:
         raise TooLarge(None, limit)
     return data
+
+
+def tree_digest(folder: Path, limit: int = 16 * 1024 * 1024) -> str:
+    """A hash of every file under ``folder`` by path and bytes, for telling that it changed.
+
+    Files are read as `read_bytes` reads them: a link, a FIFO or a file over ``limit`` is
+    hashed by its name and what it is, never followed, waited on or read.
+    """
+    h = hashlib.sha256()
+    if folder.is_symlink() or not folder.is_dir():
+        h.update(b"not a folder")
+        return h.hexdigest()
+    for top, dirs, files in os.walk(folder, followlinks=False):
+        dirs.sort()
+        for name in sorted(files):
+            rel = os.path.relpath(os.path.join(top, name), folder)
+            try:
+                data = read_bytes(folder, rel, limit)
+            except (OutsideBoundary, TooLarge, OSError) as exc:
+                data = type(exc).__name__.encode()
+            h.update(rel.encode("utf-8", "surrogateescape") + b"\0" + data + b"\0")
+    return h.hexdigest()
 
 
 def _folder(root: Path, parts: tuple[str, ...]) -> Path:

@@ -18,8 +18,6 @@ templates' files and the site's configuration, a change to which drops every pag
 
 from __future__ import annotations
 
-import hashlib
-import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -179,21 +177,6 @@ def _unchanged(kept: Kept, shared: Mapping[str, Any]) -> bool:
         if now is not value and now != value:
             return False
     return True
-
-
-def templates_digest(folder: str) -> str:
-    """The templates' files by name and bytes: an edited template drops every page kept."""
-    h = hashlib.sha256()
-    for top, dirs, files in sorted(os.walk(folder, followlinks=False)):
-        dirs.sort()
-        for name in sorted(files):
-            path = os.path.join(top, name)
-            try:
-                with open(path, "rb") as f:
-                    h.update(os.path.relpath(path, folder).encode() + b"\0" + f.read() + b"\0")
-            except OSError:
-                h.update(b"unreadable " + os.fsencode(path))
-    return h.hexdigest()
 
 
 @dataclass(slots=True)

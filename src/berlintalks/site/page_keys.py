@@ -13,12 +13,12 @@ import functools
 import hashlib
 import importlib.metadata
 import json
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+from ..boundary import tree_digest
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -79,27 +79,6 @@ def _version(dist: str) -> str:
         return ""
 
 
-def _folder_digest(folder: str | None) -> str:
-    """Every regular file under ``folder`` by path and bytes; links are not followed."""
-    h = hashlib.sha256()
-    if not folder:
-        return ""
-    for top, dirs, files in sorted(os.walk(folder, followlinks=False)):
-        dirs.sort()
-        for name in sorted(files):
-            path = os.path.join(top, name)
-            rel = os.path.relpath(path, folder)
-            try:
-                if os.path.islink(path):
-                    h.update(f"link {rel} {os.readlink(path)}\0".encode())
-                    continue
-                with open(path, "rb") as f:
-                    h.update(f"file {rel}\0".encode() + f.read() + b"\0")
-            except OSError:
-                h.update(f"unreadable {rel}\0".encode())
-    return h.hexdigest()
-
-
 def stable(value: Any, depth: int = 0) -> Any:
     """``value`` as JSON-ready data that is the same in every build for the same content.
 
@@ -148,7 +127,7 @@ def site_key(config: MkDocsConfig, nav: Navigation, files: Files, generated: set
         "material": _version("mkdocs-material"),
         "theme": config.theme.name,
         "theme_config": stable(dict(config.theme)),
-        "overrides": _folder_digest(config.theme.custom_dir),
+        "overrides": tree_digest(Path(config.theme.custom_dir)) if config.theme.custom_dir else "",
         "config": {k: stable(config.get(k)) for k in _CONFIG_KEYS},
         "plugins": {name: stable(dict(p.config)) for name, p in config.plugins.items()},
         "nav": _nav(nav.items),

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
-import jinja2.bccache
 from mkdocs.config import base
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import ValidationError
@@ -31,6 +30,7 @@ from .parts import rows_problem
 from .render import INDEX_PAGES, RenderError, SiteConfig, render_site
 from .rendered import RenderedPage
 from .social import social_meta
+from .theme_env import MemoryBytecodeCache
 from .unchanged import KeptFile, Serving, by_page, remove_gone, restore_search
 
 if TYPE_CHECKING:
@@ -112,33 +112,13 @@ def site_config(
     )
 
 
-class _MemoryBytecodeCache(jinja2.BytecodeCache):
-    """Compiled theme templates, kept by the plugin instance that MkDocs keeps across rebuilds.
-
-    MkDocs makes a new theme environment on every `serve` rebuild, and compiling Material's
-    templates again took a quarter of a rebuild. Jinja checks each template's source
-    checksum, so an edited template is still compiled afresh.
-    """
-
-    def __init__(self) -> None:
-        self._code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = self._code.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._code[bucket.key] = bucket.bytecode_to_string()
-
-
 class BerlinTalksPlugin(BasePlugin[PluginConfig]):
     def __init__(self) -> None:
         self._history: dict[str, FileHistory] | None = None
         self._history_head: str | None = None
         self._generated: set[str] = set()
         self._social: dict[str, dict[str, str]] = {}
-        self._bytecode = _MemoryBytecodeCache()
+        self._bytecode = MemoryBytecodeCache()
         # A report `berlintalks build` has just produced, with the root it checked, so the
         # build it starts does not load and check every record a second time (about 1.3 s
         # for 1,000 claims). Used by one build only.

@@ -14,6 +14,7 @@ import jinja2
 import markdown
 from markupsafe import Markup
 
+from ..boundary import tree_digest
 from ..checks import Graph, build_graph, language_name
 from ..export import STATUS_WORDS, export_all, figure_words, number_words
 from ..finding import Finding
@@ -22,7 +23,7 @@ from .addresses import doc_path, page_url, relative_url
 from .escape import escape_text, json_for_script, link, quote_html
 from .feed import atom_feed
 from .graph_svg import graph_svg
-from .memo import RecordedGraph, RecordedMapping, Recorder, RenderMemo, recorded, templates_digest
+from .memo import RecordedGraph, RecordedMapping, Recorder, RenderMemo, recorded
 from .rendered import Heading, RenderedPage, with_headings
 from .search import search_of
 from .views import (
@@ -219,7 +220,7 @@ def render_site(
     names: dict[tuple[str, str], Markup] = {}
     recorder = Recorder()
     if memo is not None:
-        memo.start((templates_digest(str(templates)), config, history is None))
+        memo.start((tree_digest(templates), config, history is None))
         watched = _recorded_context(site, common, recorder)
     pages: dict[str, RenderedPage] = {}
     for path, view in page_views(site).items():
