@@ -13,16 +13,16 @@ from mkdocs.config import base
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import ValidationError
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files, InclusionLevel
 
 from ..checks import Report, as_text, check
 from ..export import Publisher
 from ..records import FileHistory, head_commit, read_history
 from .addresses import doc_path, same_address
-from .htmlpage import HtmlPage, search_entries
+from .htmlpage import HtmlPage, PackedFile, generated_page, search_entries
 from .parts import rows_problem
-from .render import INDEX_PAGES, RenderError, SiteConfig, render_site
+from .render import INDEX_PAGES, RenderError, SiteConfig, rendering
 from .social import social_meta
 
 if TYPE_CHECKING:
@@ -177,8 +177,10 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         conf = site_config(
             config, self.config.publisher, self.config.edit_url, self.config.part_size
         )
+        self._generated = set()
+        titles = _nav_titles(config.nav)
         try:
-            pages, others = render_site(
+            pages, others = rendering(
                 report.kb,
                 templates=root / "templates",
                 findings=report.findings,
@@ -186,6 +188,16 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
                 config=conf,
                 graph=report.graph,
             )
+            # Each page and file packed as it is made (see `HtmlPage`), the text let go.
+            for path, page in pages:
+                inclusion = self._check_path(files, path)
+                # MkDocs uses a page a plugin has set (a nav entry's title is given here, as
+                # MkDocs would) instead of making its own, and the page skips Python-Markdown.
+                files.append(generated_page(config, path, page, inclusion, titles.get(path)))
+                self._generated.add(path)
+            for path, text in others:
+                inclusion = self._check_path(files, path)
+                files.append(PackedFile.generated(config, path, content=text, inclusion=inclusion))
         except RenderError as exc:
             raise PluginError(f"berlintalks: {exc}") from exc
         except (ArithmeticError, ValueError, TypeError, RecursionError) as exc:
@@ -193,35 +205,21 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             # to print, say): one line naming the record and the template, never a traceback,
             # which `serve` would otherwise print on every rebuild.
             raise PluginError(f"berlintalks: {_render_failure(exc)}") from None
-        self._generated = set()
-        titles = _nav_titles(config.nav)
-        for path in [*pages, *others]:
-            hidden = [p for p in same_address(path) if files.get_file_from_path(p) is not None]
-            if hidden:
-                raise PluginError(
-                    f"berlintalks: docs/{hidden[0]} would hide the generated page of the same "
-                    "name; rename or remove the hand-written file"
-                )
-            inclusion = (
-                InclusionLevel.NOT_IN_NAV
-                if path.startswith(_NOT_IN_NAV) and path not in INDEX_PAGES
-                else InclusionLevel.UNDEFINED
-            )
-            page = pages.get(path)
-            # A page's file holds its HTML, the very string the page hands over: MkDocs reads
-            # a page from its page object, and a second copy of every page (the .md text that
-            # `generate` writes) would add 15% to a build's memory at 10,000 claims.
-            content = others[path] if page is None else page.html
-            file = File.generated(config, path, content=content, inclusion=inclusion)
-            files.append(file)
-            if page is None:
-                continue
-            # MkDocs uses a page a plugin has set (a nav entry's title is given here, as
-            # MkDocs would) instead of making its own, and the page skips Python-Markdown.
-            HtmlPage(titles.get(path), file, config, page)
-            self._generated.add(path)
         self._social = {doc_path("claims", c.id): social_meta(c) for c in report.kb.claims.values()}
         return files
+
+    @staticmethod
+    def _check_path(files: Files, path: str) -> InclusionLevel:
+        """Where a generated file at ``path`` is listed; refused if a docs file would hide it."""
+        hidden = [p for p in same_address(path) if files.get_file_from_path(p) is not None]
+        if hidden:
+            raise PluginError(
+                f"berlintalks: docs/{hidden[0]} would hide the generated page of the same "
+                "name; rename or remove the hand-written file"
+            )
+        if path.startswith(_NOT_IN_NAV) and path not in INDEX_PAGES:
+            return InclusionLevel.NOT_IN_NAV
+        return InclusionLevel.UNDEFINED
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         warn_site_url(config)
@@ -259,6 +257,22 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         return server
+
+    # Last of the page's events: every other plugin's on_post_page has read the page.
+    @event_priority(-100)
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        _release_page(page)
+        return output
+
+
+def _release_page(page: Page) -> None:
+    """Let a generated page's HTML go once MkDocs has written it (see `HtmlPage.release`).
+
+    MkDocs keeps every page to the end of the build; their HTML was a quarter of a build's
+    memory at 10,000 claims.
+    """
+    if isinstance(page, HtmlPage):
+        page.release()
 
 
 def _index_from_records(config: MkDocsConfig) -> None:

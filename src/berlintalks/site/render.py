@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,8 @@ import markdown
 from markupsafe import Markup
 
 from ..checks import Graph, build_graph, language_name
-from ..export import STATUS_WORDS, export_all, figure_words, number_words
+from ..export import FORMATS, STATUS_WORDS, figure_words, number_words
+from ..export.formats import export
 from ..finding import Finding
 from ..records import FileHistory, KnowledgeBase
 from .addresses import doc_path, page_url, relative_url
@@ -46,6 +47,7 @@ __all__ = [
     "json_for_script",
     "link",
     "render_site",
+    "rendering",
 ]
 
 
@@ -199,13 +201,41 @@ def render_site(
     graph: Graph | None = None,
 ) -> tuple[dict[str, RenderedPage], dict[str, str]]:
     """The generated pages, ``{docs path: page}``, and the other files (stylesheet, exports)."""
+    pages, files = rendering(
+        kb, templates=templates, findings=findings, history=history, config=config, graph=graph
+    )
+    return dict(pages), dict(files)
+
+
+def rendering(
+    kb: KnowledgeBase,
+    *,
+    templates: Path,
+    findings: Iterable[Finding] = (),
+    history: Mapping[str, FileHistory] | None = None,
+    config: SiteConfig | None = None,
+    graph: Graph | None = None,
+) -> tuple[Iterator[tuple[str, RenderedPage]], Iterator[tuple[str, str]]]:
+    """`render_site`'s pages and other files, each made when its turn comes.
+
+    A caller that keeps each page in a compact form as it comes (the MkDocs plugin) never
+    holds the text of them all: at 10,000 claims the pages' HTML is some 190 MB and the
+    exports 120 MB.
+    """
     config = config or SiteConfig()
     graph = graph if graph is not None else build_graph(kb)
-    env = environment(templates)
     site = site_view(kb, graph, findings, history, config)
+    return (
+        _pages(kb, graph, site, environment(templates), config),
+        _files(kb, site, templates, history, config),
+    )
+
+
+def _pages(
+    kb: KnowledgeBase, graph: Graph, site: SiteView, env: jinja2.Environment, config: SiteConfig
+) -> Iterator[tuple[str, RenderedPage]]:
     common = context(site)
     dir_urls = config.use_directory_urls
-    pages: dict[str, RenderedPage] = {}
     names: dict[tuple[str, str], Markup] = {}
     for path, view in page_views(site).items():
         extra = context(view)
@@ -242,27 +272,44 @@ def render_site(
         # Escaped, as MkDocs keeps a title it took from a page's heading: themes write the
         # title into the page without escaping it again.
         title = headings[0].name if headings and headings[0].level == 1 else ""
-        pages[path] = RenderedPage(
-            html=body,
-            title=title,
-            headings=headings,
-            meta=view_meta(view),
-            links=frozenset(links),
-            search=search_of(site, view, title, headings, body),
+        yield (
+            path,
+            RenderedPage(
+                html=body,
+                title=title,
+                headings=headings,
+                meta=view_meta(view),
+                links=frozenset(links),
+                search=search_of(site, view, title, headings, body),
+            ),
         )
-    files: dict[str, str] = {}
-    files["assets/berlintalks.css"] = (templates / "berlintalks.css").read_text(encoding="utf-8")
-    exports = export_all(kb, publisher=config.publisher, history=history, graded=site.grades)
-    for name, text in exports.items():
-        files[f"data/{name}"] = text
-    files["feed.xml"] = atom_feed(
-        kb,
-        publisher=config.publisher,
-        site_name=config.site_name,
-        directory_urls=config.use_directory_urls,
-        use_history=history is not None,
+
+
+def _files(
+    kb: KnowledgeBase,
+    site: SiteView,
+    templates: Path,
+    history: Mapping[str, FileHistory] | None,
+    config: SiteConfig,
+) -> Iterator[tuple[str, str]]:
+    yield "assets/berlintalks.css", (templates / "berlintalks.css").read_text(encoding="utf-8")
+    # One format at a time, in `export_all`'s order, and each file handed on and dropped:
+    # a caller that packs them never holds every export's text at once.
+    for fmt in FORMATS:
+        exported = export(kb, fmt, publisher=config.publisher, history=history, graded=site.grades)
+        while exported:
+            name = next(iter(exported))
+            yield f"data/{name}", exported.pop(name)
+    yield (
+        "feed.xml",
+        atom_feed(
+            kb,
+            publisher=config.publisher,
+            site_name=config.site_name,
+            directory_urls=config.use_directory_urls,
+            use_history=history is not None,
+        ),
     )
-    return pages, files
 
 
 def view_meta(view: PageView) -> dict[str, Any]:
