@@ -23,6 +23,7 @@ from .addresses import doc_path, same_address
 from .htmlpage import HtmlPage, PackedFile, generated_page, search_entries
 from .parts import rows_problem
 from .render import INDEX_PAGES, RenderError, SiteConfig, rendering
+from .rendered import pack_pieces
 from .social import social_meta
 
 if TYPE_CHECKING:
@@ -195,9 +196,9 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
                 # MkDocs would) instead of making its own, and the page skips Python-Markdown.
                 files.append(generated_page(config, path, page, inclusion, titles.get(path)))
                 self._generated.add(path)
-            for path, text in others:
+            for path, pieces in others:
                 inclusion = self._check_path(files, path)
-                files.append(PackedFile.generated(config, path, content=text, inclusion=inclusion))
+                files.append(PackedFile.holding(config, path, pack_pieces(pieces), inclusion))
         except RenderError as exc:
             raise PluginError(f"berlintalks: {exc}") from exc
         except (ArithmeticError, ValueError, TypeError, RecursionError) as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
@@ -14,8 +15,10 @@ import markdown
 from markupsafe import Markup
 
 from ..checks import Graph, build_graph, language_name
-from ..export import FORMATS, STATUS_WORDS, figure_words, number_words
-from ..export.formats import export
+from ..export import STATUS_WORDS, figure_words, number_words
+from ..export.claimreview import claim_review
+from ..export.datapackage import datapackage
+from ..export.records_json import claim_dict, publication_dict, source_dict
 from ..finding import Finding
 from ..records import FileHistory, KnowledgeBase
 from .addresses import doc_path, page_url, relative_url
@@ -204,7 +207,7 @@ def render_site(
     pages, files = rendering(
         kb, templates=templates, findings=findings, history=history, config=config, graph=graph
     )
-    return dict(pages), dict(files)
+    return dict(pages), {path: "".join(pieces) for path, pieces in files}
 
 
 def rendering(
@@ -215,8 +218,9 @@ def rendering(
     history: Mapping[str, FileHistory] | None = None,
     config: SiteConfig | None = None,
     graph: Graph | None = None,
-) -> tuple[Iterator[tuple[str, RenderedPage]], Iterator[tuple[str, str]]]:
-    """`render_site`'s pages and other files, each made when its turn comes.
+) -> tuple[Iterator[tuple[str, RenderedPage]], Iterator[tuple[str, Iterable[str]]]]:
+    """`render_site`'s pages and other files, each made when its turn comes, a file's text in
+    pieces.
 
     A caller that keeps each page in a compact form as it comes (the MkDocs plugin) never
     holds the text of them all: at 10,000 claims the pages' HTML is some 190 MB and the
@@ -291,25 +295,63 @@ def _files(
     templates: Path,
     history: Mapping[str, FileHistory] | None,
     config: SiteConfig,
-) -> Iterator[tuple[str, str]]:
-    yield "assets/berlintalks.css", (templates / "berlintalks.css").read_text(encoding="utf-8")
-    # One format at a time, in `export_all`'s order, and each file handed on and dropped:
-    # a caller that packs them never holds every export's text at once.
-    for fmt in FORMATS:
-        exported = export(kb, fmt, publisher=config.publisher, history=history, graded=site.grades)
-        while exported:
-            name = next(iter(exported))
-            yield f"data/{name}", exported.pop(name)
+) -> Iterator[tuple[str, Iterable[str]]]:
+    """The other files, in `export_all`'s order, each as the pieces of its text.
+
+    The JSON lists of every record come one record at a time: made whole, a list and its
+    text held some 22 MB per 1,000 claims at once, the largest moment of a build.
+    """
+    yield "assets/berlintalks.css", [(templates / "berlintalks.css").read_text(encoding="utf-8")]
+    graded = site.grades
+    claims = sorted(kb.claims.values(), key=lambda c: c.id)
+    # As `json_files` and `claimreview_files` make them (the tests compare the two).
+    yield "data/claims.json", json_list(claim_dict(kb, c, graded.get(c.id)) for c in claims)
     yield (
-        "feed.xml",
-        atom_feed(
-            kb,
-            publisher=config.publisher,
-            site_name=config.site_name,
-            directory_urls=config.use_directory_urls,
-            use_history=history is not None,
+        "data/sources.json",
+        json_list(source_dict(s) for s in sorted(kb.sources.values(), key=lambda s: s.id)),
+    )
+    yield (
+        "data/publications.json",
+        json_list(
+            publication_dict(p) for p in sorted(kb.publications.values(), key=lambda p: p.id)
         ),
     )
+    yield (
+        "data/claimreview.json",
+        json_list(claim_review(kb, c, config.publisher, history) for c in claims),
+    )
+    tables = datapackage(kb, graded)
+    while tables:
+        name = next(iter(tables))
+        yield f"data/{name}", [tables.pop(name)]
+    yield (
+        "feed.xml",
+        [
+            atom_feed(
+                kb,
+                publisher=config.publisher,
+                site_name=config.site_name,
+                directory_urls=config.use_directory_urls,
+                use_history=history is not None,
+            )
+        ],
+    )
+
+
+_ITEM = json.JSONEncoder(indent=2, ensure_ascii=False)
+
+
+def json_list(items: Iterable[Any]) -> Iterator[str]:
+    """`dump_json` of the list of ``items``, in pieces: each item encoded when its turn comes.
+
+    An item of a list indented by two is the item encoded alone with every line moved right
+    by two; JSON text holds no raw newline, so every newline starts a line.
+    """
+    first = True
+    for item in items:
+        yield ("[\n  " if first else ",\n  ") + _ITEM.encode(item).replace("\n", "\n  ")
+        first = False
+    yield "[]\n" if first else "\n]\n"
 
 
 def view_meta(view: PageView) -> dict[str, Any]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import html
 import json
 import re
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,8 +110,28 @@ def pack(text: str) -> bytes:
     return zlib.compress(text.encode("utf-8"), 1)
 
 
+def pack_pieces(pieces: Iterable[str]) -> bytes:
+    """`pack` of the text made of ``pieces``, never holding the whole text."""
+    packer = zlib.compressobj(1)
+    out = [packer.compress(piece.encode("utf-8")) for piece in pieces]
+    out.append(packer.flush())
+    return b"".join(out)
+
+
 def unpack(packed: bytes) -> str:
     return zlib.decompress(packed).decode("utf-8")
+
+
+def unpack_pieces(packed: bytes, size: int = 1 << 20) -> Iterator[str]:
+    """The text of ``packed`` in pieces of at most ``size`` characters."""
+    unpacker = zlib.decompressobj()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    data = packed
+    while data:
+        piece = unpacker.decompress(data, size)
+        data = unpacker.unconsumed_tail
+        yield decoder.decode(piece)
+    yield decoder.decode(unpacker.flush(), final=True)
 
 
 def toc_tokens(headings: tuple[Heading, ...]) -> list[dict[str, Any]]:
