@@ -122,7 +122,7 @@ class HtmlPage(Page):
         self.present_anchor_ids = {h.id for h in rendered.headings}
         self.links_to_anchors = _links(self, rendered.links, files)
         # Checked: the page's links were a twentieth of a build's memory at 10,000 claims.
-        self.rendered = replace(rendered, links=frozenset())
+        self.rendered = replace(rendered, links=())
 
     def release(self) -> None:
         """Let go of the page's HTML: MkDocs has written the page and reads it no more.
@@ -193,11 +193,11 @@ class PackedFile(File):
 _EMPTY = pack("")
 
 
-def _links(page: HtmlPage, links: frozenset[str], files: Files) -> dict[File, dict[str, str]]:
+def _links(page: HtmlPage, links: tuple[str, ...], files: Files) -> dict[File, dict[str, str]]:
     """Check that every page ``page`` links to is in the site; its links into anchors, for
     MkDocs to check against the pages they point at (as it does for Markdown links)."""
     anchors: dict[File, dict[str, str]] = {}
-    for link in sorted(links):
+    for link in links:
         path, _, anchor = link.partition("#")
         target = files.get_file_from_path(path)
         if target is None:

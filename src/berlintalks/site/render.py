@@ -241,6 +241,7 @@ def _pages(
     common = context(site)
     dir_urls = config.use_directory_urls
     names: dict[tuple[str, str], Markup] = {}
+    targets: dict[str, str] = {}
     for path, view in page_views(site).items():
         extra = context(view)
         if isinstance(view, GraphPage):
@@ -251,7 +252,8 @@ def _pages(
         links: set[str] = set()
 
         def href(target: str, here: str = here, links: set[str] = links) -> str:
-            links.add(target)
+            # One string for each page linked to, however many pages link to it.
+            links.add(targets.setdefault(target, target))
             where, hash_, anchor = target.partition("#")
             return relative_url(page_url(where, dir_urls), here) + hash_ + anchor
 
@@ -283,7 +285,7 @@ def _pages(
                 title=title,
                 headings=headings,
                 meta=view_meta(view),
-                links=frozenset(links),
+                links=tuple(sorted(links)),
                 search=search_of(site, view, title, headings, body),
             ),
         )

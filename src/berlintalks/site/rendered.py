@@ -42,8 +42,8 @@ class RenderedPage:
     title: str  # as HTML (escaped), as MkDocs keeps a title it took from a page's heading
     headings: tuple[Heading, ...]
     meta: Mapping[str, Any]  # the front matter besides the title (a claim's tags, say)
-    # Docs paths the page links to (``claims/x.md``, ``methodology.md#anchor``).
-    links: frozenset[str] = frozenset()
+    # Docs paths the page links to (``claims/x.md``, ``methodology.md#anchor``), sorted.
+    links: tuple[str, ...] = ()
     # Entries for the search index made from the records; None lets the search plugin read
     # the HTML as it reads every other page.
     search: tuple[SearchEntry, ...] | None = None
