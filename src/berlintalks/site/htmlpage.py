@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import weak_property
 
 from .rendered import RenderedPage, SearchEntry, pack, toc_tokens, unpack, unpack_pieces
 
@@ -88,6 +89,14 @@ class HtmlPage(Page):
     @markdown.setter
     def markdown(self, value: str | None) -> None:
         self._markdown, self._markdown_packed = value, False
+
+    @weak_property
+    def title(self) -> str | None:  # type: ignore[override]
+        # MkDocs' own first asks whether the page has Markdown, which would unpack the HTML,
+        # and every page's navigation reads the titles of the pages it links to.
+        if self._markdown_packed and "title" not in self.meta and self._title_from_render:
+            return self._title_from_render
+        return Page.title.func(self)  # type: ignore[attr-defined]
 
     @property  # type: ignore[override]
     def content(self) -> str | None:
