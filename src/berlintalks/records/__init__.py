@@ -27,7 +27,7 @@ from .enums import (
 )
 from .fields import COUNT_MAX, FIGURE_MAX, SLUG_MAX, SLUG_RE, FieldSpec, field_specs
 from .history import FileHistory, head_commit, inert, read_history
-from .knowledge_base import KnowledgeBase
+from .knowledge_base import KnowledgeBase, forget_positions
 from .layout import FOLDERS, SUFFIX, WINDOWS_DEVICES, record_files, slug_problem
 from .load import load
 from .positions import Pos
@@ -83,6 +83,7 @@ __all__ = [
     "Source",
     "Status",
     "field_specs",
+    "forget_positions",
     "head_commit",
     "inert",
     "link_target",

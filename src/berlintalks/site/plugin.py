@@ -14,21 +14,21 @@ from mkdocs.config import config_options as opt
 from mkdocs.config.base import ValidationError
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import Files, InclusionLevel
 
 from ..checks import Report, as_text, check
 from ..export import Publisher
 from ..gcpause import without_cycle_collector
-from ..records import FileHistory, head_commit, read_history
+from ..records import FileHistory, forget_positions, head_commit, read_history
 from .addresses import doc_path, same_address
-from .htmlpage import HtmlPage
+from .htmlpage import HtmlPage, PackedFile, generated_page
 from .material_search import index_from_records
 from .memo import RenderMemo
 from .page_keys import page_key, site_key
 from .page_store import MemoryStore, Store
 from .parts import rows_problem
-from .render import INDEX_PAGES, RenderError, SiteConfig, render_site
-from .rendered import RenderedPage
+from .render import INDEX_PAGES, RenderError, SiteConfig, render_failure, rendering
+from .rendered import pack_pieces
 from .social import social_meta
 from .theme_env import MemoryBytecodeCache
 from .unchanged import KeptFile, Serving, by_page, remove_gone, restore_search
@@ -137,7 +137,12 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         self._build: _BuildState | None = None
 
     def use_outputs(self, store: Store | None) -> None:
-        """Take the theme's output of unchanged pages from ``store``, and keep new ones there."""
+        """Take the theme's output of unchanged pages from ``store``, and keep new ones there.
+
+        Given by `berlintalks build`, never by `serve`: what a `serve` in the same process
+        kept (MkDocs keeps one instance of the plugin per process) is let go.
+        """
+        self.on_shutdown()
         self._outputs = store
 
     def use_report(self, root: Path, report: Report) -> None:
@@ -158,6 +163,10 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             self._serving = Serving()
             if self._outputs is None:
                 self._outputs = MemoryStore()
+
+    def on_shutdown(self) -> None:
+        """`serve` has ended: what it kept between rebuilds is let go."""
+        self._memo = self._serving = self._outputs = None
 
     def _root(self, config: MkDocsConfig) -> Path:
         if self.config.root:
@@ -184,12 +193,21 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
                 f"berlintalks: the records have {len(report.errors)} error(s); fix them "
                 "first:\n" + as_text(report.errors)
             )
+        if self._serving is None:
+            # `serve` keeps its records between rebuilds (the parse cache), and their
+            # positions with them; a build has no use for them once checked.
+            forget_positions(report.kb)
         history = self._read_history(root)
         conf = site_config(
             config, self.config.publisher, self.config.edit_url, self.config.part_size
         )
+        self._generated = set()
+        serving = self._serving
+        if serving is not None:
+            serving.writing = False
+        titles = _nav_titles(config.nav)
         try:
-            pages, others = render_site(
+            pages, others = rendering(
                 report.kb,
                 templates=root / "templates",
                 findings=report.findings,
@@ -198,58 +216,49 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
                 graph=report.graph,
                 memo=self._memo,
             )
+            # Each page and file packed as it is made (see `HtmlPage`), the text let go.
+            for path, page in pages:
+                inclusion = self._check_path(files, path)
+                kept = serving is not None and serving.dirty and serving.same(path, page)
+                # MkDocs uses a page a plugin has set (a nav entry's title is given here, as
+                # MkDocs would) instead of making its own, and the page skips Python-Markdown.
+                file = generated_page(
+                    config, path, page, inclusion, titles.get(path), KeptFile if kept else None
+                )
+                if isinstance(file, KeptFile):
+                    file.serving = serving  # type: ignore[assignment]
+                if serving is not None:
+                    serving.now[path] = serving.entry(page)
+                files.append(file)
+                self._generated.add(path)
+            for path, pieces in others:
+                inclusion = self._check_path(files, path)
+                files.append(PackedFile.holding(config, path, pack_pieces(pieces), inclusion))
         except RenderError as exc:
             raise PluginError(f"berlintalks: {exc}") from exc
         except (ArithmeticError, ValueError, TypeError, RecursionError) as exc:
             # A value the check let through that a template cannot show (an integer too long
             # to print, say): one line naming the record and the template, never a traceback,
             # which `serve` would otherwise print on every rebuild.
-            raise PluginError(f"berlintalks: {_render_failure(exc)}") from None
-        self._generated = set()
-        serving = self._serving
-        if serving is not None:
-            serving.writing = False
-        titles = _nav_titles(config.nav)
-        for path in [*pages, *others]:
-            hidden = [p for p in same_address(path) if files.get_file_from_path(p) is not None]
-            if hidden:
-                raise PluginError(
-                    f"berlintalks: docs/{hidden[0]} would hide the generated page of the same "
-                    "name; rename or remove the hand-written file"
-                )
-            inclusion = (
-                InclusionLevel.NOT_IN_NAV
-                if path.startswith(_NOT_IN_NAV) and path not in INDEX_PAGES
-                else InclusionLevel.UNDEFINED
-            )
-            page = pages.get(path)
-            # A page's file holds its HTML, the very string the page hands over: MkDocs reads
-            # a page from its page object, and a second copy of every page (the .md text that
-            # `generate` writes) would add 15% to a build's memory at 10,000 claims.
-            content = others[path] if page is None else page.html
-            kept = (
-                page is not None
-                and serving is not None
-                and serving.dirty
-                and serving.pages.get(path) == page
-            )
-            file = (KeptFile if kept else File).generated(
-                config, path, content=content, inclusion=inclusion
-            )
-            if isinstance(file, KeptFile):
-                file.serving = serving  # type: ignore[assignment]
-            files.append(file)
-            if page is None:
-                continue
-            # MkDocs uses a page a plugin has set (a nav entry's title is given here, as
-            # MkDocs would) instead of making its own, and the page skips Python-Markdown.
-            HtmlPage(titles.get(path), file, config, page)
-            self._generated.add(path)
+            raise PluginError(f"berlintalks: {render_failure(exc)}") from None
         self._social = {doc_path("claims", c.id): social_meta(c) for c in report.kb.claims.values()}
-        self._build = _BuildState(files, pages)
+        self._build = _BuildState(files, sorted(self._generated))
         if self._memo is not None:
             log.info(f"berlintalks: {self._memo.reused} record pages kept from the rebuild before")
         return files
+
+    @staticmethod
+    def _check_path(files: Files, path: str) -> InclusionLevel:
+        """Where a generated file at ``path`` is listed; refused if a docs file would hide it."""
+        hidden = [p for p in same_address(path) if files.get_file_from_path(p) is not None]
+        if hidden:
+            raise PluginError(
+                f"berlintalks: docs/{hidden[0]} would hide the generated page of the same "
+                "name; rename or remove the hand-written file"
+            )
+        if path.startswith(_NOT_IN_NAV) and path not in INDEX_PAGES:
+            return InclusionLevel.NOT_IN_NAV
+        return InclusionLevel.UNDEFINED
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         warn_site_url(config)
@@ -283,6 +292,8 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         page.meta["bt_social"] = self._social.get(page.file.src_uri)
         state = self._build
         if state is not None:
+            _release_page(state.written_last)  # the page before, which MkDocs has written
+            state.written_last = None
             state.built.add(page.url)
         if state is not None and self._outputs is not None and page.file.src_uri in self._generated:
             if state.site is None:
@@ -307,6 +318,10 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         key = state.pending.pop(page.file.src_uri, None) if state is not None else None
         if key is not None and self._outputs is not None:
             self._outputs.put(key, output)
+        if state is not None:
+            # Let go of its HTML once every plugin's on_post_page has had it: when MkDocs
+            # starts the next page, or ends the build.
+            state.written_last = page
         return output
 
     # Before the search plugin writes its index, which gets the entries of pages left alone.
@@ -315,6 +330,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         state, self._build = self._build, None
         if state is None:
             return
+        _release_page(state.written_last)
         if self._serving is not None:
             self._after_serve_rebuild(config, state)
         if self._outputs is None:
@@ -328,7 +344,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
     def _after_serve_rebuild(self, config: MkDocsConfig, state: _BuildState) -> None:
         serving = self._serving
         assert serving is not None
-        written = {state.files.get_file_from_path(p).abs_dest_path for p in state.pages}  # type: ignore[union-attr]
+        written = {state.files.get_file_from_path(p).abs_dest_path for p in state.paths}  # type: ignore[union-attr]
         index = getattr(config.plugins.get("material/search"), "search_index", None)
         entries = getattr(index, "entries", None)
         if serving.dirty:
@@ -336,11 +352,12 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             if isinstance(entries, list):
                 urls = [f.page.url for f in state.files.documentation_pages() if f.page]
                 restore_search(entries, urls, state.built, serving.search)
-            kept = [p for p in state.pages if p not in state.keys and p in serving.keys]
+            kept = [p for p in state.paths if p not in state.keys and p in serving.keys]
             state.used.update(serving.keys[p] for p in kept)
             state.keys.update({p: serving.keys[p] for p in kept})
             remove_gone(config.site_dir, serving.written, written)
-        serving.pages, serving.written, serving.keys = state.pages, written, state.keys
+        serving.pages, serving.now = serving.now, {}
+        serving.written, serving.keys = written, state.keys
         serving.search = by_page(entries) if isinstance(entries, list) else {}
 
     def on_serve(
@@ -358,31 +375,24 @@ class _BuildState:
     """One build's use of the store of outputs: its files, and the keys it used."""
 
     files: Files
-    pages: dict[str, RenderedPage]  # the generated pages, by docs path
+    paths: list[str]  # the docs paths of the generated pages
     site: str | None = None  # `page_keys.site_key`, made at the first page built
     built: set[str] = field(default_factory=set)  # the addresses of the pages built
     keys: dict[str, str] = field(default_factory=dict)  # docs path: key of its output
     used: set[str] = field(default_factory=set)
     pending: dict[str, str] = field(default_factory=dict)  # page: key of an output to keep
     hits: int = 0
+    written_last: Page | None = None  # the page MkDocs wrote last, its HTML to let go
 
 
-def _render_failure(exc: BaseException) -> str:
-    """``RECORD: TEMPLATE:LINE: Error: message`` for an exception raised while rendering a page."""
-    record = template = None
-    tb = exc.__traceback__
-    while tb is not None:
-        frame = tb.tb_frame
-        if frame.f_code.co_filename.endswith(".j2"):
-            template = f"templates/{Path(frame.f_code.co_filename).name}:{tb.tb_lineno}"
-        ctx = frame.f_locals.get("ctx") if frame.f_code.co_name == "_render" else None
-        if isinstance(ctx, dict):
-            shown = ctx.get("claim") or ctx.get("source")
-            record = getattr(shown, "path", None) or ctx.get("page_path")
-        tb = tb.tb_next
-    where = ": ".join(str(part) for part in (record, template) if part)
-    what = " ".join(f"{type(exc).__name__}: {exc}".split())
-    return f"{where + ': ' if where else ''}the page cannot be rendered ({what}); fix the value"
+def _release_page(page: Page | None) -> None:
+    """Let a generated page's HTML go once MkDocs has written it (see `HtmlPage.release`).
+
+    MkDocs keeps every page to the end of the build; their HTML was a quarter of a build's
+    memory at 10,000 claims.
+    """
+    if isinstance(page, HtmlPage):
+        page.release()
 
 
 def _nav_titles(nav: Any) -> dict[str, str | None]:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import MISSING, fields, replace
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,16 +15,16 @@ from markupsafe import Markup
 
 from ..boundary import tree_digest
 from ..checks import Graph, build_graph, language_name
-from ..export import STATUS_WORDS, export_all, figure_words, number_words
+from ..export import STATUS_WORDS, figure_words, number_words
 from ..finding import Finding
 from ..records import FileHistory, KnowledgeBase
 from .addresses import doc_path, page_url, relative_url
 from .escape import escape_text, json_for_script, link, quote_html
-from .feed import atom_feed
 from .graph_svg import graph_svg
-from .memo import RecordedGraph, RecordedMapping, Recorder, RenderMemo, recorded
+from .memo import Recorder, RenderMemo
 from .rendered import Heading, RenderedPage, with_headings
 from .search import search_of
+from .site_files import site_files
 from .views import (
     INDEX_PAGES,
     ClaimPage,
@@ -38,10 +37,10 @@ from .views import (
     SourcePage,
     TopicPage,
     context,
-    kb_functions,
     page_views,
     site_view,
 )
+from .watched import recorded_context
 
 __all__ = [
     "INDEX_PAGES",
@@ -54,6 +53,7 @@ __all__ = [
     "json_for_script",
     "link",
     "render_site",
+    "rendering",
 ]
 
 
@@ -209,90 +209,88 @@ def render_site(
 ) -> tuple[dict[str, RenderedPage], dict[str, str]]:
     """The generated pages, ``{docs path: page}``, and the other files (stylesheet, exports).
 
-    ``memo``: the record pages of the rebuild before (`serve`), each rendered again only
-    when something it read changed.
+    ``memo``: the pages of the rebuild before (`serve`), each rendered again only when
+    something it read changed.
+    """
+    pages, files = rendering(
+        kb,
+        templates=templates,
+        findings=findings,
+        history=history,
+        config=config,
+        graph=graph,
+        memo=memo,
+    )
+    return dict(pages), {path: "".join(pieces) for path, pieces in files}
+
+
+def rendering(
+    kb: KnowledgeBase,
+    *,
+    templates: Path,
+    findings: Iterable[Finding] = (),
+    history: Mapping[str, FileHistory] | None = None,
+    config: SiteConfig | None = None,
+    graph: Graph | None = None,
+    memo: RenderMemo | None = None,
+) -> tuple[Iterator[tuple[str, RenderedPage]], Iterator[tuple[str, Iterable[str]]]]:
+    """`render_site`'s pages and other files, each made when its turn comes, a file's text in
+    pieces.
+
+    A caller that keeps each page in a compact form as it comes (the MkDocs plugin) never
+    holds the text of them all: at 10,000 claims the pages' HTML is some 190 MB and the
+    exports 120 MB.
     """
     config = config or SiteConfig()
     graph = graph if graph is not None else build_graph(kb)
-    env = environment(templates)
     site = site_view(kb, graph, findings, history, config)
-    common = context(site)
-    names: dict[tuple[str, str], Markup] = {}
-    recorder = Recorder()
     if memo is not None:
         memo.start((tree_digest(templates), config, history is None))
-        watched = _recorded_context(site, common, recorder)
-    pages: dict[str, RenderedPage] = {}
+    return (
+        _pages(site, environment(templates), memo),
+        site_files(kb, site, templates, history, config),
+    )
+
+
+def _pages(
+    site: SiteView, env: jinja2.Environment, memo: RenderMemo | None
+) -> Iterator[tuple[str, RenderedPage]]:
+    common = context(site)
+    names: dict[tuple[str, str], Markup] = {}
+    targets: dict[str, str] = {}
+    recorder = Recorder()
+    watched = recorded_context(site, common, recorder) if memo is not None else common
+    made: set[str] = set()
     for path, view in page_views(site).items():
         if memo is not None and isinstance(view, _KEPT_VIEWS):
 
             def again(path: str = path, view: PageView = view) -> _Html:
-                return _page_html(env, site, watched, path, view, names)
+                return _page_html(env, site, watched, path, view, names, targets)
 
-            made = memo.page(path, view, common, recorder, again)
+            body, headings, title, links = memo.page(path, view, common, recorder, again)
         else:
-            made = _page_html(env, site, common, path, view, names)
-        body, headings, title, links = made
-        pages[path] = RenderedPage(
-            html=body,
-            title=title,
-            headings=headings,
-            meta=view_meta(view),
-            links=links,
-            search=search_of(site, view, title, headings, body),
+            body, headings, title, links = _page_html(env, site, common, path, view, names, targets)
+        made.add(path)
+        yield (
+            path,
+            RenderedPage(
+                html=body,
+                title=title,
+                headings=headings,
+                meta=view_meta(view),
+                links=links,
+                search=search_of(site, view, title, headings, body),
+            ),
         )
     if memo is not None:
-        memo.keep_only(set(pages))
-    files: dict[str, str] = {}
-    files["assets/berlintalks.css"] = (templates / "berlintalks.css").read_text(encoding="utf-8")
-    exports = export_all(kb, publisher=config.publisher, history=history, graded=site.grades)
-    for name, text in exports.items():
-        files[f"data/{name}"] = text
-    files["feed.xml"] = atom_feed(
-        kb,
-        publisher=config.publisher,
-        site_name=config.site_name,
-        directory_urls=config.use_directory_urls,
-        use_history=history is not None,
-    )
-    return pages, files
+        memo.keep_only(made)
 
 
 # A page's body, headings, title (escaped) and the docs paths it links to.
-_Html = tuple[str, tuple[Heading, ...], str, frozenset[str]]
+_Html = tuple[str, tuple[Heading, ...], str, tuple[str, ...]]
 # The pages `RenderMemo` keeps: all but the graph's, whose picture is drawn from the records
 # directly rather than through what its template reads.
 _KEPT_VIEWS = (ClaimPage, SourcePage, PublicationPage, TopicPage, ListPage)
-# What a record page may read that changes with the records: every field of `SiteView`
-# without a default (those with one are the documentation tables, the same in every build).
-_WATCHED = tuple(
-    f.name for f in fields(SiteView) if f.default is MISSING and f.default_factory is MISSING
-)
-
-
-def _recorded_context(site: SiteView, common: dict[str, Any], recorder: Recorder) -> dict[str, Any]:
-    """``common`` with every value that comes from the records noting its reads."""
-    kb = site.kb
-    watched_kb = replace(
-        kb,
-        **{
-            name: RecordedMapping(f"kb.{name}", getattr(kb, name), recorder)
-            for name in ("claims", "sources", "publications")
-        },
-        **{
-            name: RecordedMapping(f"kb.{name}", dict.fromkeys(getattr(kb, name)), recorder)
-            for name in ("broken_claims", "broken_sources", "broken_publications")
-        },
-    )
-    out = dict(common)
-    for name in _WATCHED:
-        if name == "graph":
-            out[name] = RecordedGraph(site.graph, recorder)
-        elif name != "config" and not callable(common[name]):
-            out[name] = recorded(name, common[name], recorder)
-    out["kb"] = watched_kb
-    out.update(kb_functions(watched_kb))
-    return out
 
 
 def _page_html(
@@ -302,6 +300,7 @@ def _page_html(
     path: str,
     view: PageView,
     names: dict[tuple[str, str], Markup],
+    targets: dict[str, str],
 ) -> _Html:
     """Render the page at ``path`` from ``common`` (what every page may read) and its view."""
     dir_urls = site.config.use_directory_urls
@@ -313,7 +312,8 @@ def _page_html(
     links: set[str] = set()
 
     def href(target: str) -> str:
-        links.add(target)
+        # One string for each page linked to, however many pages link to it.
+        links.add(targets.setdefault(target, target))
         where, hash_, anchor = target.partition("#")
         return relative_url(page_url(where, dir_urls), here) + hash_ + anchor
 
@@ -338,7 +338,7 @@ def _page_html(
     # Escaped, as MkDocs keeps a title it took from a page's heading: themes write the
     # title into the page without escaping it again.
     title = headings[0].name if headings and headings[0].level == 1 else ""
-    return body, headings, title, frozenset(links)
+    return body, headings, title, tuple(sorted(links))
 
 
 def view_meta(view: PageView) -> dict[str, Any]:
@@ -391,3 +391,21 @@ def _template_line(exc: BaseException) -> str | None:
             found = f"templates/{Path(filename).name}:{tb.tb_lineno}"
         tb = tb.tb_next
     return found
+
+
+def render_failure(exc: BaseException) -> str:
+    """``RECORD: TEMPLATE:LINE: Error: message`` for an exception raised while rendering a page."""
+    record = template = None
+    tb = exc.__traceback__
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_code.co_filename.endswith(".j2"):
+            template = f"templates/{Path(frame.f_code.co_filename).name}:{tb.tb_lineno}"
+        ctx = frame.f_locals.get("ctx") if frame.f_code.co_name == "_render" else None
+        if isinstance(ctx, dict):
+            shown = ctx.get("claim") or ctx.get("source")
+            record = getattr(shown, "path", None) or ctx.get("page_path")
+        tb = tb.tb_next
+    where = ": ".join(str(part) for part in (record, template) if part)
+    what = " ".join(f"{type(exc).__name__}: {exc}".split())
+    return f"{where + ': ' if where else ''}the page cannot be rendered ({what}); fix the value"

@@ -14,15 +14,14 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from mkdocs.structure.files import File
-
+from .htmlpage import PackedFile
 from .rendered import RenderedPage
 
 
-class KeptFile(File):
+class KeptFile(PackedFile):
     """A generated page the rebuild before wrote, and whose page has not changed since.
 
     MkDocs still reads it (cheap: its HTML is handed over), so that other plugins see its
@@ -42,10 +41,24 @@ class Serving:
 
     dirty: bool = False  # the coming rebuild may leave unchanged pages alone
     writing: bool = False  # MkDocs has read every page and is writing them
-    pages: dict[str, RenderedPage] = field(default_factory=dict)  # by docs path
+    # The generated pages of the last rebuild by docs path, as `entry` keeps them; and of
+    # the rebuild under way.
+    pages: dict[str, tuple[RenderedPage, str]] = field(default_factory=dict)
+    now: dict[str, tuple[RenderedPage, str]] = field(default_factory=dict)
     written: set[str] = field(default_factory=set)  # their files in the preview's folder
     search: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by page address
     keys: dict[str, str] = field(default_factory=dict)  # docs path: key of its output
+
+    @staticmethod
+    def entry(page: RenderedPage) -> tuple[RenderedPage, str]:
+        """``page`` without its HTML, and the HTML: the same string the kept pages of
+        `memo.RenderMemo` hold, so keeping it here holds no second copy."""
+        return replace(page, html=""), page.html
+
+    def same(self, path: str, page: RenderedPage) -> bool:
+        """Whether ``page`` is the page at ``path`` of the last rebuild."""
+        before = self.pages.get(path)
+        return before is not None and before[1] == page.html and before[0] == self.entry(page)[0]
 
 
 def by_page(entries: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
