@@ -20,6 +20,7 @@ from ..checks import Report, as_text, check
 from ..export import Publisher
 from ..gcpause import without_cycle_collector
 from ..records import FileHistory, head_commit, read_history
+from ..records.load import ParseCache
 from .addresses import doc_path, same_address
 from .htmlpage import HtmlPage
 from .material_search import index_from_records
@@ -129,6 +130,9 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         # The record pages of the last `serve` rebuild, with what each read (`memo`).
         self._memo: RenderMemo | None = None
         self._serving: Serving | None = None
+        # Each record file's parsed outcome, so a `serve` rebuild parses only the files
+        # whose bytes changed since the rebuild before it.
+        self._parsed = ParseCache()
 
     def leave_unchanged(self, dirty: bool) -> None:
         """`serve`: MkDocs' coming rebuild is a dirty one, which leaves unchanged pages alone."""
@@ -148,7 +152,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         given, self._given = self._given, None
         if given is not None and given[0] == root.resolve():
             return given[1]
-        return check(root)
+        return check(root, cache=self._parsed)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook is what makes MkDocs keep one instance across `serve` rebuilds,
