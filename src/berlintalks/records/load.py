@@ -275,12 +275,13 @@ def load(
             if misfit is not None:
                 findings.append(misfit)
                 continue
-            present.add((path.relative_to(root).as_posix(), record_type))
+            posix = path.relative_to(root).as_posix()
+            present.add((posix, record_type))
             loaded = load_file(root, path, record_type, cache)
             findings.extend(loaded.findings)
             if loaded.id is None:
                 continue
-            rel = shown(path.relative_to(root).as_posix())
+            rel = shown(posix)
             if loaded.id in seen:
                 findings.append(
                     Finding.at(
