@@ -19,8 +19,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from ..checks import Report, as_text, check
 from ..export import Publisher
 from ..gcpause import without_cycle_collector
-from ..records import FileHistory, head_commit, read_history
-from ..records.load import ParseCache
+from ..records import FileHistory, ParseCache, head_commit, read_history
 from .addresses import doc_path, same_address
 from .htmlpage import HtmlPage
 from .material_search import index_from_records
@@ -130,9 +129,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         # The record pages of the last `serve` rebuild, with what each read (`memo`).
         self._memo: RenderMemo | None = None
         self._serving: Serving | None = None
-        # Each record file's parsed outcome, so a `serve` rebuild parses only the files
-        # whose bytes changed since the rebuild before it.
-        self._parsed = ParseCache()
+        self._parsed = ParseCache()  # `serve` parses again only the records whose bytes changed
 
     def leave_unchanged(self, dirty: bool) -> None:
         """`serve`: MkDocs' coming rebuild is a dirty one, which leaves unchanged pages alone."""
