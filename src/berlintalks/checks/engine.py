@@ -9,7 +9,7 @@ from pathlib import Path
 from ..finding import Finding, Severity, settle
 from ..gcpause import without_cycle_collector
 from ..records import Claim, Exemption, KnowledgeBase, Publication, Source
-from ..records.load import load
+from ..records.load import ParseCache, load
 from ..records.wording import closest, did_you_mean
 from .codes import NOT_EXEMPTABLE, STALE_EXCEPTION, UNKNOWN_CODE
 from .context import CheckContext
@@ -44,8 +44,17 @@ class Report:
 
 
 @without_cycle_collector
-def check(root: Path, progress: Callable[[int, int], None] | None = None) -> Report:
-    kb, findings = load(root, progress)
+def check(
+    root: Path,
+    progress: Callable[[int, int], None] | None = None,
+    cache: ParseCache | None = None,
+) -> Report:
+    """Every finding on the records under ``root``, with the records and their graph.
+
+    ``cache`` spares parsing again the files unchanged since the last check that used it;
+    the rules, which look across records, run over all of them every time.
+    """
+    kb, findings = load(root, progress, cache)
     ctx = CheckContext.of(kb)
     for rule in CHECKED:
         findings.extend(stamped(rule, ctx))

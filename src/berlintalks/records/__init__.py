@@ -29,7 +29,7 @@ from .fields import COUNT_MAX, FIGURE_MAX, SLUG_MAX, SLUG_RE, FieldSpec, field_s
 from .history import FileHistory, head_commit, inert, read_history
 from .knowledge_base import KnowledgeBase, forget_positions
 from .layout import FOLDERS, SUFFIX, WINDOWS_DEVICES, record_files, slug_problem
-from .load import load
+from .load import ParseCache, load
 from .positions import Pos
 from .publication import Publication
 from .record_file import Exemption
@@ -74,6 +74,7 @@ __all__ = [
     "FileHistory",
     "Kind",
     "KnowledgeBase",
+    "ParseCache",
     "ParseError",
     "Pos",
     "Publication",

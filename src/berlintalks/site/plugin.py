@@ -19,7 +19,7 @@ from mkdocs.structure.files import Files, InclusionLevel
 from ..checks import Report, as_text, check
 from ..export import Publisher
 from ..gcpause import without_cycle_collector
-from ..records import FileHistory, forget_positions, head_commit, read_history
+from ..records import FileHistory, ParseCache, forget_positions, head_commit, read_history
 from .addresses import doc_path, same_address
 from .htmlpage import HtmlPage, PackedFile, generated_page
 from .material_search import index_from_records
@@ -129,6 +129,8 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         # The record pages of the last `serve` rebuild, with what each read (`memo`).
         self._memo: RenderMemo | None = None
         self._serving: Serving | None = None
+        # `serve` parses again only the records whose bytes changed.
+        self._parsed: ParseCache | None = None
 
     def leave_unchanged(self, dirty: bool) -> None:
         """`serve`: MkDocs' coming rebuild is a dirty one, which leaves unchanged pages alone."""
@@ -153,7 +155,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         given, self._given = self._given, None
         if given is not None and given[0] == root.resolve():
             return given[1]
-        return check(root)
+        return check(root, cache=self._parsed)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook is what makes MkDocs keep one instance across `serve` rebuilds,
@@ -161,12 +163,13 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         if command == "serve":
             self._memo = RenderMemo()
             self._serving = Serving()
+            self._parsed = ParseCache()
             if self._outputs is None:
                 self._outputs = MemoryStore()
 
     def on_shutdown(self) -> None:
         """`serve` has ended: what it kept between rebuilds is let go."""
-        self._memo = self._serving = self._outputs = None
+        self._memo = self._serving = self._outputs = self._parsed = None
 
     def _root(self, config: MkDocsConfig) -> Path:
         if self.config.root:
