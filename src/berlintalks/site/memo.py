@@ -186,6 +186,7 @@ class RenderMemo:
     scope: Any = None
     pages: dict[str, Kept] = field(default_factory=dict)
     reused: int = 0
+    used: set[str] = field(default_factory=set)  # the keys asked for in this rebuild
 
     def start(self, scope: Any) -> None:
         """Begin a rebuild; everything kept is dropped when ``scope`` differs from the last."""
@@ -193,6 +194,7 @@ class RenderMemo:
             self.pages = {}
             self.scope = scope
         self.reused = 0
+        self.used = set()
 
     def page(
         self,
@@ -204,6 +206,7 @@ class RenderMemo:
     ) -> Any:
         """The page at ``path``: as kept when nothing it read changed, else ``render()``,
         run with ``recorder`` noting what it reads."""
+        self.used.add(path)
         kept = self.pages.get(path)
         if kept is not None and kept.view == view and _unchanged(kept, shared):
             self.reused += 1
@@ -217,7 +220,7 @@ class RenderMemo:
         self.pages[path] = Kept(view, reads, page)
         return page
 
-    def keep_only(self, paths: set[str]) -> None:
-        """Forget the pages of records that are gone."""
-        for path in [p for p in self.pages if p not in paths]:
+    def finish(self) -> None:
+        """Forget what this rebuild did not ask for: the pages of records that are gone."""
+        for path in [p for p in self.pages if p not in self.used]:
             del self.pages[path]

@@ -248,7 +248,7 @@ def rendering(
         memo.start((tree_digest(templates), config, history is None))
     return (
         _pages(site, environment(templates), memo),
-        site_files(kb, site, templates, history, config),
+        site_files(kb, site, templates, history, config, memo),
     )
 
 
@@ -260,7 +260,6 @@ def _pages(
     targets: dict[str, str] = {}
     recorder = Recorder()
     watched = recorded_context(site, common, recorder) if memo is not None else common
-    made: set[str] = set()
     for path, view in page_views(site).items():
         if memo is not None and isinstance(view, _KEPT_VIEWS):
 
@@ -270,7 +269,6 @@ def _pages(
             body, headings, title, links = memo.page(path, view, common, recorder, again)
         else:
             body, headings, title, links = _page_html(env, site, common, path, view, names, targets)
-        made.add(path)
         yield (
             path,
             RenderedPage(
@@ -282,8 +280,6 @@ def _pages(
                 search=search_of(site, view, title, headings, body),
             ),
         )
-    if memo is not None:
-        memo.keep_only(made)
 
 
 # A page's body, headings, title (escaped) and the docs paths it links to.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,9 @@ from ..export.datapackage import datapackage
 from ..export.records_json import claim_dict, publication_dict, source_dict
 from ..records import FileHistory, KnowledgeBase
 from .feed import atom_feed
-from .views import SiteConfig, SiteView
+from .memo import Recorder, RenderMemo
+from .views import SiteConfig, SiteView, context
+from .watched import recorded_context
 
 
 def site_files(
@@ -21,17 +23,39 @@ def site_files(
     templates: Path,
     history: Mapping[str, FileHistory] | None,
     config: SiteConfig,
+    memo: RenderMemo | None = None,
 ) -> Iterator[tuple[str, Iterable[str]]]:
     """The other files, in `export_all`'s order, each as the pieces of its text.
 
     The JSON lists of every record come one record at a time: made whole, a list and its
-    text held some 22 MB per 1,000 claims at once, the largest moment of a build.
+    text held some 22 MB per 1,000 claims at once, the largest moment of a build. With
+    ``memo`` (`serve`), a claim's entry in claims.json and claimreview.json is made again
+    only when something it read changed, as its page is.
     """
+    common = context(site)
+    recorder = Recorder()
+    watched = recorded_context(site, common, recorder) if memo is not None else common
+
+    def entry(key: str, view: Any, make: Callable[[Mapping[str, Any]], Any]) -> str:
+        if memo is None:
+            return encoded(make(common))
+        return memo.page(key, view, common, recorder, lambda: encoded(make(watched)))  # type: ignore[no-any-return]
+
     yield "assets/berlintalks.css", [(templates / "berlintalks.css").read_text(encoding="utf-8")]
     graded = site.grades
     claims = sorted(kb.claims.values(), key=lambda c: c.id)
     # As `json_files` and `claimreview_files` make them (the tests compare the two).
-    yield "data/claims.json", json_list(claim_dict(kb, c, graded.get(c.id)) for c in claims)
+    yield (
+        "data/claims.json",
+        json_texts(
+            entry(
+                f"data/claims.json#{c.id}",
+                (c, graded.get(c.id)),
+                lambda ctx, c=c: claim_dict(ctx["kb"], c, graded.get(c.id)),
+            )
+            for c in claims
+        ),
+    )
     yield (
         "data/sources.json",
         json_list(source_dict(s) for s in sorted(kb.sources.values(), key=lambda s: s.id)),
@@ -44,7 +68,14 @@ def site_files(
     )
     yield (
         "data/claimreview.json",
-        json_list(claim_review(kb, c, config.publisher, history) for c in claims),
+        json_texts(
+            entry(
+                f"data/claimreview.json#{c.id}",
+                (c, config.publisher),
+                lambda ctx, c=c: claim_review(ctx["kb"], c, config.publisher, ctx["history"]),
+            )
+            for c in claims
+        ),
     )
     tables = datapackage(kb, graded)
     while tables:
@@ -62,19 +93,28 @@ def site_files(
             )
         ],
     )
+    if memo is not None:
+        memo.finish()
 
 
 _ITEM = json.JSONEncoder(indent=2, ensure_ascii=False)
 
 
-def json_list(items: Iterable[Any]) -> Iterator[str]:
-    """`dump_json` of the list of ``items``, in pieces: each item encoded when its turn comes.
+def encoded(item: Any) -> str:
+    """``item`` as JSON, as an entry of a list indented by two: the item encoded alone with
+    every line moved right by two (JSON text holds no raw newline)."""
+    return _ITEM.encode(item).replace("\n", "\n  ")
 
-    An item of a list indented by two is the item encoded alone with every line moved right
-    by two; JSON text holds no raw newline, so every newline starts a line.
-    """
+
+def json_texts(texts: Iterable[str]) -> Iterator[str]:
+    """The JSON list of the `encoded` entries ``texts``, in pieces."""
     first = True
-    for item in items:
-        yield ("[\n  " if first else ",\n  ") + _ITEM.encode(item).replace("\n", "\n  ")
+    for text in texts:
+        yield ("[\n  " if first else ",\n  ") + text
         first = False
     yield "[]\n" if first else "\n]\n"
+
+
+def json_list(items: Iterable[Any]) -> Iterator[str]:
+    """`dump_json` of the list of ``items``, in pieces: each item encoded when its turn comes."""
+    return json_texts(encoded(item) for item in items)
