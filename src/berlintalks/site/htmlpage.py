@@ -208,9 +208,10 @@ def _links(page: HtmlPage, links: tuple[str, ...], files: Files) -> dict[File, d
     """Check that every page ``page`` links to is in the site; its links into anchors, for
     MkDocs to check against the pages they point at (as it does for Markdown links)."""
     anchors: dict[File, dict[str, str]] = {}
+    by_path = files.src_uris  # a plain lookup first: get_file_from_path parses every path
     for link in links:
         path, _, anchor = link.partition("#")
-        target = files.get_file_from_path(path)
+        target = by_path.get(path) or files.get_file_from_path(path)
         if target is None:
             log.warning(
                 f"berlintalks: the generated page '{page.file.src_uri}' links to '{path}', "

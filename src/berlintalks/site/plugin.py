@@ -209,6 +209,8 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         if serving is not None:
             serving.writing = False
         titles = _nav_titles(config.nav)
+        # Taken once: MkDocs makes its table of paths again after every file added.
+        docs = set(files.src_uris)
         try:
             pages, others = rendering(
                 report.kb,
@@ -221,7 +223,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             )
             # Each page and file packed as it is made (see `HtmlPage`), the text let go.
             for path, page in pages:
-                inclusion = self._check_path(files, path)
+                inclusion = self._check_path(docs, path)
                 kept = serving is not None and serving.dirty and serving.same(path, page)
                 # MkDocs uses a page a plugin has set (a nav entry's title is given here, as
                 # MkDocs would) instead of making its own, and the page skips Python-Markdown.
@@ -235,7 +237,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
                 files.append(file)
                 self._generated.add(path)
             for path, pieces in others:
-                inclusion = self._check_path(files, path)
+                inclusion = self._check_path(docs, path)
                 files.append(PackedFile.holding(config, path, pack_pieces(pieces), inclusion))
         except RenderError as exc:
             raise PluginError(f"berlintalks: {exc}") from exc
@@ -251,9 +253,10 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         return files
 
     @staticmethod
-    def _check_path(files: Files, path: str) -> InclusionLevel:
-        """Where a generated file at ``path`` is listed; refused if a docs file would hide it."""
-        hidden = [p for p in same_address(path) if files.get_file_from_path(p) is not None]
+    def _check_path(docs: set[str], path: str) -> InclusionLevel:
+        """Where a generated file at ``path`` is listed; refused if a file of ``docs`` (the
+        hand-written pages, by docs path) would hide it."""
+        hidden = [p for p in same_address(path) if p in docs]
         if hidden:
             raise PluginError(
                 f"berlintalks: docs/{hidden[0]} would hide the generated page of the same "
