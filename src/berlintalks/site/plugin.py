@@ -18,7 +18,6 @@ from mkdocs.structure.files import Files, InclusionLevel
 
 from ..checks import Report, as_text, check
 from ..export import Publisher
-from ..gcpause import without_cycle_collector
 from ..records import FileHistory, ParseCache, forget_positions, head_commit, read_history
 from .addresses import doc_path, same_address
 from .htmlpage import HtmlPage, PackedFile, generated_page
@@ -185,9 +184,6 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             self._history_head = head
         return self._history
 
-    # Rendering makes a great many objects and no reference cycles: each collection of the
-    # cycle collector would rescan every record for nothing.
-    @without_cycle_collector
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         root = self._root(config)
         report = self._report(root)
