@@ -1,12 +1,13 @@
-"""Record pages kept between the rebuilds of one `serve`, with what each one read.
+"""Pages kept between the rebuilds of one `serve`, with what each one read.
 
-A rebuild after one saved record would otherwise render every page again. While a record's
-page (a claim, source, publication or topic) is rendered, the values its template reads
-from what every page shares (the knowledge base's records by id, the relation graph, the
-grades, the findings, the histories, ...) are noted with the value read: the lookups go
-through `Recorded` mappings and lists, which note each read. The next rebuild renders the
-page again only when its view (the record and what is made for it alone) differs, or one of
-those reads now gives a different value; otherwise it takes the page as it was.
+A rebuild after one saved record would otherwise render every page again. While a page (a
+claim, source, publication or topic, a part of a list; a claim's entry in the JSON exports)
+is made, the values it reads from what every page shares (the knowledge base's records by
+id, the relation graph, the grades, the findings, the histories, ...) are noted with the
+value read: the lookups go through `Recorded` mappings and lists, which note each read.
+The next rebuild makes the page again only when its view (the record and what is made for
+it alone) differs, or one of those reads now gives a different value; otherwise it takes
+the page as it was.
 
 A read that is not a lookup by key, a membership test or a length (iterating over a
 whole mapping or list) notes the whole of it, so the page is rendered again whenever any
@@ -181,7 +182,7 @@ def _unchanged(kept: Kept, shared: Mapping[str, Any]) -> bool:
 
 @dataclass(slots=True)
 class RenderMemo:
-    """The record pages of the last rebuild, by docs path; state `serve`'s plugin keeps."""
+    """The pages (and JSON entries) of the last rebuild, by key; state `serve`'s plugin keeps."""
 
     scope: Any = None
     pages: dict[str, Kept] = field(default_factory=dict)

@@ -125,7 +125,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         # The theme's output of generated pages, by `page_keys.page_key`: on disk when
         # `berlintalks build` gives a store, in memory across the rebuilds of `serve`.
         self._outputs: Store | None = None
-        # The record pages of the last `serve` rebuild, with what each read (`memo`).
+        # The pages of the last `serve` rebuild, with what each read (`memo`).
         self._memo: RenderMemo | None = None
         self._serving: Serving | None = None
         # `serve` parses again only the records whose bytes changed.
@@ -245,7 +245,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         self._social = {doc_path("claims", c.id): social_meta(c) for c in report.kb.claims.values()}
         self._build = _BuildState(files, sorted(self._generated))
         if self._memo is not None:
-            log.info(f"berlintalks: {self._memo.reused} record pages kept from the rebuild before")
+            log.info(f"berlintalks: {self._memo.reused} pages kept from the rebuild before")
         return files
 
     @staticmethod

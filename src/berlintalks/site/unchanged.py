@@ -3,9 +3,9 @@
 After a saved record, most pages are what the rebuild before wrote. `serve` then asks MkDocs
 for a dirty build (`serve.py` decides when: only the records changed since a rebuild that
 succeeded), and the plugin gives each generated page whose `RenderedPage` is unchanged a
-`KeptFile`, which MkDocs neither reads, renders nor writes again. What such a page puts in
-the site outside its own file is put back here: its search entries, kept from the rebuild
-before. The pages of records that are gone are removed from the preview's folder, which
+`KeptFile`, which MkDocs reads (cheap) but neither renders nor writes again. What such a
+page puts in the site outside its own file is put back here: its search entries, kept from
+the rebuild before. The pages of records that are gone are removed from the preview's folder, which
 only `serve` writes.
 """
 
