@@ -141,12 +141,9 @@ def berlintalks(*args: str | Path) -> list[str | Path]:
     return [sys.executable, "-m", "berlintalks.cli", *args]
 
 
-def plain_site(dest: Path, pages: int, page_bytes: int) -> Path:
-    """A Material for MkDocs project with ``pages`` ordinary pages outside the nav.
-
-    Theme, Markdown extensions and validation are the knowledge base's own mkdocs.yml; only
-    the berlintalks plugin, its template overrides and its stylesheet are left out.
-    """
+def material_project(site_name: str, plugins: Callable[[list[Any]], list[Any]]) -> dict[str, Any]:
+    """The knowledge base's mkdocs.yml for a project of plain pages: its theme (without the
+    berlintalks overrides), Markdown extensions and validation, ``plugins`` of its plugins."""
 
     class _Loader(yaml.SafeLoader):
         pass
@@ -155,19 +152,34 @@ def plain_site(dest: Path, pages: int, page_bytes: int) -> Path:
     config = yaml.load((REPO / "mkdocs.yml").read_text("utf-8"), Loader=_Loader)
     theme = dict(config["theme"])
     theme.pop("custom_dir", None)
-    plain = {
-        "site_name": "Plain Material site",
+    return {
+        "site_name": site_name,
         "docs_dir": "docs",
         "theme": theme,
-        "plugins": [
-            p
-            for p in config.get("plugins", [])
-            if "berlintalks" not in (p if isinstance(p, dict) else {p: 0})
-        ],
+        "plugins": plugins(config.get("plugins", [])),
         "markdown_extensions": config.get("markdown_extensions", []),
         "validation": config.get("validation", {}),
         "nav": [{"Home": "index.md"}],
     }
+
+
+def mkdocs_build(project: Path, site: Path) -> list[str | Path]:
+    """`mkdocs build` of ``project`` into ``site``, quietly, as its own process."""
+    return [sys.executable, "-m", "mkdocs", "build", "-q", "-f", project / "mkdocs.yml", "-d", site]
+
+
+def plain_site(dest: Path, pages: int, page_bytes: int) -> Path:
+    """A Material for MkDocs project with ``pages`` ordinary pages outside the nav.
+
+    Theme, Markdown extensions and validation are the knowledge base's own mkdocs.yml; only
+    the berlintalks plugin, its template overrides and its stylesheet are left out.
+    """
+    plain = material_project(
+        "Plain Material site",
+        lambda plugins: [
+            p for p in plugins if "berlintalks" not in (p if isinstance(p, dict) else {p: 0})
+        ],
+    )
     docs = dest / "docs"
     (docs / "pages").mkdir(parents=True, exist_ok=True)
     (dest / "mkdocs.yml").write_text(yaml.safe_dump(plain, sort_keys=False), "utf-8")
@@ -193,23 +205,7 @@ def simple_site(dest: Path, pages: int) -> Path:
     same theme and Markdown extensions as the knowledge base and the ``search`` plugin only:
     what a page of ours costs against an ordinary Markdown page.
     """
-
-    class _Loader(yaml.SafeLoader):
-        pass
-
-    _Loader.add_constructor("!ENV", lambda loader, node: None)
-    config = yaml.load((REPO / "mkdocs.yml").read_text("utf-8"), Loader=_Loader)
-    theme = dict(config["theme"])
-    theme.pop("custom_dir", None)
-    simple = {
-        "site_name": "Simple Material site",
-        "docs_dir": "docs",
-        "theme": theme,
-        "plugins": ["search"],
-        "markdown_extensions": config.get("markdown_extensions", []),
-        "validation": config.get("validation", {}),
-        "nav": [{"Home": "index.md"}],
-    }
+    simple = material_project("Simple Material site", lambda plugins: ["search"])
     docs = dest / "docs"
     (docs / "pages").mkdir(parents=True, exist_ok=True)
     (dest / "mkdocs.yml").write_text(yaml.safe_dump(simple, sort_keys=False), "utf-8")
@@ -656,30 +652,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
                 jobs["incremental"] = edited_build
                 jobs["plain"] = lambda plain=plain, n=n: measure(
-                    [
-                        sys.executable,
-                        "-m",
-                        "mkdocs",
-                        "build",
-                        "-q",
-                        "-f",
-                        plain / "mkdocs.yml",
-                        "-d",
-                        work / f"plain-site-{n}",
-                    ]
+                    mkdocs_build(plain, work / f"plain-site-{n}")
                 )
                 jobs["simple"] = lambda simple=simple, n=n: measure(
-                    [
-                        sys.executable,
-                        "-m",
-                        "mkdocs",
-                        "build",
-                        "-q",
-                        "-f",
-                        simple / "mkdocs.yml",
-                        "-d",
-                        work / f"simple-site-{n}",
-                    ]
+                    mkdocs_build(simple, work / f"simple-site-{n}")
                 )
                 log(f"  build: {pages} pages; plain site: {pages} pages of ~{page_bytes} bytes")
             series = interleaved(runs, jobs, log)
