@@ -220,7 +220,9 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             # Each page and file packed as it is made (see `HtmlPage`), the text let go.
             for path, page in pages:
                 inclusion = self._check_path(docs, path)
-                kept = serving is not None and serving.dirty and serving.same(path, page)
+                # The page as serve keeps it; left alone when the last rebuild made it so.
+                entry = serving.entry(page) if serving is not None else None
+                kept = serving is not None and serving.dirty and serving.pages.get(path) == entry
                 # MkDocs uses a page a plugin has set (a nav entry's title is given here, as
                 # MkDocs would) instead of making its own, and the page skips Python-Markdown.
                 file = generated_page(
@@ -228,8 +230,8 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
                 )
                 if isinstance(file, KeptFile):
                     file.serving = serving  # type: ignore[assignment]
-                if serving is not None:
-                    serving.now[path] = serving.entry(page)
+                if serving is not None and entry is not None:
+                    serving.now[path] = entry
                 files.append(file)
                 self._generated.add(path)
             for path, pieces in others:
@@ -301,7 +303,6 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             if state.site is None:
                 state.site = site_key(config, nav, state.files, self._generated)
             key = page_key(state.site, page, context)
-            state.used.add(key)
             state.keys[page.file.src_uri] = key
             output = self._outputs.get(key)
             if output is None:
@@ -337,16 +338,16 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             self._after_serve_rebuild(config, state)
         if self._outputs is None:
             return
-        self._outputs.keep_only(state.used)
+        self._outputs.keep_only(set(state.keys.values()))
         log.info(
-            f"berlintalks: {state.hits} of {len(state.used)} generated pages taken from "
+            f"berlintalks: {state.hits} of {len(state.keys)} generated pages taken from "
             "the cache of built pages"
         )
 
     def _after_serve_rebuild(self, config: MkDocsConfig, state: _BuildState) -> None:
         serving = self._serving
         assert serving is not None
-        written = {state.files.get_file_from_path(p).abs_dest_path for p in state.paths}  # type: ignore[union-attr]
+        written = {state.files.src_uris[p].abs_dest_path for p in state.paths}
         index = getattr(config.plugins.get("material/search"), "search_index", None)
         entries = getattr(index, "entries", None)
         if serving.dirty:
@@ -355,7 +356,6 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
                 urls = [f.page.url for f in state.files.documentation_pages() if f.page]
                 restore_search(entries, urls, state.built, serving.search)
             kept = [p for p in state.paths if p not in state.keys and p in serving.keys]
-            state.used.update(serving.keys[p] for p in kept)
             state.keys.update({p: serving.keys[p] for p in kept})
             remove_gone(config.site_dir, serving.written, written)
         serving.pages, serving.now = serving.now, {}
@@ -381,7 +381,6 @@ class _BuildState:
     site: str | None = None  # `page_keys.site_key`, made at the first page built
     built: set[str] = field(default_factory=set)  # the addresses of the pages built
     keys: dict[str, str] = field(default_factory=dict)  # docs path: key of its output
-    used: set[str] = field(default_factory=set)
     pending: dict[str, str] = field(default_factory=dict)  # page: key of an output to keep
     hits: int = 0
     written_last: Page | None = None  # the page MkDocs wrote last, its HTML to let go

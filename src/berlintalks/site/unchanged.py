@@ -55,11 +55,6 @@ class Serving:
         `memo.RenderMemo` hold, so keeping it here holds no second copy."""
         return replace(page, html=""), page.html
 
-    def same(self, path: str, page: RenderedPage) -> bool:
-        """Whether ``page`` is the page at ``path`` of the last rebuild."""
-        before = self.pages.get(path)
-        return before is not None and before[1] == page.html and before[0] == self.entry(page)[0]
-
 
 def by_page(entries: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """Search entries by the address of their page (``claims/x/`` for ``claims/x/#why``)."""
