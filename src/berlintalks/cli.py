@@ -67,7 +67,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     try:
         site_dir = Path(args.site_dir) if args.site_dir else None
         cache = cache_dir(args.cache_dir, root, off=args.no_cache)
-        result = build(root, site_dir, quiet=args.quiet, builder=args.builder, cache_dir=cache)
+        result = build(
+            root, site_dir, quiet=args.quiet, builder=args.builder, cache_dir=cache, jobs=args.jobs
+        )
     except (FileNotFoundError, ValueError) as exc:
         raise UsageError(str(exc)) from exc
     except BuildFailed as exc:
@@ -247,6 +249,8 @@ def _build_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--no-cache", action="store_true", help="render every page, and keep none for later"
     )
+    jobs = "processes that render the pages (default 2, on Linux with two cores; the same pages"
+    p.add_argument("--jobs", type=int, choices=(1, 2), default=2, help=jobs + " either way)")
 
 
 def _serve_args(p: argparse.ArgumentParser) -> None:

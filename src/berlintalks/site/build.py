@@ -55,12 +55,14 @@ def mkdocs_build(
     quiet: bool = True,
     report: Report | None = None,
     cache_dir: Path | None = None,
+    jobs: int = 2,
 ) -> None:
     """One strict MkDocs build of ``root``'s mkdocs.yml into ``site_dir`` (must be empty).
 
     ``report``: the check of ``root`` just made, handed to the site's plugin so that it does
     not check the records again. ``cache_dir``: the folder of the theme's output of pages
-    built before (`page_store.DiskStore`), or None to render every page.
+    built before (`page_store.DiskStore`), or None to render every page. ``jobs``: 2 lets
+    a second process render a share of the pages (`second_process`), where it can.
     """
     from mkdocs.commands.build import build as mk_build
     from mkdocs.config import load_config
@@ -77,7 +79,7 @@ def mkdocs_build(
     logger.setLevel(logging.INFO)
     try:
         config = load_config(str(config_file(root)), site_dir=str(site_dir), strict=True)
-        _hand_over(config, root, report, _store(cache_dir, quiet))
+        _hand_over(config, root, report, _store(cache_dir, quiet), jobs)
         mk_build(config)
     except MkDocsException as exc:
         detail = "\n".join(collect.messages)
@@ -88,7 +90,7 @@ def mkdocs_build(
         logger.setLevel(old_level)
 
 
-def _hand_over(config: Any, root: Path, report: Report | None, store: Any) -> None:
+def _hand_over(config: Any, root: Path, report: Report | None, store: Any, jobs: int) -> None:
     from .plugin import BerlinTalksPlugin
 
     for plugin in config.plugins.values():
@@ -96,6 +98,7 @@ def _hand_over(config: Any, root: Path, report: Report | None, store: Any) -> No
             if report is not None:
                 plugin.use_report(root, report)
             plugin.use_outputs(store)
+            plugin.use_second_process(jobs >= 2)
 
 
 def _store(cache_dir: Path | None, quiet: bool) -> Any:
@@ -127,13 +130,15 @@ def build(
     quiet: bool = True,
     builder: str = "mkdocs",
     cache_dir: Path | None = None,
+    jobs: int = 2,
 ) -> Result:
     """Check, then build into a fresh folder beside ``site_dir`` and swap it in on success.
 
     ``builder``: ``mkdocs`` (the default), ``properdocs`` or ``zensical``; each builds
     strictly into the same kind of marked folder, swapped in the same way. ``cache_dir``:
     where MkDocs builds keep the theme's output of each page for the next build (see
-    `page_store`); it must lie outside the repository.
+    `page_store`); it must lie outside the repository. ``jobs``: processes that render
+    pages in an MkDocs build, 1 or 2.
     """
     from .builders import properdocs_build, require, zensical_build
     from .page_store import cache_dir_problem
@@ -175,7 +180,9 @@ def build(
     with _marked(project or fresh), _marked(fresh) if project else nullcontext():
         try:
             if builder == "mkdocs":
-                mkdocs_build(root, fresh, quiet=quiet, report=report, cache_dir=cache_dir)
+                mkdocs_build(
+                    root, fresh, quiet=quiet, report=report, cache_dir=cache_dir, jobs=jobs
+                )
             elif builder == "properdocs":
                 properdocs_build(config_file(root), fresh, quiet=quiet)
             else:

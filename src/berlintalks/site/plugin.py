@@ -4,32 +4,31 @@ from __future__ import annotations
 
 import logging
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
-from mkdocs.config import base
-from mkdocs.config import config_options as opt
-from mkdocs.config.base import ValidationError
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files, InclusionLevel
 
 from ..checks import Report, as_text, check
-from ..export import Publisher
 from ..records import FileHistory, ParseCache, forget_positions, head_commit, read_history
 from .addresses import doc_path, same_address
-from .htmlpage import HtmlPage, PackedFile, generated_page
+from .build_state import BuildState, release_page
+from .htmlpage import PackedFile, generated_page
 from .material_search import index_from_records
 from .memo import RenderMemo
+from .nav_memo import NavMemo, keep_sidebars, link_targets
 from .page_keys import page_key, site_key
 from .page_store import MemoryStore, Store
-from .parts import rows_problem
-from .render import INDEX_PAGES, RenderError, SiteConfig, render_failure, rendering
+from .plugin_config import PluginConfig, site_config
+from .render import INDEX_PAGES, RenderError, render_failure, rendering
 from .rendered import pack_pieces
+from .second_process import Tally
 from .social import social_meta
 from .theme_env import MemoryBytecodeCache
+from .theme_share import ThemeShare, theme_output
 from .unchanged import KeptFile, Serving, by_page, remove_gone, restore_search
 
 if TYPE_CHECKING:
@@ -63,54 +62,6 @@ def warn_site_url(config: MkDocsConfig) -> None:
     sys.stderr.write(f"WARNING -  {SITE_URL_UNSET}\n")
 
 
-class _RowsPerPart(opt.Type[int]):
-    """A whole number of rows, at least 1: a part of no rows would never end a list."""
-
-    def __init__(self) -> None:
-        super().__init__(int)
-
-    def run_validation(self, value: object) -> int:
-        rows = super().run_validation(value)
-        problem = rows_problem(rows)
-        if problem:
-            raise ValidationError(problem)
-        return rows
-
-
-class PluginConfig(base.Config):
-    root = opt.Optional(opt.Dir(exists=True))
-    publisher = opt.Type(str, default="berlintalks")
-    # Address prefix of the repository's files for "edit this claim" links, e.g.
-    # https://github.com/ORG/REPO/edit/main/ . Preferred over repo_url, with which Material
-    # would also fetch repository statistics from the host on every page view.
-    edit_url = opt.Optional(opt.Type(str))
-    # Rows per part of the lists split into numbered parts; unset, each list's own size.
-    part_size = opt.Optional(_RowsPerPart())
-
-
-def site_config(
-    config: MkDocsConfig,
-    publisher: str,
-    edit_url: str | None = None,
-    part_size: int | None = None,
-) -> SiteConfig:
-    edit_base = edit_url.rstrip("/") + "/" if edit_url else None
-    if edit_base is None and config.repo_url and config.edit_uri:
-        # Records live at the repository root, not under docs/, so drop the docs part.
-        uri = config.edit_uri.rstrip("/")
-        docs = Path(config.docs_dir).name
-        if uri.endswith("/" + docs):
-            uri = uri[: -len(docs) - 1]
-        edit_base = config.repo_url.rstrip("/") + "/" + uri.strip("/") + "/"
-    return SiteConfig(
-        publisher=Publisher(publisher, config.site_url or ""),
-        edit_base=edit_base,
-        use_directory_urls=config.use_directory_urls,
-        site_name=config.site_name,
-        part_size=part_size,
-    )
-
-
 class BerlinTalksPlugin(BasePlugin[PluginConfig]):
     def __init__(self) -> None:
         self._history: dict[str, FileHistory] | None = None
@@ -130,12 +81,14 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         self._serving: Serving | None = None
         # `serve` parses again only the records whose bytes changed.
         self._parsed: ParseCache | None = None
+        self._build: BuildState | None = None  # the build under way
+        # Whether a build may put a share of its pages through a second process.
+        self._second = False
 
     def leave_unchanged(self, dirty: bool) -> None:
         """`serve`: MkDocs' coming rebuild is a dirty one, which leaves unchanged pages alone."""
         if self._serving is not None:
             self._serving.dirty = dirty
-        self._build: _BuildState | None = None
 
     def use_outputs(self, store: Store | None) -> None:
         """Take the theme's output of unchanged pages from ``store``, and keep new ones there.
@@ -145,6 +98,10 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         """
         self.on_shutdown()
         self._outputs = store
+
+    def use_second_process(self, allowed: bool) -> None:
+        """Let the coming builds render a share of their pages in a second process."""
+        self._second = allowed
 
     def use_report(self, root: Path, report: Report) -> None:
         """Let the next build of ``root`` use ``report`` instead of checking again."""
@@ -205,6 +162,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         if serving is not None:
             serving.writing = False
         titles = _nav_titles(config.nav)
+        tally = Tally() if self._second and serving is None else None
         # Taken once: MkDocs makes its table of paths again after every file added.
         docs = set(files.src_uris)
         try:
@@ -216,6 +174,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
                 config=conf,
                 graph=report.graph,
                 memo=self._memo,
+                second=tally,
             )
             # Each page and file packed as it is made (see `HtmlPage`), the text let go.
             for path, page in pages:
@@ -245,7 +204,9 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             # which `serve` would otherwise print on every rebuild.
             raise PluginError(f"berlintalks: {render_failure(exc)}") from None
         self._social = {doc_path("claims", c.id): social_meta(c) for c in report.kb.claims.values()}
-        self._build = _BuildState(files, sorted(self._generated))
+        self._build = BuildState(
+            files, sorted(self._generated), keyed=self._outputs is not None, tally=tally
+        )
         if self._memo is not None:
             log.info(f"berlintalks: {self._memo.reused} pages kept from the rebuild before")
         return files
@@ -274,9 +235,35 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         # MkDocs makes a new theme environment on every `serve` rebuild: this one gets the
         # templates compiled by the rebuilds before it.
         env.bytecode_cache = self._bytecode
+        state = self._build
+        if state is not None:
+            keep_sidebars(env, NavMemo(state.nav, link_targets(config, files, state.nav)))
+        if state is not None and self._second and self._serving is None:
+            self._start_second(state, config, env)
         if self._serving is not None:
             self._serving.writing = True  # MkDocs has read every page; it writes them next
         return env
+
+    def _start_second(self, state: BuildState, config: MkDocsConfig, env: Any) -> None:
+        """Fork the process that renders a share of the generated pages (`second_process`)."""
+        doc_files = state.files.documentation_pages(inclusion=InclusionLevel.is_included)
+        pages = [(f.src_uri, f.page) for f in doc_files if f.src_uri in self._generated]
+
+        def key_of(page: Page, context: dict[str, Any]) -> str | None:
+            release_page(state.written_last)  # in the copy, once MkDocs would have
+            state.written_last = page
+            return None if "bt_output" in context else state.keys.get(page.file.src_uri)
+
+        def render(number: int) -> tuple[str, str] | None:
+            return theme_output(pages[number][1], config, state.nav, env, doc_files, key_of)
+
+        state.keyed = True  # the copy keys its pages, with a store or without
+        state.second = ThemeShare.start([path for path, _ in pages], render)
+
+    def on_nav(self, nav: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        if self._build is not None:
+            self._build.nav = nav
+        return nav
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         index_from_records(config)
@@ -296,21 +283,24 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         page.meta["bt_social"] = self._social.get(page.file.src_uri)
         state = self._build
         if state is not None:
-            _release_page(state.written_last)  # the page before, which MkDocs has written
+            release_page(state.written_last)  # the page before, which MkDocs has written
             state.written_last = None
             state.built.add(page.url)
-        if state is not None and self._outputs is not None and page.file.src_uri in self._generated:
+        if state is not None and state.keyed and page.file.src_uri in self._generated:
             if state.site is None:
                 state.site = site_key(config, nav, state.files, self._generated)
-            key = page_key(state.site, page, context)
-            state.keys[page.file.src_uri] = key
-            output = self._outputs.get(key)
-            if output is None:
-                state.pending[page.file.src_uri] = key
+            path = page.file.src_uri
+            key = state.keys[path] = page_key(state.site, page, context)
+            output = self._outputs.get(key) if self._outputs is not None else None
+            if output is not None:
+                state.hits += 1
             else:
+                state.pending[path] = key
+                if state.second is not None:
+                    output = state.second.take(path, key)
+            if output is not None:
                 # The theme's main.html hands this on instead of rendering the page.
                 context["bt_output"] = output
-                state.hits += 1
         return context
 
     # First, so the output kept is the theme's own, before any plugin changes it (they all
@@ -333,7 +323,15 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         state, self._build = self._build, None
         if state is None:
             return
-        _release_page(state.written_last)
+        release_page(state.written_last)
+        if state.second is not None:
+            state.second.close()
+        if state.tally is not None and (state.tally.started or state.second is not None):
+            theme = state.second.taken if state.second is not None else 0
+            log.info(
+                f"berlintalks: a second process rendered {state.tally.taken} of "
+                f"{len(state.paths)} generated pages, and put {theme} through the theme"
+            )
         if self._serving is not None:
             self._after_serve_rebuild(config, state)
         if self._outputs is None:
@@ -344,7 +342,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             "the cache of built pages"
         )
 
-    def _after_serve_rebuild(self, config: MkDocsConfig, state: _BuildState) -> None:
+    def _after_serve_rebuild(self, config: MkDocsConfig, state: BuildState) -> None:
         serving = self._serving
         assert serving is not None
         written = {state.files.src_uris[p].abs_dest_path for p in state.paths}
@@ -362,6 +360,11 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         serving.written, serving.keys = written, state.keys
         serving.search = by_page(entries) if isinstance(entries, list) else {}
 
+    def on_build_error(self, *, error: Exception) -> None:
+        state = self._build
+        if state is not None and state.second is not None:
+            state.second.close()
+
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
@@ -370,30 +373,6 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         return server
-
-
-@dataclass(slots=True)
-class _BuildState:
-    """One build's use of the store of outputs: its files, and the keys it used."""
-
-    files: Files
-    paths: list[str]  # the docs paths of the generated pages
-    site: str | None = None  # `page_keys.site_key`, made at the first page built
-    built: set[str] = field(default_factory=set)  # the addresses of the pages built
-    keys: dict[str, str] = field(default_factory=dict)  # docs path: key of its output
-    pending: dict[str, str] = field(default_factory=dict)  # page: key of an output to keep
-    hits: int = 0
-    written_last: Page | None = None  # the page MkDocs wrote last, its HTML to let go
-
-
-def _release_page(page: Page | None) -> None:
-    """Let a generated page's HTML go once MkDocs has written it (see `HtmlPage.release`).
-
-    MkDocs keeps every page to the end of the build; their HTML was a quarter of a build's
-    memory at 10,000 claims.
-    """
-    if isinstance(page, HtmlPage):
-        page.release()
 
 
 def _nav_titles(nav: Any) -> dict[str, str | None]:

@@ -105,7 +105,7 @@ def read_settings(root: Path) -> Settings:
     edit_url = resolve(options.get("edit_url"))
     # The plugin's own function, given the settings it reads from MkDocs' config, so the
     # pages written here carry the same addresses as the pages the plugin adds.
-    from .plugin import site_config
+    from .plugin_config import site_config
 
     view = SimpleNamespace(
         site_url=resolve(config.get("site_url")) or "",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import pickle
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
@@ -22,8 +24,10 @@ from .addresses import doc_path, page_url, relative_url
 from .escape import escape_text, json_for_script, link, quote_html
 from .graph_svg import graph_svg
 from .memo import Recorder, RenderMemo
+from .render_errors import RenderError, render_failure, template_line
 from .rendered import Heading, RenderedPage, with_headings
 from .search import search_of
+from .second_process import SecondProcess, Tally
 from .site_files import site_files
 from .views import (
     INDEX_PAGES,
@@ -42,6 +46,9 @@ from .views import (
 )
 from .watched import recorded_context
 
+# The second process's share of the pages: the build packs every page besides.
+PAGE_SHARE = 0.5
+
 __all__ = [
     "INDEX_PAGES",
     "RenderError",
@@ -52,6 +59,7 @@ __all__ = [
     "generate",
     "json_for_script",
     "link",
+    "render_failure",
     "render_site",
     "rendering",
 ]
@@ -133,10 +141,6 @@ def human_date(value: date | str | None) -> str:
 
 def topic_name(slug: str) -> str:
     return slug.replace("-", " ").capitalize()
-
-
-class RenderError(Exception):
-    """A template could not be loaded or rendered; the message names the template and line."""
 
 
 @functools.lru_cache(maxsize=8)
@@ -233,13 +237,14 @@ def rendering(
     config: SiteConfig | None = None,
     graph: Graph | None = None,
     memo: RenderMemo | None = None,
+    second: Tally | None = None,
 ) -> tuple[Iterator[tuple[str, RenderedPage]], Iterator[tuple[str, Iterable[str]]]]:
     """`render_site`'s pages and other files, each made when its turn comes, a file's text in
     pieces.
 
     A caller that keeps each page in a compact form as it comes (the MkDocs plugin) never
     holds the text of them all: at 10,000 claims the pages' HTML is some 190 MB and the
-    exports 120 MB.
+    exports 120 MB. ``second``: let a second process render a share of the pages, counted there.
     """
     config = config or SiteConfig()
     graph = graph if graph is not None else build_graph(kb)
@@ -247,20 +252,23 @@ def rendering(
     if memo is not None:
         memo.start((tree_digest(templates), config, history is None))
     return (
-        _pages(site, environment(templates), memo),
+        _pages(site, environment(templates), memo, second),
         site_files(kb, site, templates, history, config, memo),
     )
 
 
 def _pages(
-    site: SiteView, env: jinja2.Environment, memo: RenderMemo | None
+    site: SiteView, env: jinja2.Environment, memo: RenderMemo | None, second: Tally | None
 ) -> Iterator[tuple[str, RenderedPage]]:
     common = context(site)
     names: dict[tuple[str, str], Markup] = {}
     targets: dict[str, str] = {}
     recorder = Recorder()
     watched = recorded_context(site, common, recorder) if memo is not None else common
-    for path, view in page_views(site).items():
+    views = list(page_views(site).items())
+
+    def made(number: int) -> RenderedPage:
+        path, view = views[number]
         if memo is not None and isinstance(view, _KEPT_VIEWS):
 
             def again(path: str = path, view: PageView = view) -> _Html:
@@ -269,17 +277,35 @@ def _pages(
             body, headings, title, links = memo.page(path, view, common, recorder, again)
         else:
             body, headings, title, links = _page_html(env, site, common, path, view, names, targets)
-        yield (
-            path,
-            RenderedPage(
-                html=body,
-                title=title,
-                headings=headings,
-                meta=view_meta(view),
-                links=links,
-                search=search_of(site, view, title, headings, body),
-            ),
+        return RenderedPage(
+            html=body,
+            title=title,
+            headings=headings,
+            meta=view_meta(view),
+            links=links,
+            search=search_of(site, view, title, headings, body),
         )
+
+    # A share of the pages from a second process (`second_process`), when building: the
+    # pages of `serve` depend on its memo, which lives in this process.
+    helper = None
+    if second is not None and memo is None:
+        helper = SecondProcess.start(len(views), lambda n: pickle.dumps(made(n)), PAGE_SHARE)
+        second.started = helper is not None
+    try:
+        for number, (path, _) in enumerate(views):
+            data = helper.take(number) if helper is not None else None
+            if data is None:
+                yield path, made(number)
+                continue
+            page: RenderedPage = pickle.loads(data)  # made by this build's own copy
+            second.taken += 1  # type: ignore[union-attr]
+            # One string for each page linked to, as for the pages made here.
+            links = tuple(targets.setdefault(t, t) for t in page.links)
+            yield path, dataclasses.replace(page, links=links)
+    finally:
+        if helper is not None:
+            helper.close()
 
 
 # A page's body, headings, title (escaped) and the docs paths it links to.
@@ -373,35 +399,5 @@ def _render(env: jinja2.Environment, name: str, ctx: dict[str, Any]) -> str:
     except jinja2.TemplateNotFound as exc:
         raise RenderError(f"template not found: templates/{exc.name}") from exc
     except jinja2.TemplateError as exc:
-        where = _template_line(exc) or f"templates/{name}"
+        where = template_line(exc) or f"templates/{name}"
         raise RenderError(f"{where}: {type(exc).__name__}: {exc}") from exc
-
-
-def _template_line(exc: BaseException) -> str | None:
-    """``templates/NAME:LINE`` of the innermost template frame: Jinja maps its frames back."""
-    found = None
-    tb = exc.__traceback__
-    while tb is not None:
-        filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith(".j2"):
-            found = f"templates/{Path(filename).name}:{tb.tb_lineno}"
-        tb = tb.tb_next
-    return found
-
-
-def render_failure(exc: BaseException) -> str:
-    """``RECORD: TEMPLATE:LINE: Error: message`` for an exception raised while rendering a page."""
-    record = template = None
-    tb = exc.__traceback__
-    while tb is not None:
-        frame = tb.tb_frame
-        if frame.f_code.co_filename.endswith(".j2"):
-            template = f"templates/{Path(frame.f_code.co_filename).name}:{tb.tb_lineno}"
-        ctx = frame.f_locals.get("ctx") if frame.f_code.co_name == "_render" else None
-        if isinstance(ctx, dict):
-            shown = ctx.get("claim") or ctx.get("source")
-            record = getattr(shown, "path", None) or ctx.get("page_path")
-        tb = tb.tb_next
-    where = ": ".join(str(part) for part in (record, template) if part)
-    what = " ".join(f"{type(exc).__name__}: {exc}".split())
-    return f"{where + ': ' if where else ''}the page cannot be rendered ({what}); fix the value"
