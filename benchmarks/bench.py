@@ -50,7 +50,7 @@ HOSTILE_KB_TARGET_S = 5.0
 class Sample:
     wall: float  # seconds
     cpu: float  # user + system seconds of the child
-    rss_mb: float  # the child's peak resident memory
+    rss_mb: float  # the command's peak memory (see `measure`)
 
 
 @dataclass
@@ -84,16 +84,20 @@ def measure(
 ) -> Sample:
     """Run ``cmd`` once in a fresh process; its wall time, CPU time and peak memory.
 
-    os.wait4 returns the resource use of that one child, so the peak memory is the
-    process's own and not the largest of every child so far (as RUSAGE_CHILDREN would be).
+    os.wait4 returns the resource use of that one child (with the second process it forks
+    and waits for), so the figures are the command's own and not the largest of every child
+    so far (as RUSAGE_CHILDREN would be). The peak memory is the larger of the process's
+    own peak and the peak of its memory together with its second process's (`TreeMemory`):
+    a build on two cores is two processes at once.
     """
     start = time.perf_counter()
     proc = subprocess.Popen(
         [str(c) for c in cmd], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     assert proc.stderr is not None
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
+    with TreeMemory(proc.pid) as tree:
+        err = proc.stderr.read()
+        _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     proc.returncode = code = os.waitstatus_to_exitcode(status)
     proc.stderr.close()
@@ -101,7 +105,63 @@ def measure(
         shown = " ".join(str(c) for c in cmd)
         raise SystemExit(f"bench: `{shown}` exited {code}:\n{err.decode(errors='replace')[-2000:]}")
     # ru_maxrss is in kilobytes on Linux.
-    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+    return Sample(wall, usage.ru_utime + usage.ru_stime, max(usage.ru_maxrss, tree.peak_kb) / 1024)
+
+
+class TreeMemory:
+    """The peak of the memory of a process and its descendants together, sampled.
+
+    Each sample adds up the proportional set size (PSS, ``/proc/PID/smaps_rollup``) of the
+    process and of every process below it: a page a forked copy still shares with its
+    parent counts once, split between them. Sampled every 0.1 s, so a spike shorter than
+    that can be missed; ru_maxrss catches the single process's own.
+    """
+
+    def __init__(self, pid: int, every: float = 0.1) -> None:
+        self.pid, self.every = pid, every
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        if Path("/proc/self/smaps_rollup").exists():
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(self.every):
+            self.peak_kb = max(self.peak_kb, sum(_pss_kb(p) for p in _tree(self.pid)))
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and every process below it."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            stat = Path(entry.path, "stat").read_text()
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            parents.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        todo.extend(parents.get(p, ()))
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    return 0
 
 
 def edit_one_claim(root: Path, n: int) -> Path:
