@@ -28,7 +28,13 @@ from typing import Any
 import pytest
 
 import berlintalks.site.second_process as second_process
-from berlintalks.site.second_process import MIN_ITEMS, SecondProcess, can_fork, share_of
+from berlintalks.site.second_process import (
+    MAX_ITEMS,
+    MIN_ITEMS,
+    SecondProcess,
+    can_fork,
+    share_of,
+)
 from berlintalks.site.theme_share import ThemeShare
 from conftest import REPO
 
@@ -151,6 +157,7 @@ def test_a_build_that_stops_reading_ends_its_copy() -> None:
 
 def _with_few_or_a_thread() -> tuple[bool, bool, bool]:
     few = SecondProcess.start(MIN_ITEMS - 1, lambda n: b"", 0.5) is None
+    few = few and SecondProcess.start(MAX_ITEMS + 1, lambda n: b"", 0.5) is None
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
@@ -161,7 +168,7 @@ def _with_few_or_a_thread() -> tuple[bool, bool, bool]:
         thread.join()
 
 
-def test_too_few_items_or_another_thread_start_no_copy() -> None:
+def test_too_few_or_too_many_items_or_another_thread_start_no_copy() -> None:
     assert alone(_with_few_or_a_thread) == (True, True, True)
 
 
