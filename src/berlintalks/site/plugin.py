@@ -24,7 +24,7 @@ from .page_keys import page_key, site_key
 from .page_store import MemoryStore, Store
 from .plugin_config import PluginConfig, site_config
 from .render import INDEX_PAGES, RenderError, render_failure, rendering
-from .rendered import pack_pieces
+from .rendered import PackedText, pack_pieces
 from .second_process import Tally
 from .social import social_meta
 from .theme_env import MemoryBytecodeCache
@@ -195,7 +195,8 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
                 self._generated.add(path)
             for path, pieces in others:
                 inclusion = self._check_path(docs, path)
-                files.append(PackedFile.holding(config, path, pack_pieces(pieces), inclusion))
+                packed = pieces.packed if isinstance(pieces, PackedText) else pack_pieces(pieces)
+                files.append(PackedFile.holding(config, path, packed, inclusion))
         except RenderError as exc:
             raise PluginError(f"berlintalks: {exc}") from exc
         except (ArithmeticError, ValueError, TypeError, RecursionError) as exc:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
-import pickle
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
@@ -25,9 +23,10 @@ from .escape import escape_text, json_for_script, link, quote_html
 from .graph_svg import graph_svg
 from .memo import Recorder, RenderMemo
 from .render_errors import RenderError, render_failure, template_line
+from .render_two import in_two
 from .rendered import Heading, RenderedPage, with_headings
 from .search import search_of
-from .second_process import SecondProcess, Tally
+from .second_process import Tally
 from .site_files import site_files
 from .views import (
     INDEX_PAGES,
@@ -45,9 +44,6 @@ from .views import (
     site_view,
 )
 from .watched import recorded_context
-
-# The second process's share of the pages: the build packs every page besides.
-PAGE_SHARE = 0.5
 
 __all__ = [
     "INDEX_PAGES",
@@ -244,22 +240,26 @@ def rendering(
 
     A caller that keeps each page in a compact form as it comes (the MkDocs plugin) never
     holds the text of them all: at 10,000 claims the pages' HTML is some 190 MB and the
-    exports 120 MB. ``second``: let a second process render a share of the pages, counted there.
+    exports 120 MB. ``second``: let a second process render a share of the pages and the
+    other files (`render_two`), counted there.
     """
     config = config or SiteConfig()
     graph = graph if graph is not None else build_graph(kb)
     site = site_view(kb, graph, findings, history, config)
     if memo is not None:
         memo.start((tree_digest(templates), config, history is None))
-    return (
-        _pages(site, environment(templates), memo, second),
-        site_files(kb, site, templates, history, config, memo),
-    )
+    paths, made = _pages(site, environment(templates), memo)
+    files = site_files(kb, site, templates, history, config, memo)
+    if second is not None and memo is None:
+        # Not for `serve`: its pages depend on its memo, which lives in this process.
+        return in_two(paths, made, files, second)
+    return ((path, made(n)) for n, path in enumerate(paths)), files
 
 
 def _pages(
-    site: SiteView, env: jinja2.Environment, memo: RenderMemo | None, second: Tally | None
-) -> Iterator[tuple[str, RenderedPage]]:
+    site: SiteView, env: jinja2.Environment, memo: RenderMemo | None
+) -> tuple[list[str], Callable[[int], RenderedPage]]:
+    """The docs paths of the pages, and what makes the n-th of them."""
     common = context(site)
     names: dict[tuple[str, str], Markup] = {}
     targets: dict[str, str] = {}
@@ -286,26 +286,7 @@ def _pages(
             search=search_of(site, view, title, headings, body),
         )
 
-    # A share of the pages from a second process (`second_process`), when building: the
-    # pages of `serve` depend on its memo, which lives in this process.
-    helper = None
-    if second is not None and memo is None:
-        helper = SecondProcess.start(len(views), lambda n: pickle.dumps(made(n)), PAGE_SHARE)
-        second.started = helper is not None
-    try:
-        for number, (path, _) in enumerate(views):
-            data = helper.take(number) if helper is not None else None
-            if data is None:
-                yield path, made(number)
-                continue
-            page: RenderedPage = pickle.loads(data)  # made by this build's own copy
-            second.taken += 1  # type: ignore[union-attr]
-            # One string for each page linked to, as for the pages made here.
-            links = tuple(targets.setdefault(t, t) for t in page.links)
-            yield path, dataclasses.replace(page, links=links)
-    finally:
-        if helper is not None:
-            helper.close()
+    return [path for path, _ in views], made
 
 
 # A page's body, headings, title (escaped) and the docs paths it links to.

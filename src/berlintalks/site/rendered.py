@@ -118,6 +118,16 @@ def pack_pieces(pieces: Iterable[str]) -> bytes:
     return b"".join(out)
 
 
+class PackedText:
+    """A file's text as `pack_pieces` packed it, read in pieces: what a second process sends."""
+
+    def __init__(self, packed: bytes) -> None:
+        self.packed = packed
+
+    def __iter__(self) -> Iterator[str]:
+        return unpack_pieces(self.packed)
+
+
 def unpack(packed: bytes) -> str:
     return zlib.decompress(packed).decode("utf-8")
 

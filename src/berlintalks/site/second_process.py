@@ -76,10 +76,10 @@ class SecondProcess:
         self.taken = 0
 
     @classmethod
-    def start(cls, count: int, make: Make, share: float) -> SecondProcess | None:
-        """Fork a process that makes ``share`` of items ``0..count-1`` with ``make``; None
-        when too few or too many, or it cannot be started."""
-        picked = share_of(count, share)
+    def start(cls, count: int, make: Make, share: float, extra: int = 0) -> SecondProcess | None:
+        """Fork a process that makes ``share`` of items ``0..count-1`` with ``make``, and the
+        ``extra`` items after them; None when too few or too many, or it cannot start."""
+        picked = share_of(count, share) + list(range(count, count + extra))
         if not MIN_ITEMS <= count <= MAX_ITEMS or not picked or not can_fork():
             return None
         read_end, write_end = os.pipe()

@@ -1,0 +1,76 @@
+"""The generated pages and files made with a second process (`second_process`).
+
+The copy renders a share of the pages, then every other file (the exports, the feed),
+packed; the build renders the rest of the pages and packs every page as it comes. Pages and
+files come back in the order they are asked for, as `render.rendering` gives them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+from collections.abc import Callable, Iterable, Iterator, Sequence
+
+from .rendered import PackedText, RenderedPage, pack_pieces
+from .second_process import SecondProcess, Tally
+
+# The copy's share of the pages: it makes the other files besides, and the build packs
+# every page as it comes.
+PAGE_SHARE = 0.5
+
+Pages = Iterator[tuple[str, RenderedPage]]
+Files = Iterator[tuple[str, Iterable[str]]]
+
+
+def in_two(
+    paths: Sequence[str], made: Callable[[int], RenderedPage], files: Files, tally: Tally
+) -> tuple[Pages, Files]:
+    """The pages at ``paths`` (``made(n)`` renders the n-th) and ``files``, as `rendering`
+    gives them; a file the copy made comes as `PackedText`."""
+    count = len(paths)
+
+    def make(number: int) -> bytes:
+        if number < count:
+            return pickle.dumps(made(number))
+        return pickle.dumps([(path, pack_pieces(pieces)) for path, pieces in files])
+
+    helper = SecondProcess.start(count, make, PAGE_SHARE, extra=1)
+    tally.started = helper is not None
+    return _pages(paths, made, helper, tally), _files(count, files, helper)
+
+
+def _pages(
+    paths: Sequence[str],
+    made: Callable[[int], RenderedPage],
+    helper: SecondProcess | None,
+    tally: Tally,
+) -> Pages:
+    targets: dict[str, str] = {}
+    try:
+        for number, path in enumerate(paths):
+            data = helper.take(number) if helper is not None else None
+            if data is None:
+                yield path, made(number)
+                continue
+            page: RenderedPage = pickle.loads(data)  # made by this build's own copy
+            tally.taken += 1
+            # One string for each page linked to, as `render` keeps them.
+            links = tuple(targets.setdefault(t, t) for t in page.links)
+            yield path, dataclasses.replace(page, links=links)
+    except BaseException:
+        if helper is not None:
+            helper.close()
+        raise
+
+
+def _files(count: int, files: Files, helper: SecondProcess | None) -> Files:
+    try:
+        data = helper.take(count) if helper is not None else None
+        if data is None:
+            yield from files
+            return
+        for path, packed in pickle.loads(data):
+            yield path, PackedText(packed)
+    finally:
+        if helper is not None:
+            helper.close()
