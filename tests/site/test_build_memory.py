@@ -16,7 +16,7 @@ from berlintalks.checks import check
 from berlintalks.export import export_all
 from berlintalks.export.records_json import dump_json
 from berlintalks.site.htmlpage import HtmlPage
-from berlintalks.site.render import render_site
+from berlintalks.site.render import rendering
 from berlintalks.site.rendered import pack_pieces, unpack, unpack_pieces
 from berlintalks.site.site_files import json_list
 from conftest import write_article_kb
@@ -107,7 +107,8 @@ def test_no_generated_page_keeps_its_html_after_the_build(probed: tuple[_Probe, 
 def test_the_exports_in_the_site_are_export_all_s(tmp_path: Path) -> None:
     root = write_article_kb(tmp_path / "kb")
     report = check(root)
-    _, files = render_site(report.kb, templates=root / "templates", graph=report.graph)
+    _, made = rendering(report.kb, templates=root / "templates", graph=report.graph)
+    files = {path: "".join(pieces) for path, pieces in made}
     exported = export_all(report.kb)
     assert [p for p in files if p.startswith("data/")] == [f"data/{n}" for n in exported]
     for name, text in exported.items():

@@ -56,7 +56,6 @@ __all__ = [
     "json_for_script",
     "link",
     "render_failure",
-    "render_site",
     "rendering",
 ]
 
@@ -182,46 +181,20 @@ def generate(
     config: SiteConfig | None = None,
     graph: Graph | None = None,
 ) -> dict[str, str]:
-    """Every generated file of the site, ``{docs-relative path: text}``.
+    """Every generated file of the site, ``{docs-relative path: text}``: the pages, then the
+    other files (stylesheet, exports).
 
     A page is a Markdown file whose body is its HTML (see `RenderedPage.source`), so any
     builder that reads Markdown shows it. ``graph``: the relation graph of ``kb`` its check
     built (``Report.graph``); built here only for a caller that renders records it did not
     check.
     """
-    pages, files = render_site(
+    pages, files = rendering(
         kb, templates=templates, findings=findings, history=history, config=config, graph=graph
     )
-    out = {path: page.source() for path, page in pages.items()}
-    out.update(files)
+    out = {path: page.source() for path, page in pages}
+    out.update((path, "".join(pieces)) for path, pieces in files)
     return out
-
-
-def render_site(
-    kb: KnowledgeBase,
-    *,
-    templates: Path,
-    findings: Iterable[Finding] = (),
-    history: Mapping[str, FileHistory] | None = None,
-    config: SiteConfig | None = None,
-    graph: Graph | None = None,
-    memo: RenderMemo | None = None,
-) -> tuple[dict[str, RenderedPage], dict[str, str]]:
-    """The generated pages, ``{docs path: page}``, and the other files (stylesheet, exports).
-
-    ``memo``: the pages of the rebuild before (`serve`), each rendered again only when
-    something it read changed.
-    """
-    pages, files = rendering(
-        kb,
-        templates=templates,
-        findings=findings,
-        history=history,
-        config=config,
-        graph=graph,
-        memo=memo,
-    )
-    return dict(pages), {path: "".join(pieces) for path, pieces in files}
 
 
 def rendering(
@@ -235,13 +208,14 @@ def rendering(
     memo: RenderMemo | None = None,
     second: Tally | None = None,
 ) -> tuple[Iterator[tuple[str, RenderedPage]], Iterator[tuple[str, Iterable[str]]]]:
-    """`render_site`'s pages and other files, each made when its turn comes, a file's text in
-    pieces.
+    """The generated pages and the other files (stylesheet, exports), each made when its turn
+    comes, a file's text in pieces.
 
     A caller that keeps each page in a compact form as it comes (the MkDocs plugin) never
     holds the text of them all: at 10,000 claims the pages' HTML is some 190 MB and the
-    exports 120 MB. ``second``: let a second process render a share of the pages and the
-    other files (`render_two`), counted there.
+    exports 120 MB. ``memo``: the pages of the rebuild before (`serve`), each rendered again
+    only when something it read changed. ``second``: let a second process render a share of
+    the pages and the other files (`render_two`), counted there.
     """
     config = config or SiteConfig()
     graph = graph if graph is not None else build_graph(kb)
