@@ -25,6 +25,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
+from .rendered import pack, unpack
+
 # The tag a cache folder carries (https://bford.info/cachedir/), which backup tools honour.
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -51,10 +53,10 @@ class MemoryStore:
 
     def get(self, key: str) -> str | None:
         data = self._entries.get(key)
-        return None if data is None else zlib.decompress(data).decode("utf-8")
+        return None if data is None else unpack(data)
 
     def put(self, key: str, text: str) -> None:
-        self._entries[key] = zlib.compress(text.encode("utf-8"), 1)
+        self._entries[key] = pack(text)
 
     def keep_only(self, used: set[str]) -> None:
         self._entries = {k: v for k, v in self._entries.items() if k in used}
@@ -104,7 +106,7 @@ class DiskStore:
                 return None
             with os.fdopen(fd, "rb", closefd=False) as f:
                 data = f.read(_MAX_ENTRY + 1)
-            return zlib.decompress(data).decode("utf-8")
+            return unpack(data)
         except (OSError, zlib.error, UnicodeDecodeError):
             return None
         finally:
@@ -119,7 +121,7 @@ class DiskStore:
                 return
             path.parent.mkdir(exist_ok=True, mode=0o700)
             tmp = path.parent / f".{key}.{secrets.token_hex(4)}.tmp"
-            _write_new(tmp, zlib.compress(text.encode("utf-8"), 1))
+            _write_new(tmp, pack(text))
             os.replace(tmp, path)
         except OSError as exc:
             self.failed = exc

@@ -13,6 +13,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from .rendered import pack, unpack
 from .second_process import SecondProcess
 
 # The copy's share: the build itself, besides its own share, runs every plugin on every
@@ -69,7 +70,7 @@ class ThemeShare:
             if made is None:
                 return None
             key, output = made
-            return key.encode("ascii") + zlib.compress(output.encode("utf-8"), 1)
+            return key.encode("ascii") + pack(output)
 
         process = SecondProcess.start(len(paths), make, SHARE)
         if process is None:
@@ -87,7 +88,7 @@ class ThemeShare:
         if data is None or data[:_KEY_SIZE] != key.encode("ascii"):
             return None
         try:
-            return zlib.decompress(data[_KEY_SIZE:]).decode("utf-8")
+            return unpack(data[_KEY_SIZE:])
         except (zlib.error, UnicodeDecodeError):
             return None
 
