@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 @dataclass(slots=True)
 class BuildState:
-    """One build's use of the store of outputs: its files, and the keys it used."""
+    """One build's use of the store of outputs and of a second process: its files, the
+    keys of its pages, and what it took from each."""
 
     files: Files
     paths: list[str]  # the docs paths of the generated pages

@@ -251,7 +251,8 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         pages = [(f.src_uri, f.page) for f in doc_files if f.src_uri in self._generated]
 
         def key_of(page: Page, context: dict[str, Any]) -> str | None:
-            release_page(state.written_last)  # in the copy, once MkDocs would have
+            # The copy runs no on_post_page: this page's HTML is let go at the next one's
+            # on_page_context, as in the build.
             state.written_last = page
             return None if "bt_output" in context else state.keys.get(page.file.src_uri)
 
