@@ -386,6 +386,19 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
     return run
 
 
+def build_process(root: Path, site: Path, *args: str) -> str:
+    """`berlintalks build` of ``root`` into ``site`` as a process of its own, which keeps
+    nothing from this one; what it said on stderr. The test fails if the build does."""
+    done = subprocess.run(
+        [sys.executable, "-m", "berlintalks.cli", "build", "--root", str(root),
+         "--site-dir", str(site), *args],
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stderr
+
+
 def findings(cli: Callable[..., Run], root: Path) -> list[str]:
     """``file:line:col:CODE`` of every finding ``check`` gives on ``root``, in its order."""
     return [f"{f.file}:{f.line}:{f.column}:{f.code}" for f in check_json(cli, root)]

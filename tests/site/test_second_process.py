@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import subprocess
 import sys
 import threading
 import time
@@ -36,7 +35,7 @@ from berlintalks.site.second_process import (
     share_of,
 )
 from berlintalks.site.theme_share import ThemeShare
-from conftest import REPO
+from conftest import REPO, build_process
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from synth import generate
@@ -189,30 +188,19 @@ def test_a_theme_output_is_taken_only_under_the_key_the_build_has() -> None:
 
 
 @pytest.fixture
-def big_kb(tmp_path: Path) -> Path:
+def big_kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # The build date, which the sitemap carries, fixed: builds are compared byte for byte.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1765800000")
     return generate(tmp_path / "kb", 200, seed=5)
 
 
-def build(kb: Path, site: Path, *args: str) -> str:
-    """`berlintalks build` of ``kb`` as its own process; what it said on stderr."""
-    done = subprocess.run(
-        [sys.executable, "-m", "berlintalks.cli", "build", "--root", str(kb),
-         "--site-dir", str(site), *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "SOURCE_DATE_EPOCH": "1765800000"},
-    )  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stderr
-
-
 def test_a_build_on_two_cores_is_byte_identical_to_one_on_one(big_kb: Path, tmp_path: Path) -> None:
-    two = build(big_kb, tmp_path / "two", "--no-cache")
+    two = build_process(big_kb, tmp_path / "two", "--no-cache")
     shared = SHARED.search(two)
     assert shared, two
     pages, of, theme = (int(g) for g in shared.groups())
     assert 0.4 * of < pages < 0.6 * of and 0.5 * of < theme < 0.7 * of, shared[0]
-    one = build(big_kb, tmp_path / "one", "--no-cache", "--jobs", "1")
+    one = build_process(big_kb, tmp_path / "one", "--no-cache", "--jobs", "1")
     assert not SHARED.search(one), one
     assert_same(tmp_path / "two", tmp_path / "one")
 
@@ -221,15 +209,15 @@ def test_two_cores_with_the_cache_of_built_pages_give_the_same_bytes(
     big_kb: Path, tmp_path: Path
 ) -> None:
     cache = ("--cache-dir", str(tmp_path / "cache"))
-    build(big_kb, tmp_path / "first", *cache)
+    build_process(big_kb, tmp_path / "first", *cache)
     claim = sorted((big_kb / "claims").glob("*.yaml"))[7]
     text = claim.read_text(encoding="utf-8")
     assert '\ntitle: "' in text
     claim.write_text(text.replace('\ntitle: "', '\ntitle: "Again: ', 1), encoding="utf-8")
-    again = build(big_kb, tmp_path / "again", *cache)
+    again = build_process(big_kb, tmp_path / "again", *cache)
     shared = SHARED.search(again)
     assert shared, again
     # Only the changed claim's page and the lists showing its title are rendered again.
     assert int(shared[3]) < 20, shared[0]
-    build(big_kb, tmp_path / "full", "--no-cache", "--jobs", "1")
+    build_process(big_kb, tmp_path / "full", "--no-cache", "--jobs", "1")
     assert_same(tmp_path / "again", tmp_path / "full")

@@ -12,7 +12,6 @@ import json
 import logging
 import random
 import re
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +21,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from berlintalks.site.serve import _DirtyNotice, _tell_plugin
-from conftest import REPO
+from conftest import REPO, build_process
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from synth import generate
@@ -40,16 +39,6 @@ def serving(root: Path, site: Path, *, first: bool = False) -> None:
         build(config, dirty=not first)
     finally:
         logging.getLogger("mkdocs.commands.build").removeFilter(notice)
-
-
-def fresh(root: Path, site: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "berlintalks.cli", "build", "--root", str(root),
-         "--site-dir", str(site), "--no-cache", "-q"],
-        capture_output=True,
-        text=True,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def files_of(site: Path) -> dict[str, bytes]:
@@ -125,7 +114,7 @@ def test_kept_record_pages_equal_a_fresh_build_after_each_edit(tmp_path: Path, s
     for step, (what, edit) in enumerate(edits(root, rng), start=1):
         edit()
         serving(root, preview)
-        fresh(root, tmp_path / f"fresh-{step}")
+        build_process(root, tmp_path / f"fresh-{step}", "--no-cache", "-q")
         kept, made = files_of(preview), files_of(tmp_path / f"fresh-{step}")
         assert kept.keys() == made.keys(), what
         differ = [name for name in made if kept[name] != made[name]]

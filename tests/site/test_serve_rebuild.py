@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +11,7 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 
-from conftest import BUNDLED, copy_from_repo
+from conftest import BUNDLED, build_process, copy_from_repo
 
 
 @pytest.fixture
@@ -63,15 +61,7 @@ def test_a_rebuild_from_kept_pages_equals_a_fresh_build(
     assert 0 < int(taken[1]) < int(taken[2]) - 3
 
     fresh = tmp_path / "fresh"  # another process: nothing kept
-    done = subprocess.run(
-        [
-            *(sys.executable, "-m", "berlintalks.cli", "build"),
-            *("--root", str(root), "--site-dir", str(fresh), "--no-cache"),
-        ],
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr
+    build_process(root, fresh, "--no-cache")
     kept, made = files_of(tmp_path / "second"), files_of(fresh)
     assert kept.keys() == made.keys()
     differ = [name for name in made if kept[name] != made[name]]
