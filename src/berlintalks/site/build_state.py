@@ -31,6 +31,7 @@ class BuildState:
     second: ThemeShare | None = None
     tally: Tally | None = None  # the pages a second process rendered, when one may
     written_last: Page | None = None  # the page MkDocs wrote last, its HTML to let go
+    frozen: bool = False  # whether it holds a `gcpause.freeze`
 
 
 def release_page(page: Page | None) -> None:

@@ -13,6 +13,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files, InclusionLevel
 
 from ..checks import Report, as_text, check
+from ..gcpause import freeze, freeze_more, thaw
 from ..records import FileHistory, ParseCache, forget_positions, head_commit, read_history
 from .addresses import doc_path, same_address
 from .build_state import BuildState, release_page
@@ -208,6 +209,10 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         self._build = BuildState(
             files, sorted(self._generated), keyed=self._outputs is not None, tally=tally
         )
+        # What this build keeps to its end (records, pages, files) leaves the collector's
+        # view until it ends (`gcpause.freeze`).
+        freeze()
+        self._build.frozen = True
         if self._memo is not None:
             log.info(f"berlintalks: {self._memo.reused} pages kept from the rebuild before")
         return files
@@ -243,6 +248,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             self._start_second(state, config, env)
         if self._serving is not None:
             self._serving.writing = True  # MkDocs has read every page; it writes them next
+        freeze_more()  # MkDocs' pages, read and kept to the end of the build
         return env
 
     def _start_second(self, state: BuildState, config: MkDocsConfig, env: Any) -> None:
@@ -325,6 +331,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         state, self._build = self._build, None
         if state is None:
             return
+        _thaw(state)
         release_page(state.written_last)
         if state.second is not None:
             state.second.close()
@@ -364,6 +371,8 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         state = self._build
+        if state is not None:
+            _thaw(state)
         if state is not None and state.second is not None:
             state.second.close()
 
@@ -375,6 +384,12 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         return server
+
+
+def _thaw(state: BuildState) -> None:
+    if state.frozen:
+        state.frozen = False
+        thaw()
 
 
 def _nav_titles(nav: Any) -> dict[str, str | None]:
