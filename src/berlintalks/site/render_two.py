@@ -1,8 +1,9 @@
 """The generated pages and files made with a second process (`second_process`).
 
-The copy renders a share of the pages, then every other file (the exports, the feed),
-packed; the build renders the rest of the pages and packs every page as it comes. Pages and
-files come back in the order they are asked for, as `render.rendering` gives them.
+The copy makes every file besides the pages first (the exports, the feed), packed, then
+renders pages from the last one down; the build renders pages from the first one up, and
+packs every page as it comes, until the two meet. Pages and files come back in the order
+they are asked for, as `render.rendering` gives them.
 """
 
 from __future__ import annotations
@@ -13,10 +14,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from .rendered import PackedText, RenderedPage, pack_pieces
 from .second_process import SecondProcess, Tally
-
-# The copy's share of the pages: it makes the other files besides, and the build packs
-# every page as it comes.
-PAGE_SHARE = 0.5
 
 Pages = Iterator[tuple[str, RenderedPage]]
 Files = Iterator[tuple[str, Iterable[str]]]
@@ -34,7 +31,7 @@ def in_two(
             return pickle.dumps(made(number))
         return pickle.dumps([(path, pack_pieces(pieces)) for path, pieces in files])
 
-    helper = SecondProcess.start(count, make, PAGE_SHARE, extra=1)
+    helper = SecondProcess.start(count, make, extra=1)
     tally.started = helper is not None
     return _pages(paths, made, helper, tally), _files(count, files, helper)
 

@@ -1,16 +1,20 @@
-"""Work split with a second process, on a second core, its results read back in order.
+"""Work split with a second process, on a second core, the two meeting in the middle.
 
 A build renders pages one after another on one core. Where the pages are independent (each
 page's HTML from our templates, each page's output from the theme), the build forks once
-the shared state is ready: the copy makes its share of the items, in order, and sends each
-result back through a pipe; the build makes the rest itself and reads the copy's results as
-it reaches them. An item the copy could not make (it failed, or logged a warning), or any
-item after the copy has gone, is made by the build itself, so the copy can make a build
-faster but never change what it writes. Each caller checks what it takes besides (the
-theme's outputs carry the key of everything they are made of, see `theme_share`).
+the shared state is ready: the copy makes the extra items first (the exports, say), then
+the items from the last one down, sending each result back through a pipe; the build makes
+the items from the first one up, taking each from the copy when the copy has sent it. Where
+the two meet, the build takes the copy's results for the rest and stops it. So neither
+waits for the other, whatever the share of the work each can do: a page the copy has not
+made yet when the build reaches it is made by the build.
 
-The pipe holds a few results at most, so the copy never runs far ahead of the build and the
-results in flight take little memory.
+An item the copy could not make (it failed, or logged a warning), or any item after the copy
+has gone, is made by the build itself, so the copy can make a build faster but never change
+what it writes. Each caller checks what it takes besides (the theme's outputs carry the key
+of everything they are made of, see `theme_share`). The build reads the pipe whenever it
+asks for an item and keeps what came, so the copy does not wait on a full pipe: what it
+holds is the copy's results the build has not reached yet, up to about half the pages.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from ..gcpause import freeze, thaw
 
 # Below this many items, starting the second process costs more than it saves. Above the
 # most, it saves nothing and doubles the memory: the copy's allocations land all over the heap
@@ -59,100 +65,138 @@ def can_fork() -> bool:
     return (cores or 1) >= 2 and threading.active_count() == 1
 
 
-def share_of(count: int, share: float) -> list[int]:
-    """Which of ``count`` items the second process makes: ``share`` of them, spread evenly."""
-    return [i for i in range(count) if int((i + 1) * share) > int(i * share)]
-
-
 class SecondProcess:
-    """The second process of one piece of work, and its results, read as they are needed."""
+    """The second process of one piece of work, and the results it has sent so far."""
 
-    def __init__(self, pid: int, fd: int, share: list[int]) -> None:
+    def __init__(self, pid: int, fd: int, count: int, extra: int) -> None:
         self._pid = pid
         self._fd: int | None = fd
+        self._count = count
+        self._extra = extra
         self._buffer = bytearray()
-        self.share = frozenset(share)
-        self._last = -1  # the number of the last result read from the pipe
+        self._results: dict[int, bytes] = {}
+        self._received = 0  # how many results have come, in the copy's order
         self.taken = 0
 
     @classmethod
-    def start(cls, count: int, make: Make, share: float, extra: int = 0) -> SecondProcess | None:
-        """Fork a process that makes ``share`` of items ``0..count-1`` with ``make``, and the
-        ``extra`` items after them; None when too few or too many, or it cannot start."""
-        picked = share_of(count, share) + list(range(count, count + extra))
-        if not MIN_ITEMS <= count <= MAX_ITEMS or not picked or not can_fork():
+    def start(cls, count: int, make: Make, extra: int = 0) -> SecondProcess | None:
+        """Fork a process that makes the ``extra`` items ``count..count+extra-1``, then
+        items ``count-1`` down to 0 with ``make``, until the build stops it; None when too few
+        or too many, or it cannot start."""
+        if not MIN_ITEMS <= count <= MAX_ITEMS or not can_fork():
             return None
+        order = list(range(count, count + extra)) + list(range(count - 1, -1, -1))
         read_end, write_end = os.pipe()
+        _widen(write_end)
         sys.stdout.flush()
         sys.stderr.flush()
         # Objects frozen before the fork are never visited by the copy's collector, which
         # would otherwise touch, and so copy, every page the build holds.
-        gc.freeze()
+        freeze()
         try:
             pid = os.fork()
         except OSError:
-            gc.unfreeze()
+            thaw()
             os.close(read_end)
             os.close(write_end)
             return None
         if pid == 0:  # the copy: it never returns
             os.close(read_end)
-            _make_share(write_end, picked, make)
-        gc.unfreeze()
+            _make_share(write_end, order, make)
+        thaw()
         os.close(write_end)
-        return cls(pid, read_end, picked)
+        return cls(pid, read_end, count, extra)
+
+    def _position(self, number: int) -> int:
+        """Where item ``number`` comes in the copy's order."""
+        if number >= self._count:
+            return number - self._count
+        return self._extra + self._count - 1 - number
 
     def take(self, number: int) -> bytes | None:
-        """The second process's result for item ``number``; None if it has none."""
-        if number not in self.share or self._fd is None or number <= self._last:
+        """The second process's result for item ``number``; None if it has none.
+
+        An item of ``0..count-1`` the copy has not sent yet is the build's to make: it is
+        not waited for. An extra item is waited for (the build has nothing else to do).
+        """
+        if not 0 <= number < self._count + self._extra:
             return None
-        data: bytes | None = b""
-        while self._last < number:
-            head = self._read(_HEAD.size)
-            if head is None:
+        self._drain(wait=False)
+        while self._position(number) >= self._received:
+            if number < self._count or self._fd is None or not self._drain(wait=True):
                 return None
-            self._last, size = _HEAD.unpack(head)
-            data = self._read(size)
-            if data is None:
-                return None
-        if self._last != number or not data:
+        data = self._results.pop(number, b"")
+        if number < self._count:
+            # Met: the copy has sent every item after this one, and the build made those
+            # before it, so what the copy would make next is done already.
+            self.close()
+        if not data:
             return None
         self.taken += 1
         return data
 
-    def _read(self, size: int) -> bytes | None:
-        """``size`` bytes from the pipe; None, and the second process stopped, if it ended
-        or sent nothing for `STALL_S` seconds."""
-        while len(self._buffer) < size and self._fd is not None:
-            ready: list[int] = []
+    def _drain(self, wait: bool) -> bool:
+        """Keep every whole result the pipe holds; with ``wait``, until one more has come.
+        False, and the second process stopped, when it ended or sent nothing for
+        `STALL_S` seconds while waited for."""
+        before = self._received
+        while self._fd is not None:
             try:
-                ready, _, _ = select.select([self._fd], [], [], STALL_S)
-                chunk = os.read(self._fd, 1 << 16) if ready else b""
+                ready, _, _ = select.select([self._fd], [], [], STALL_S if wait else 0)
+                chunk = os.read(self._fd, 1 << 20) if ready else None
             except OSError:
-                chunk = b""
+                ready, chunk = [self._fd], b""
+            if chunk is None:  # nothing more for now
+                if wait:
+                    self.close()  # silent for a minute: stopped
+                    return False
+                return True
             if not chunk:
-                self.close(stop=not ready)  # silent: stop it; ended: reap it
-                return None
+                self.close()  # ended
+                return False
             self._buffer += chunk
-        if self._fd is None:
-            return None
-        data = bytes(self._buffer[:size])
-        del self._buffer[:size]
-        return data
+            self._split()
+            if wait and self._received > before:
+                return True
+        return False
 
-    def close(self, stop: bool = False) -> None:
-        """Stop reading, and wait for the second process to end: it ends at a closed pipe,
-        or, with ``stop``, at once."""
+    def _split(self) -> None:
+        """Move the whole results at the start of the buffer into ``_results``."""
+        buffer, at = self._buffer, 0
+        while len(buffer) - at >= _HEAD.size:
+            number, size = _HEAD.unpack_from(buffer, at)
+            if len(buffer) - at - _HEAD.size < size:
+                break
+            start = at + _HEAD.size
+            if size and number < self._count + self._extra:
+                self._results[number] = bytes(buffer[start : start + size])
+            self._received += 1
+            at = start + size
+        del buffer[:at]
+
+    def close(self) -> None:
+        """Stop reading and stop the second process: what it was making is not needed.
+
+        The results it has sent stay to be taken.
+        """
         fd, self._fd = self._fd, None
         if fd is None:
             return
         os.close(fd)
         self._buffer.clear()
-        if stop:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self._pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self._pid, signal.SIGKILL)
         with contextlib.suppress(ChildProcessError):
             os.waitpid(self._pid, 0)
+
+
+def _widen(fd: int) -> None:
+    """Let the pipe hold a megabyte (Linux' default is 64 KB), so a large result (the
+    exports) goes through in a few reads."""
+    with contextlib.suppress(AttributeError, OSError):
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
 
 
 class _Warned(logging.Handler):
@@ -166,8 +210,8 @@ class _Warned(logging.Handler):
         self.seen = True
 
 
-def _make_share(fd: int, share: list[int], make: Make) -> None:
-    """The second process: make each item of ``share`` and send it; then end."""
+def _make_share(fd: int, order: list[int], make: Make) -> None:
+    """The second process: make each item of ``order`` and send it; then end."""
     code = 0
     try:
         gc.disable()  # short-lived, and its heap is the build's
@@ -180,7 +224,7 @@ def _make_share(fd: int, share: list[int], make: Make) -> None:
         for name in ("", "mkdocs"):
             logging.getLogger(name).addHandler(warned)
         with os.fdopen(fd, "wb") as out:
-            for number in share:
+            for number in order:
                 warned.seen = False
                 try:
                     data = make(number) or b""

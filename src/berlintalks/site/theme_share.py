@@ -1,8 +1,9 @@
 """The theme's output of a share of the generated pages, made by a second process.
 
 Material's page template is the largest single cost of a build. Once MkDocs has read every
-page (its ``env`` event), the plugin forks (`second_process`): the copy puts its share of
-the generated pages through the theme as MkDocs would, and sends each output with the key
+page (its ``env`` event), the plugin forks (`second_process`): the copy puts generated
+pages through the theme as MkDocs would, from the last one down while the build writes them
+from the first one up, and sends each output with the key
 of everything it is made of (`page_keys.page_key`). The build takes an output only for the
 page whose key it carries in the build itself.
 """
@@ -16,9 +17,6 @@ from typing import Any
 from .rendered import pack, unpack
 from .second_process import SecondProcess
 
-# The copy's share: the build itself, besides its own share, runs every plugin on every
-# page and writes it.
-SHARE = 0.6
 _KEY_SIZE = 64  # a page key: 64 hex digits
 
 
@@ -62,8 +60,8 @@ class ThemeShare:
     def start(
         cls, paths: Sequence[str], render: Callable[[int], tuple[str, str] | None]
     ) -> ThemeShare | None:
-        """Fork a process that renders its share of the pages at ``paths``: ``render(n)``
-        gives the key and output of the n-th."""
+        """Fork a process that renders pages at ``paths``, from the last one down, until
+        the build meets it: ``render(n)`` gives the key and output of the n-th."""
 
         def make(number: int) -> bytes | None:
             made = render(number)
@@ -72,7 +70,7 @@ class ThemeShare:
             key, output = made
             return key.encode("ascii") + pack(output)
 
-        process = SecondProcess.start(len(paths), make, SHARE)
+        process = SecondProcess.start(len(paths), make)
         if process is None:
             return None
         return cls(process, {path: n for n, path in enumerate(paths)})
