@@ -621,6 +621,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-build", action="store_true", help="skip the build comparison")
     parser.add_argument("--no-serve", action="store_true", help="skip the serve reload timing")
     parser.add_argument(
+        "--no-plain",
+        action="store_true",
+        help="skip the plain Material site (Python-Markdown pages: the slowest of the builds)",
+    )
+    parser.add_argument(
         "--serve-claims",
         type=int,
         default=0,
@@ -685,7 +690,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if do_build:
                 pages, page_bytes = generated_pages(root, work / f"generated-{n}")
                 plain = work / f"plain-{n}"
-                if not (plain / "mkdocs.yml").is_file():
+                if not args.no_plain and not (plain / "mkdocs.yml").is_file():
                     plain_site(plain, pages, page_bytes)
                 simple = work / f"simple-{n}"
                 if not (simple / "mkdocs.yml").is_file():
@@ -711,15 +716,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                     return measure(cmd)
 
                 jobs["incremental"] = edited_build
-                jobs["plain"] = lambda plain=plain, n=n: measure(
-                    mkdocs_build(plain, work / f"plain-site-{n}")
-                )
+                if not args.no_plain:
+                    jobs["plain"] = lambda plain=plain, n=n: measure(
+                        mkdocs_build(plain, work / f"plain-site-{n}")
+                    )
                 jobs["simple"] = lambda simple=simple, n=n: measure(
                     mkdocs_build(simple, work / f"simple-site-{n}")
                 )
                 log(f"  build: {pages} pages; plain site: {pages} pages of ~{page_bytes} bytes")
             series = interleaved(runs, jobs, log)
-            build, plain_ = (series["build"], series["plain"]) if do_build else (None, None)
+            build, plain_ = (series["build"], series.get("plain")) if do_build else (None, None)
             simple_ = series["simple"] if do_build else None
             identical = None
             if do_build:
