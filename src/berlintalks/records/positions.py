@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,3 +39,25 @@ class Positions:
     def key(self, *path: str | int) -> Pos:
         """The position of the key naming ``path`` (falls back to its value)."""
         return self.keys.get(tuple(path)) or self.at(*path)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled as rows of plain values (the cache of parsed records): through the
+        # dataclass state protocol, making the forty-odd Pos of a record again cost most of
+        # what parsing the file costs.
+        return (positions_from_rows, (self.file, _rows(self.values), _rows(self.keys)))
+
+
+Row = tuple[Path_, str, int, int]
+
+
+def _rows(table: Mapping[Path_, Pos]) -> list[Row]:
+    return [(path, pos.file, pos.line, pos.column) for path, pos in table.items()]
+
+
+def positions_from_rows(file: str, values: list[Row], keys: list[Row]) -> Positions:
+    """The `Positions` that `Positions.__reduce__` gave as rows."""
+    return Positions(
+        file,
+        {path: Pos(f, line, column) for path, f, line, column in values},
+        {path: Pos(f, line, column) for path, f, line, column in keys},
+    )

@@ -54,14 +54,14 @@ def mkdocs_build(
     *,
     quiet: bool = True,
     report: Report | None = None,
-    cache_dir: Path | None = None,
+    store: Any = None,
     jobs: int = 2,
 ) -> None:
     """One strict MkDocs build of ``root``'s mkdocs.yml into ``site_dir`` (must be empty).
 
     ``report``: the check of ``root`` just made, handed to the site's plugin so that it does
-    not check the records again. ``cache_dir``: the folder of the theme's output of pages
-    built before (`page_store.DiskStore`), or None to render every page. ``jobs``: 2 lets
+    not check the records again. ``store``: the theme's output of pages built before
+    (`page_store.DiskStore`), or None to render every page. ``jobs``: 2 lets
     a second process render a share of the pages (`second_process`), where it can.
     """
     from mkdocs.commands.build import build as mk_build
@@ -79,7 +79,7 @@ def mkdocs_build(
     logger.setLevel(logging.INFO)
     try:
         config = load_config(str(config_file(root)), site_dir=str(site_dir), strict=True)
-        _hand_over(config, root, report, _store(cache_dir, quiet), jobs)
+        _hand_over(config, root, report, store, jobs)
         mk_build(config)
     except MkDocsException as exc:
         detail = "\n".join(collect.messages)
@@ -123,6 +123,18 @@ def _store(cache_dir: Path | None, quiet: bool) -> Any:
         return None
 
 
+def _parse_cache(store: Any) -> Any:
+    """The parsed records kept in the store's folder (`parse_store`), or None without one."""
+    from ..records.parse_store import DiskParseCache
+
+    if store is None:
+        return None
+    try:
+        return DiskParseCache(store.folder)
+    except OSError:
+        return None  # slower, never wrong: every file is parsed
+
+
 def build(
     root: Path,
     site_dir: Path | None = None,
@@ -160,7 +172,12 @@ def build(
             raise ValueError(f"the cache folder {cache_dir} holds the site; choose another")
     if builder != "mkdocs":
         config_file(root)  # the same usage error as MkDocs gives, before the check
-    report = check(root)
+    store = _store(cache_dir, quiet)
+    parsed = _parse_cache(store)
+    report = check(root, cache=parsed)
+    if parsed is not None:
+        parsed.keep_only_used()
+        del parsed  # the build forgets the records' positions, which the entries keep
     if report.errors:
         return Result(report, None)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -180,9 +197,7 @@ def build(
     with _marked(project or fresh), _marked(fresh) if project else nullcontext():
         try:
             if builder == "mkdocs":
-                mkdocs_build(
-                    root, fresh, quiet=quiet, report=report, cache_dir=cache_dir, jobs=jobs
-                )
+                mkdocs_build(root, fresh, quiet=quiet, report=report, store=store, jobs=jobs)
             elif builder == "properdocs":
                 properdocs_build(config_file(root), fresh, quiet=quiet)
             else:

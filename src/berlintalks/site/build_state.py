@@ -31,7 +31,6 @@ class BuildState:
     second: ThemeShare | None = None
     tally: Tally | None = None  # the pages a second process rendered, when one may
     written_last: Page | None = None  # the page MkDocs wrote last, its HTML to let go
-    frozen: bool = False  # whether it holds a `gcpause.freeze`
 
 
 def release_page(page: Page | None) -> None:

@@ -9,7 +9,6 @@ address, and the context other plugins added for it.
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import importlib.metadata
 import json
@@ -17,8 +16,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import __version__
 from ..boundary import tree_digest
+from ..code import code_digest
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -60,16 +59,6 @@ _CONFIG_KEYS = (
     "markdown_extensions",
     "mdx_configs",
 )
-
-
-@functools.lru_cache(maxsize=1)
-def _code_digest() -> str:
-    """berlintalks' own modules: a change to the code changes every key, released or not."""
-    h = hashlib.sha256(__version__.encode())
-    package = Path(__file__).resolve().parent.parent
-    for path in sorted(package.rglob("*.py")):
-        h.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
 
 
 def _version(dist: str) -> str:
@@ -122,7 +111,7 @@ def site_key(config: MkDocsConfig, nav: Navigation, files: Files, generated: set
     """What every page's output shares: code, versions, theme, configuration, navigation."""
     h = hashlib.sha256(KEY_FORMAT.encode() + b"\0")
     shared = {
-        "code": _code_digest(),
+        "code": code_digest(),
         "mkdocs": _version("mkdocs"),
         "material": _version("mkdocs-material"),
         "theme": config.theme.name,

@@ -85,6 +85,8 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         self._build: BuildState | None = None  # the build under way
         # Whether a build may put a share of its pages through a second process.
         self._second = False
+        # Whether the build under way holds a `gcpause.freeze`.
+        self._frozen = False
 
     def leave_unchanged(self, dirty: bool) -> None:
         """`serve`: MkDocs' coming rebuild is a dirty one, which leaves unchanged pages alone."""
@@ -154,6 +156,11 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             # `serve` keeps its records between rebuilds (the parse cache), and their
             # positions with them; a build has no use for them once checked.
             forget_positions(report.kb)
+        if not self._frozen:
+            # What the build keeps to its end (the records, what `serve` kept from the
+            # rebuild before, the pages) leaves the collector's view until then.
+            freeze()
+            self._frozen = True
         history = self._read_history(root)
         conf = site_config(
             config, self.config.publisher, self.config.edit_url, self.config.part_size
@@ -209,10 +216,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         self._build = BuildState(
             files, sorted(self._generated), keyed=self._outputs is not None, tally=tally
         )
-        # What this build keeps to its end (records, pages, files) leaves the collector's
-        # view until it ends (`gcpause.freeze`).
-        freeze()
-        self._build.frozen = True
+        freeze_more()  # the pages and files, kept to the end of the build
         if self._memo is not None:
             log.info(f"berlintalks: {self._memo.reused} pages kept from the rebuild before")
         return files
@@ -328,10 +332,10 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
     # Before the search plugin writes its index, which gets the entries of pages left alone.
     @event_priority(100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._thaw()
         state, self._build = self._build, None
         if state is None:
             return
-        _thaw(state)
         release_page(state.written_last)
         if state.second is not None:
             state.second.close()
@@ -369,10 +373,14 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         serving.written, serving.keys = written, state.keys
         serving.search = by_page(entries) if isinstance(entries, list) else {}
 
+    def _thaw(self) -> None:
+        if self._frozen:
+            self._frozen = False
+            thaw()
+
     def on_build_error(self, *, error: Exception) -> None:
+        self._thaw()
         state = self._build
-        if state is not None:
-            _thaw(state)
         if state is not None and state.second is not None:
             state.second.close()
 
@@ -384,12 +392,6 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         return server
-
-
-def _thaw(state: BuildState) -> None:
-    if state.frozen:
-        state.frozen = False
-        thaw()
 
 
 def _nav_titles(nav: Any) -> dict[str, str | None]:

@@ -1,0 +1,117 @@
+"""The records kept on disk between builds: the same check as a fresh one, never code run.
+
+`parse_store.DiskParseCache` keeps each record file's outcome in the cache folder; these
+tests check the bundled knowledge base with it against a fresh check, edit a file, damage
+and plant entries, and build the site twice through the command line.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from berlintalks.checks import check
+from berlintalks.checks.report import as_json
+from berlintalks.records.parse_store import FOLDER, DiskParseCache
+from conftest import BUNDLED, Run, build_process, copy_from_repo
+
+
+def _bundled(tmp_path: Path) -> Path:
+    (tmp_path / "kb").mkdir()
+    return copy_from_repo(tmp_path / "kb", BUNDLED)
+
+
+def _tree(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def _entries(cache: Path) -> list[Path]:
+    return sorted(p for p in (cache / FOLDER).rglob("*") if p.is_file())
+
+
+def _checked(root: Path, cache: Path) -> tuple[DiskParseCache, str]:
+    kept = DiskParseCache(cache)
+    report = check(root, cache=kept)
+    kept.keep_only_used()
+    return kept, as_json(report.findings)
+
+
+def test_a_second_check_parses_nothing_and_finds_what_a_fresh_check_finds(
+    cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    root, cache = _bundled(tmp_path), tmp_path / "cache"
+    first, found = _checked(root, cache)
+    files = len(_entries(cache))
+    assert first.parsed == files > 40  # every record file of the bundled knowledge base
+    second, again = _checked(root, cache)
+    assert (
+        second.parsed == 0
+        and again == found == cli("check", "--root", root, "--format", "json").out
+    )
+    assert check(root, cache=DiskParseCache(cache)).kb == check(root).kb
+
+    # One edited claim is parsed again; the entry of its old bytes is removed.
+    claim = sorted((root / "claims").glob("*.yaml"))[0]
+    claim.write_text(claim.read_text("utf-8").replace("\ntitle: ", "\ntitle: Again ", 1), "utf-8")
+    third, _ = _checked(root, cache)
+    assert third.parsed == 1 and len(_entries(cache)) == files
+    kb = check(root, cache=DiskParseCache(cache)).kb
+    assert kb == check(root).kb
+    assert kb.claims[claim.stem].title.startswith("Again ")
+
+
+class _Planted:
+    """What an entry planted in the cache folder would make if it were unpickled freely."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (os.mkdir, (str(self.marker),))
+
+
+def test_damaged_or_planted_entries_are_parsed_again_and_never_run(
+    cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    root, cache = _bundled(tmp_path), tmp_path / "cache"
+    _, found = _checked(root, cache)
+    entries = _entries(cache)
+    marker = tmp_path / "ran"
+    for n, entry in enumerate(entries):
+        entry.write_bytes(b"not a pickle" if n % 2 else pickle.dumps(_Planted(marker), protocol=5))
+    kept, again = _checked(root, cache)
+    assert not marker.exists()
+    assert kept.parsed == len(entries) and again == found
+    # Each file parsed afresh was kept again, in place of what was there.
+    assert _checked(root, cache)[0].parsed == 0
+
+
+def test_a_linked_records_folder_is_not_followed(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / FOLDER).symlink_to(elsewhere)
+    try:
+        DiskParseCache(tmp_path / "cache")
+    except OSError as exc:
+        assert "symbolic link" in str(exc)
+    else:
+        raise AssertionError("a linked records folder was used")
+
+
+def test_builds_with_the_records_kept_give_the_bytes_of_a_build_without(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The build date, which the sitemap carries, fixed: builds are compared byte for byte.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1765800000")
+    root, cache = _bundled(tmp_path), tmp_path / "cache"
+    build_process(root, tmp_path / "first", "--cache-dir", str(cache), "--jobs", "1")
+    assert _entries(cache)
+    build_process(root, tmp_path / "again", "--cache-dir", str(cache), "--jobs", "1")
+    build_process(root, tmp_path / "none", "--no-cache", "--jobs", "1")
+    none = _tree(tmp_path / "none")
+    assert _tree(tmp_path / "again") == none and _tree(tmp_path / "first") == none
