@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pytest
 
 from berlintalks.checks import check
 from berlintalks.checks.report import as_json
-from berlintalks.records.parse_store import FOLDER, DiskParseCache
+from berlintalks.records.parse_store import FILE, DiskParseCache
 from conftest import BUNDLED, Run, build_process, copy_from_repo
 
 
@@ -29,11 +30,14 @@ def _tree(site: Path) -> dict[str, bytes]:
     return {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*") if p.is_file()}
 
 
-def _entries(cache: Path) -> list[Path]:
-    return sorted(p for p in (cache / FOLDER).rglob("*") if p.is_file())
+def _entries(cache: Path) -> list[str]:
+    """The keys of the rows the cache holds."""
+    with sqlite3.connect(cache / FILE) as db:
+        return sorted(key for (key,) in db.execute("SELECT key FROM entries"))
 
 
 def _checked(root: Path, cache: Path) -> tuple[DiskParseCache, str]:
+    cache.mkdir(exist_ok=True)
     kept = DiskParseCache(cache)
     report = check(root, cache=kept)
     kept.keep_only_used()
@@ -81,8 +85,11 @@ def test_damaged_or_planted_entries_are_parsed_again_and_never_run(
     _, found = _checked(root, cache)
     entries = _entries(cache)
     marker = tmp_path / "ran"
-    for n, entry in enumerate(entries):
-        entry.write_bytes(b"not a pickle" if n % 2 else pickle.dumps(_Planted(marker), protocol=5))
+    planted = pickle.dumps(_Planted(marker), protocol=5)
+    with sqlite3.connect(cache / FILE) as db:
+        for n, key in enumerate(entries):
+            data = b"not a pickle" if n % 2 else planted
+            db.execute("UPDATE entries SET data = ? WHERE key = ?", (data, key))
     kept, again = _checked(root, cache)
     assert not marker.exists()
     assert kept.parsed == len(entries) and again == found
@@ -90,17 +97,22 @@ def test_damaged_or_planted_entries_are_parsed_again_and_never_run(
     assert _checked(root, cache)[0].parsed == 0
 
 
-def test_a_linked_records_folder_is_not_followed(tmp_path: Path) -> None:
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
+def test_a_damaged_file_of_entries_is_made_anew(tmp_path: Path) -> None:
+    root, cache = _bundled(tmp_path), tmp_path / "cache"
+    _, found = _checked(root, cache)
+    (cache / FILE).write_bytes(b"not a database " * 100)
+    kept, again = _checked(root, cache)
+    assert kept.parsed == len(_entries(cache)) > 40 and again == found
+
+
+def test_a_linked_file_of_entries_is_not_followed(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere.sqlite"
+    elsewhere.write_bytes(b"")
     (tmp_path / "cache").mkdir()
-    (tmp_path / "cache" / FOLDER).symlink_to(elsewhere)
-    try:
+    (tmp_path / "cache" / FILE).symlink_to(elsewhere)
+    with pytest.raises(OSError, match="never followed"):
         DiskParseCache(tmp_path / "cache")
-    except OSError as exc:
-        assert "symbolic link" in str(exc)
-    else:
-        raise AssertionError("a linked records folder was used")
+    assert elsewhere.read_bytes() == b""
 
 
 def test_builds_with_the_records_kept_give_the_bytes_of_a_build_without(
