@@ -72,8 +72,7 @@ class DiskParseCache(ParseCache):
         super().__init__()
         self.path = folder / FILE
         self.used: set[str] = set()  # the rows this load asked for
-        self.new: dict[str, bytes] = {}
-        self.failed: Exception | None = None
+        self.new: dict[str, bytes] = {}  # the outcomes parsed in this load, pickled
         self._prefix = f"berlintalks-records-1\0{code_digest()}\0".encode()
         if self.path.is_symlink() or (self.path.exists() and not self.path.is_file()):
             raise OSError(f"{self.path} is not a plain file; a cache folder is never followed")
@@ -128,8 +127,8 @@ class DiskParseCache(ParseCache):
                 db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
                 db.executemany("INSERT INTO used (key) VALUES (?)", ((k,) for k in self.used))
                 db.execute("DELETE FROM entries WHERE key NOT IN (SELECT key FROM used)")
-        except sqlite3.Error as exc:
-            self.failed = exc  # slower next time, never wrong
+        except sqlite3.Error:
+            pass  # a full disk, say: the next load parses what was not kept, never wrong
         finally:
             self.new = {}
             db.close()

@@ -177,7 +177,6 @@ def build(
     report = check(root, cache=parsed)
     if parsed is not None:
         parsed.keep_only_used()
-        del parsed  # the build forgets the records' positions, which the entries keep
     if report.errors:
         return Result(report, None)
     target.parent.mkdir(parents=True, exist_ok=True)

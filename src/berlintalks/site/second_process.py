@@ -145,7 +145,7 @@ class SecondProcess:
                 ready, _, _ = select.select([self._fd], [], [], STALL_S if wait else 0)
                 chunk = os.read(self._fd, 1 << 20) if ready else None
             except OSError:
-                ready, chunk = [self._fd], b""
+                chunk = b""  # as if it ended
             if chunk is None:  # nothing more for now
                 if wait:
                     self.close()  # silent for a minute: stopped
