@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..code import code_digest
+from ..sqlite_file import connect
 from .load import Loaded, ParseCache
 from .positions import positions_from_rows
 
@@ -74,9 +75,11 @@ class DiskParseCache(ParseCache):
         self.used: set[str] = set()  # the rows this load asked for
         self.new: dict[str, bytes] = {}  # the outcomes parsed in this load, pickled
         self._prefix = f"berlintalks-records-1\0{code_digest()}\0".encode()
-        if self.path.is_symlink() or (self.path.exists() and not self.path.is_file()):
-            raise OSError(f"{self.path} is not a plain file; a cache folder is never followed")
-        self._db = _connect(self.path)
+        self._db = connect(
+            self.path,
+            ["CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, data BLOB NOT NULL)"],
+            "SELECT key, data FROM entries LIMIT 1",
+        )
 
     def _key(self, rel: str, record_type: type, digest: bytes) -> str:
         named = f"{record_type.__module__}.{record_type.__qualname__}\0{rel}\0".encode()
@@ -132,25 +135,3 @@ class DiskParseCache(ParseCache):
         finally:
             self.new = {}
             db.close()
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    """The file at ``path`` opened, made if missing; one that is not a database of entries
-    (damaged, or something else) is replaced."""
-    for attempt in range(2):
-        try:
-            db = sqlite3.connect(path, isolation_level="DEFERRED")
-        except sqlite3.Error as exc:  # the folder is missing, or not writable
-            raise OSError(f"{path}: {exc}") from exc
-        try:
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, data BLOB NOT NULL)"
-            )
-            db.execute("SELECT key, data FROM entries LIMIT 1").fetchall()
-            return db
-        except sqlite3.DatabaseError as exc:
-            db.close()
-            if attempt:
-                raise OSError(f"{path}: {exc}") from exc
-            path.unlink()  # our own file, named as ours, in the cache folder: made anew
-    raise AssertionError("unreachable")
