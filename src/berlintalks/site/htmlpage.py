@@ -35,14 +35,17 @@ def generated_page(
     inclusion: InclusionLevel,
     title: str | None = None,
     kind: type[PackedFile] | None = None,
+    packed: bytes | None = None,
 ) -> PackedFile:
     """The file of a generated page at ``path``, with its `HtmlPage` set as the file's page.
 
     The file holds the page's HTML, the very bytes the page holds, so that a plugin reading
     the file reads the page; the HTML is packed once and ``rendered`` is kept without it.
-    ``kind``: a `PackedFile` of another kind (`serve`'s pages left alone).
+    ``kind``: a `PackedFile` of another kind (`serve`'s pages left alone). ``packed``: the
+    HTML already packed (by the rebuild before, for a page left alone).
     """
-    packed = pack(rendered.html)
+    if packed is None:
+        packed = pack(rendered.html)
     file = (kind or PackedFile).holding(config, path, packed, inclusion)
     HtmlPage(title, file, config, replace(rendered, html=""), packed)
     return file

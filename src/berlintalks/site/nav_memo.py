@@ -124,3 +124,20 @@ def link_targets(config: Any, files: Iterable[Any], nav: Any) -> list[str]:
         if isinstance(given, str):
             urls.append(given)
     return urls
+
+
+def nav_titles(nav: Any) -> dict[str, str | None]:
+    """The title each page has in the `nav` setting (``{title: path}``, a bare path, sections)."""
+    titles: dict[str, str | None] = {}
+    items = list(nav or ())
+    while items:
+        item = items.pop()
+        if isinstance(item, str):
+            titles.setdefault(item, None)
+        elif isinstance(item, dict):
+            for title, value in item.items():
+                if isinstance(value, str):
+                    titles[value] = title
+                else:
+                    items.extend(value if isinstance(value, list) else [value])
+    return titles

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,10 +19,11 @@ from .build_state import BuildState, release_page
 from .htmlpage import PackedFile, generated_page
 from .material_search import index_from_records
 from .memo import RenderMemo
-from .nav_memo import NavMemo, keep_sidebars, link_targets
+from .memo_store import DiskRenderMemo
+from .nav_memo import NavMemo, keep_sidebars, link_targets, nav_titles
 from .page_keys import page_key, site_key
 from .page_store import MemoryStore, Store
-from .plugin_config import PluginConfig, site_config
+from .plugin_config import PluginConfig, site_config, warn_site_url
 from .render import INDEX_PAGES, RenderError, render_failure, rendering
 from .rendered import PackedText, pack_pieces
 from .second_process import Tally
@@ -42,25 +42,6 @@ log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 # Pages reached through index pages and search, kept out of the sidebar (see mkdocs.yml).
 _NOT_IN_NAV = ("claims/", "sources/", "topics/", "publications/")
 WATCHED = ("claims", "sources", "publications", "templates")
-
-SITE_URL_UNSET = (
-    "berlintalks: site_url is not set (set BERLINTALKS_SITE_URL to the published address): "
-    "the ClaimReview url of every claim is a bare path, pages have no canonical link and the "
-    "sitemap lists no addresses"
-)
-
-
-def warn_site_url(config: MkDocsConfig) -> None:
-    """Say on stderr, as MkDocs says its warnings, that the published addresses are unknown.
-
-    Written rather than logged: strict mode, which every build here uses, counts each logged
-    warning as a failure, and a local build or a test has no published address to give.
-    """
-    if config.site_url:
-        return
-    if logging.getLogger("mkdocs").getEffectiveLevel() > logging.WARNING:
-        return  # `mkdocs build -q`
-    sys.stderr.write(f"WARNING -  {SITE_URL_UNSET}\n")
 
 
 class BerlinTalksPlugin(BasePlugin[PluginConfig]):
@@ -87,6 +68,8 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         self._second = False
         # Whether the build under way holds a `gcpause.freeze`.
         self._frozen = False
+        # `berlintalks build` with a cache folder: the pages of the build before, kept there.
+        self._kept: DiskRenderMemo | None = None
 
     def leave_unchanged(self, dirty: bool) -> None:
         """`serve`: MkDocs' coming rebuild is a dirty one, which leaves unchanged pages alone."""
@@ -169,8 +152,9 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         serving = self._serving
         if serving is not None:
             serving.writing = False
-        titles = _nav_titles(config.nav)
+        titles = nav_titles(config.nav)
         tally = Tally() if self._second and serving is None else None
+        memo = self._memo if serving is not None else self._open_kept()
         # Taken once: MkDocs makes its table of paths again after every file added.
         docs = set(files.src_uris)
         try:
@@ -181,7 +165,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
                 history=history,
                 config=conf,
                 graph=report.graph,
-                memo=self._memo,
+                memo=memo,
                 second=tally,
             )
             # Each page and file packed as it is made (see `HtmlPage`), the text let go.
@@ -189,16 +173,24 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
                 inclusion = self._check_path(docs, path)
                 # The page as serve keeps it; left alone when the last rebuild made it so.
                 entry = serving.entry(page) if serving is not None else None
-                kept = serving is not None and serving.dirty and serving.pages.get(path) == entry
+                packed = serving.packed_before(path, entry) if entry is not None else None
+                kept = packed is not None and serving is not None and serving.dirty
                 # MkDocs uses a page a plugin has set (a nav entry's title is given here, as
                 # MkDocs would) instead of making its own, and the page skips Python-Markdown.
                 file = generated_page(
-                    config, path, page, inclusion, titles.get(path), KeptFile if kept else None
+                    config,
+                    path,
+                    page,
+                    inclusion,
+                    titles.get(path),
+                    KeptFile if kept else None,
+                    packed,
                 )
                 if isinstance(file, KeptFile):
                     file.serving = serving  # type: ignore[assignment]
                 if serving is not None and entry is not None:
-                    serving.now[path] = entry
+                    assert file._packed is not None
+                    serving.now[path] = (entry, file._packed)
                 files.append(file)
                 self._generated.add(path)
             for path, pieces in others:
@@ -217,9 +209,26 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             files, sorted(self._generated), keyed=self._outputs is not None, tally=tally
         )
         freeze_more()  # the pages and files, kept to the end of the build
-        if self._memo is not None:
-            log.info(f"berlintalks: {self._memo.reused} pages kept from the rebuild before")
+        if memo is not None:
+            log.info(f"berlintalks: {memo.reused} pages kept from the build before")
         return files
+
+    def _open_kept(self) -> DiskRenderMemo | None:
+        """The pages kept in the cache folder `berlintalks build` gave, if it gave one."""
+        self._close_kept()
+        folder = getattr(self._outputs, "folder", None)
+        if folder is None:
+            return None
+        try:
+            self._kept = DiskRenderMemo(folder)
+        except OSError:
+            return None  # slower, never wrong: every page is rendered
+        return self._kept
+
+    def _close_kept(self, save: bool = False) -> None:
+        kept, self._kept = self._kept, None
+        if kept is not None:
+            kept.save() if save else kept.close()
 
     @staticmethod
     def _check_path(docs: set[str], path: str) -> InclusionLevel:
@@ -333,6 +342,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
     @event_priority(100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._thaw()
+        self._close_kept(save=True)
         state, self._build = self._build, None
         if state is None:
             return
@@ -380,6 +390,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._thaw()
+        self._close_kept()
         state = self._build
         if state is not None and state.second is not None:
             state.second.close()
@@ -392,20 +403,3 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         return server
-
-
-def _nav_titles(nav: Any) -> dict[str, str | None]:
-    """The title each page has in the `nav` setting (``{title: path}``, a bare path, sections)."""
-    titles: dict[str, str | None] = {}
-    items = list(nav or ())
-    while items:
-        item = items.pop()
-        if isinstance(item, str):
-            titles.setdefault(item, None)
-        elif isinstance(item, dict):
-            for title, value in item.items():
-                if isinstance(value, str):
-                    titles[value] = title
-                else:
-                    items.extend(value if isinstance(value, list) else [value])
-    return titles

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,3 +65,23 @@ def site_config(
         site_name=config.site_name,
         part_size=part_size,
     )
+
+
+SITE_URL_UNSET = (
+    "berlintalks: site_url is not set (set BERLINTALKS_SITE_URL to the published address): "
+    "the ClaimReview url of every claim is a bare path, pages have no canonical link and the "
+    "sitemap lists no addresses"
+)
+
+
+def warn_site_url(config: MkDocsConfig) -> None:
+    """Say on stderr, as MkDocs says its warnings, that the published addresses are unknown.
+
+    Written rather than logged: strict mode, which every build here uses, counts each logged
+    warning as a failure, and a local build or a test has no published address to give.
+    """
+    if config.site_url:
+        return
+    if logging.getLogger("mkdocs").getEffectiveLevel() > logging.WARNING:
+        return  # `mkdocs build -q`
+    sys.stderr.write(f"WARNING -  {SITE_URL_UNSET}\n")

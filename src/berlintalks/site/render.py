@@ -21,7 +21,7 @@ from ..records import FileHistory, KnowledgeBase
 from .addresses import doc_path, page_url, relative_url
 from .escape import escape_text, json_for_script, link, quote_html
 from .graph_svg import graph_svg
-from .memo import Recorder, RenderMemo
+from .memo import PageMemo, Recorder
 from .render_errors import RenderError, render_failure, template_line
 from .render_two import in_two
 from .rendered import Heading, RenderedPage, with_headings
@@ -205,7 +205,7 @@ def rendering(
     history: Mapping[str, FileHistory] | None = None,
     config: SiteConfig | None = None,
     graph: Graph | None = None,
-    memo: RenderMemo | None = None,
+    memo: PageMemo | None = None,
     second: Tally | None = None,
 ) -> tuple[Iterator[tuple[str, RenderedPage]], Iterator[tuple[str, Iterable[str]]]]:
     """The generated pages and the other files (stylesheet, exports), each made when its turn
@@ -224,14 +224,15 @@ def rendering(
         memo.start((tree_digest(templates), config, history is None))
     paths, made = _pages(site, environment(templates), memo)
     files = site_files(kb, site, templates, history, config, memo)
-    if second is not None and memo is None:
-        # Not for `serve`: its pages depend on its memo, which lives in this process.
+    if second is not None and not (memo is not None and memo.pages):
+        # Not with pages kept from before (`serve`'s, or those of the build before), which
+        # this process holds: a second process pays only when most pages are rendered.
         return in_two(paths, made, files, second)
     return ((path, made(n)) for n, path in enumerate(paths)), files
 
 
 def _pages(
-    site: SiteView, env: jinja2.Environment, memo: RenderMemo | None
+    site: SiteView, env: jinja2.Environment, memo: PageMemo | None
 ) -> tuple[list[str], Callable[[int], RenderedPage]]:
     """The docs paths of the pages, and what makes the n-th of them."""
     common = context(site)

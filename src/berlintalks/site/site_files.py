@@ -12,7 +12,7 @@ from ..export.datapackage import datapackage
 from ..export.records_json import claim_dict, publication_dict, source_dict
 from ..records import FileHistory, KnowledgeBase
 from .feed import atom_feed
-from .memo import Recorder, RenderMemo
+from .memo import PageMemo, Recorder
 from .views import SiteConfig, SiteView, context
 from .watched import recorded_context
 
@@ -23,7 +23,7 @@ def site_files(
     templates: Path,
     history: Mapping[str, FileHistory] | None,
     config: SiteConfig,
-    memo: RenderMemo | None = None,
+    memo: PageMemo | None = None,
 ) -> Iterator[tuple[str, Iterable[str]]]:
     """The other files, in `export_all`'s order, each as the pieces of its text.
 

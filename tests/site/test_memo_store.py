@@ -1,0 +1,164 @@
+"""The pages kept in the cache folder between builds: taken only while what they read holds.
+
+`memo_store.DiskRenderMemo` keeps each generated page with the fingerprints of its view and
+of what it read. These tests build the bundled knowledge base through the command line
+with a cache folder, change a record that other pages show, damage and link the file, and
+compare every time with a build without the cache.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import yaml
+
+from berlintalks.site.fingerprint import Fingerprints, NoFingerprint
+from berlintalks.site.memo_store import FILE
+from conftest import BUNDLED, REPO, Run, copy_from_repo
+
+KEPT = re.compile(r"berlintalks: (\d+) pages kept from the build before")
+
+
+@pytest.fixture
+def kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1765800000")  # the sitemap's dates, fixed
+    return copy_from_repo(tmp_path / "kb", BUNDLED)
+
+
+def build(cli: Callable[..., Run], kb: Path, site: Path, cache: Path | None) -> int:
+    """Build ``kb`` into ``site``; how many pages came from ``cache`` (None: no cache)."""
+    where = ("--cache-dir", str(cache)) if cache else ("--no-cache",)
+    run = cli("build", "--root", kb, "--site-dir", site, *where)
+    assert run.code == 0, run.err
+    kept = KEPT.search(run.err)
+    assert (kept is None) == (cache is None), run.err
+    return int(kept[1]) if kept else 0
+
+
+def tree(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def assert_same(a: Path, b: Path) -> None:
+    left, right = tree(a), tree(b)
+    assert sorted(left) == sorted(right)
+    differ = [name for name in left if left[name] != right[name]]
+    assert not differ, f"{len(differ)} files differ, first {differ[:5]}"
+
+
+def rows(cache: Path) -> int:
+    with sqlite3.connect(cache / FILE) as db:
+        return int(db.execute("SELECT count(*) FROM pages").fetchone()[0])
+
+
+def test_a_source_renamed_shows_on_the_pages_that_name_it(
+    cli: Callable[..., Run], kb: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    assert build(cli, kb, tmp_path / "first", cache) == 0
+    kept = rows(cache)
+    assert kept > 50
+    # Nothing changed: every page kept is taken, and the bytes are a fresh build's.
+    assert build(cli, kb, tmp_path / "again", cache) >= kept
+    build(cli, kb, tmp_path / "fresh", None)
+    assert_same(tmp_path / "again", tmp_path / "fresh")
+
+    # A source's name is shown on the pages of the claims that cite it, and on lists.
+    path = kb / "sources/axios.yaml"
+    assert yaml.safe_load(path.read_text(encoding="utf-8"))["name"] == "Axios"
+    text = re.sub(r"(?m)^name: .*$", 'name: "Axios Renamed Desk"', path.read_text("utf-8"), count=1)
+    path.write_text(text, encoding="utf-8")
+    taken = build(cli, kb, tmp_path / "renamed", cache)
+    assert 0 < taken < kept
+    build(cli, kb, tmp_path / "renamed-fresh", None)
+    assert_same(tmp_path / "renamed", tmp_path / "renamed-fresh")
+    shown = [
+        name for name, data in tree(tmp_path / "renamed").items() if b"Axios Renamed Desk" in data
+    ]
+    # Pages kept from before that read the source: the claim citing it, the article.
+    for page in ("claims/axios-territorial-disagreements-sharpest/", "publications/"):
+        assert any(n.startswith(page) for n in shown), shown
+
+
+def test_a_damaged_or_linked_file_of_pages_is_never_trusted(
+    cli: Callable[..., Run], kb: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    build(cli, kb, tmp_path / "first", cache)
+    with sqlite3.connect(cache / FILE) as db:
+        db.execute("UPDATE pages SET body = ? WHERE path LIKE 'claims/%'", (b"not packed",))
+    build(cli, kb, tmp_path / "damaged", cache)
+    build(cli, kb, tmp_path / "fresh", None)
+    assert_same(tmp_path / "damaged", tmp_path / "fresh")
+
+    (cache / FILE).write_bytes(b"not a database at all")
+    assert build(cli, kb, tmp_path / "made-anew", cache) == 0
+    assert_same(tmp_path / "made-anew", tmp_path / "fresh")
+    assert rows(cache) > 50
+
+    elsewhere = tmp_path / "elsewhere.sqlite"
+    elsewhere.write_bytes(b"mine")
+    (cache / FILE).unlink()
+    (cache / FILE).symlink_to(elsewhere)
+    run = cli("build", "--root", kb, "--site-dir", tmp_path / "linked", "--cache-dir", cache)
+    assert run.code == 0 and not KEPT.search(run.err), run.err  # built without it
+    assert_same(tmp_path / "linked", tmp_path / "fresh")
+    assert elsewhere.read_bytes() == b"mine"
+
+
+def test_a_failed_build_keeps_the_pages_of_the_build_before(
+    cli: Callable[..., Run], kb: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    build(cli, kb, tmp_path / "first", cache)
+    before = (cache / FILE).read_bytes()
+    page = kb / "templates/claim.html.j2"
+    good = page.read_text(encoding="utf-8")
+    page.write_text(good + "\n{{ claim.id | no_such_filter }}\n", encoding="utf-8")
+    run = cli("build", "--root", kb, "--site-dir", tmp_path / "broken", "--cache-dir", cache)
+    assert run.code != 0 and "Traceback" not in run.err
+    assert (cache / FILE).read_bytes() == before
+    page.write_text(good, encoding="utf-8")
+    assert build(cli, kb, tmp_path / "mended", cache) > 50
+
+
+@dataclass(frozen=True)
+class _Record:
+    name: str
+    tags: frozenset[str]
+    where: int = field(default=0, compare=False)
+
+
+def test_fingerprints_follow_equality() -> None:
+    prints = Fingerprints()
+    one = _Record("a", frozenset({"x", "y"}), where=3)
+    assert prints.of(one) == Fingerprints().of(_Record("a", frozenset({"y", "x"}), where=9))
+    assert prints.of(one) != prints.of(_Record("b", frozenset({"x", "y"})))
+    assert prints.of([one, None, 1.5]) != prints.of([one, None, 2.5])
+    assert prints.of({"k": [one]}) != prints.of({"k": (one,), "j": 1})
+    with pytest.raises(NoFingerprint):
+        prints.of(os)
+
+
+def test_fingerprints_are_the_same_in_every_process() -> None:
+    # Sets of text iterate in an order that changes with each process's hash seed.
+    code = (
+        "from berlintalks.site.fingerprint import Fingerprints;"
+        "print(Fingerprints().of({'s': {f'member-{n}' for n in range(50)}}).hex())"
+    )
+    seen = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(REPO / "src")}
+        done = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        seen.add(done.stdout.strip())
+    assert len(seen) == 1
