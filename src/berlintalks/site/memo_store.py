@@ -48,6 +48,17 @@ _MISSING_PRINT = b"\0missing"
 
 
 @dataclass(frozen=True, slots=True)
+class Made:
+    """A page just rendered, as it is kept: the fingerprints of its view and of each read
+    (name, kind, key as JSON), its text packed, the rest as JSON."""
+
+    view: bytes
+    reads: list[tuple[str, str, str, bytes]]
+    body: bytes
+    meta: str
+
+
+@dataclass(frozen=True, slots=True)
 class _Row:
     view: bytes
     reads: bytes  # `array(_ID)` of read numbers
@@ -75,6 +86,8 @@ class DiskRenderMemo:
         self._made: dict[str, tuple[_Row, bytes, str]] = {}  # pages made and kept this build
         self._printed: dict[tuple[str, str, Any], tuple[Any, bytes]] = {}
         self._new_reads: list[tuple[int, str, str, str, bytes]] = []
+        # In a second process (`render_two`): the pages it made, to send with them.
+        self.sent: dict[str, Made] = {}
         try:
             self._load()
         except (sqlite3.Error, ValueError, TypeError):
@@ -112,12 +125,11 @@ class DiskRenderMemo:
         render: Callable[[], Any],
     ) -> Any:
         """The page at ``path``: as kept when nothing it read changed, else ``render()``."""
-        if os.getpid() != self._owner:
-            return render()
         view_print = self._print(view)
         row = self.pages.get(path)
-        if row is not None and row.view == view_print and self._unchanged(row.reads, shared):
-            page = self._kept_page(path)
+        owner = os.getpid() == self._owner
+        if owner and row is not None and row.view == view_print:
+            page = self._kept_page(path) if self._unchanged(row.reads, shared) else None
             if page is not None:
                 self.reused += 1
                 self._taken.add(path)
@@ -129,7 +141,11 @@ class DiskRenderMemo:
         finally:
             recorder.reads = None
         if view_print is not None and self._scope is not None:
-            self._keep(path, view_print, reads, page)
+            made = self._made_row(view_print, reads, page)
+            if made is not None and owner:
+                self.adopt(path, made)
+            elif made is not None:
+                self.sent[path] = made  # a second process: sent with the page
         return page
 
     def finish(self) -> None:
@@ -175,27 +191,34 @@ class DiskRenderMemo:
             self._printed[(name, op, key)] = (value, made)
         return made
 
-    def _keep(self, path: str, view: bytes, reads: list[Any], page: Any) -> None:
+    def _made_row(self, view: bytes, reads: list[Any], page: Any) -> Made | None:
+        """What keeps a page just rendered; None when it cannot be kept."""
         encoded = _encode(page)
         if encoded is None:
-            return
-        numbers = array(_ID)
+            return None
+        printed = []
         for name, op, key, value in reads:
             if not isinstance(key, (str, int, float, bool, type(None))):
-                return
-            printed = self._value_print(name, op, key, value)
-            if printed is None:
-                return
-            text = json.dumps(key)
-            number = self._numbers.get((name, op, text, printed))
+                return None
+            value_print = self._value_print(name, op, key, value)
+            if value_print is None:
+                return None
+            printed.append((name, op, json.dumps(key), value_print))
+        return Made(view, printed, *encoded)
+
+    def adopt(self, path: str, made: Made) -> None:
+        """Keep the page at ``path`` as ``made`` gives it, here or in a second process."""
+        numbers = array(_ID)
+        for name, op, text, value_print in made.reads:
+            number = self._numbers.get((name, op, text, value_print))
             if number is None:
-                number = self._numbers[(name, op, text, printed)] = self._next
+                number = self._numbers[(name, op, text, value_print)] = self._next
                 self._next += 1
-                self._reads[number] = (name, op, key, printed)
-                self._new_reads.append((number, name, op, text, printed))
+                self._reads[number] = (name, op, json.loads(text), value_print)
+                self._new_reads.append((number, name, op, text, value_print))
             self._same[number] = True  # read in this build, from what it shares
             numbers.append(number)
-        self._made[path] = (_Row(view, numbers.tobytes()), *encoded)
+        self._made[path] = (_Row(made.view, numbers.tobytes()), made.body, made.meta)
 
     def _kept_page(self, path: str) -> Any:
         try:

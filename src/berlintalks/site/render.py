@@ -22,6 +22,7 @@ from .addresses import doc_path, page_url, relative_url
 from .escape import escape_text, json_for_script, link, quote_html
 from .graph_svg import graph_svg
 from .memo import PageMemo, Recorder
+from .memo_store import DiskRenderMemo
 from .render_errors import RenderError, render_failure, template_line
 from .render_two import in_two
 from .rendered import Heading, RenderedPage, with_headings
@@ -227,7 +228,8 @@ def rendering(
     if second is not None and not (memo is not None and memo.pages):
         # Not with pages kept from before (`serve`'s, or those of the build before), which
         # this process holds: a second process pays only when most pages are rendered.
-        return in_two(paths, made, files, second)
+        kept = memo if isinstance(memo, DiskRenderMemo) else None
+        return in_two(paths, made, files, second, kept)
     return ((path, made(n)) for n, path in enumerate(paths)), files
 
 

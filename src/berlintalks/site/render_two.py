@@ -12,6 +12,7 @@ import dataclasses
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
+from .memo_store import DiskRenderMemo, Made
 from .rendered import PackedText, RenderedPage, pack_pieces
 from .second_process import SecondProcess, Tally
 
@@ -20,20 +21,39 @@ Files = Iterator[tuple[str, Iterable[str]]]
 
 
 def in_two(
-    paths: Sequence[str], made: Callable[[int], RenderedPage], files: Files, tally: Tally
+    paths: Sequence[str],
+    made: Callable[[int], RenderedPage],
+    files: Files,
+    tally: Tally,
+    memo: DiskRenderMemo | None = None,
 ) -> tuple[Pages, Files]:
     """The pages at ``paths`` (``made(n)`` renders the n-th) and ``files``, as `rendering`
-    gives them; a file the copy made comes as `PackedText`."""
+    gives them; a file the copy made comes as `PackedText`. ``memo``: where the pages made
+    are kept for the next build, those the copy made (and the exports' entries) with them."""
     count = len(paths)
+
+    def sent() -> dict[str, Made]:
+        if memo is None:
+            return {}
+        rows, memo.sent = memo.sent, {}
+        return rows
 
     def make(number: int) -> bytes:
         if number < count:
-            return pickle.dumps(made(number))
-        return pickle.dumps([(path, pack_pieces(pieces)) for path, pieces in files])
+            page = made(number)
+            return pickle.dumps((page, sent()))
+        packed = [(path, pack_pieces(pieces)) for path, pieces in files]
+        return pickle.dumps((packed, sent()))
 
     helper = SecondProcess.start(count, make, extra=1)
     tally.started = helper is not None
-    return _pages(paths, made, helper, tally), _files(count, files, helper)
+    return _pages(paths, made, helper, tally, memo), _files(count, files, helper, memo)
+
+
+def _adopt(memo: DiskRenderMemo | None, rows: dict[str, Made]) -> None:
+    if memo is not None:
+        for path, row in rows.items():
+            memo.adopt(path, row)
 
 
 def _pages(
@@ -41,6 +61,7 @@ def _pages(
     made: Callable[[int], RenderedPage],
     helper: SecondProcess | None,
     tally: Tally,
+    memo: DiskRenderMemo | None,
 ) -> Pages:
     targets: dict[str, str] = {}
     try:
@@ -49,7 +70,8 @@ def _pages(
             if data is None:
                 yield path, made(number)
                 continue
-            page: RenderedPage = pickle.loads(data)  # made by this build's own copy
+            page, rows = pickle.loads(data)  # made by this build's own copy
+            _adopt(memo, rows)
             tally.taken += 1
             # One string for each page linked to, as `render` keeps them.
             links = tuple(targets.setdefault(t, t) for t in page.links)
@@ -60,13 +82,17 @@ def _pages(
         raise
 
 
-def _files(count: int, files: Files, helper: SecondProcess | None) -> Files:
+def _files(
+    count: int, files: Files, helper: SecondProcess | None, memo: DiskRenderMemo | None
+) -> Files:
     try:
         data = helper.take(count) if helper is not None else None
         if data is None:
             yield from files
             return
-        for path, packed in pickle.loads(data):
+        made, rows = pickle.loads(data)
+        _adopt(memo, rows)
+        for path, packed in made:
             yield path, PackedText(packed)
     finally:
         if helper is not None:
