@@ -146,6 +146,14 @@ def test_fingerprints_follow_equality() -> None:
     assert prints.of({"k": [one]}) != prints.of({"k": (one,), "j": 1})
     with pytest.raises(NoFingerprint):
         prints.of(os)
+    # A record fingerprinted by what it was made from is never taken for an equal record
+    # fingerprinted field by field, nor for one made from other bytes.
+    seeded, alike = Fingerprints(), _Record("a", frozenset({"x", "y"}))
+    seeded.seed(alike, "key of the file's bytes")
+    assert seeded.of(alike) != prints.of(alike) == prints.of(one)
+    other = Fingerprints()
+    other.seed(alike, "key of other bytes")
+    assert other.of(alike) != seeded.of(alike)
 
 
 def test_fingerprints_are_the_same_in_every_process() -> None:

@@ -74,6 +74,9 @@ class DiskParseCache(ParseCache):
         self.path = folder / FILE
         self.used: set[str] = set()  # the rows this load asked for
         self.new: dict[str, bytes] = {}  # the outcomes parsed in this load, pickled
+        # Each record of this load, by identity, with the key of its file's outcome: what
+        # the record was made from, which the kept pages fingerprint it by (`memo_store`).
+        self.keys: dict[int, tuple[Any, str]] = {}
         self._prefix = f"berlintalks-records-1\0{code_digest()}\0".encode()
         self._db = connect(
             self.path,
@@ -98,6 +101,7 @@ class DiskParseCache(ParseCache):
         ):
             self.parsed += 1
             return digest, None
+        self.keys[id(loaded.record)] = (loaded.record, key)
         return digest, loaded
 
     def _read(self, key: str) -> Loaded | None:
@@ -115,6 +119,7 @@ class DiskParseCache(ParseCache):
             return
         key = self._key(rel, record_type, digest)
         self.new[key] = pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL)
+        self.keys[id(loaded.record)] = (loaded.record, key)
 
     def forget_all_but(self, present: set[tuple[str, type]]) -> None:
         """Nothing to forget in memory; `keep_only_used` removes the rows no load used."""

@@ -56,6 +56,7 @@ def mkdocs_build(
     report: Report | None = None,
     store: Any = None,
     jobs: int = 2,
+    keys: Any = None,
 ) -> None:
     """One strict MkDocs build of ``root``'s mkdocs.yml into ``site_dir`` (must be empty).
 
@@ -63,6 +64,7 @@ def mkdocs_build(
     not check the records again. ``store``: the theme's output of pages built before
     (`page_store.DiskStore`), or None to render every page. ``jobs``: 2 lets
     a second process render a share of the pages (`second_process`), where it can.
+    ``keys``: the report's records with the key of their file (`parse_store`).
     """
     from mkdocs.commands.build import build as mk_build
     from mkdocs.config import load_config
@@ -79,7 +81,7 @@ def mkdocs_build(
     logger.setLevel(logging.INFO)
     try:
         config = load_config(str(config_file(root)), site_dir=str(site_dir), strict=True)
-        _hand_over(config, root, report, store, jobs)
+        _hand_over(config, root, report, store, jobs, keys)
         mk_build(config)
     except MkDocsException as exc:
         detail = "\n".join(collect.messages)
@@ -90,13 +92,15 @@ def mkdocs_build(
         logger.setLevel(old_level)
 
 
-def _hand_over(config: Any, root: Path, report: Report | None, store: Any, jobs: int) -> None:
+def _hand_over(
+    config: Any, root: Path, report: Report | None, store: Any, jobs: int, keys: Any
+) -> None:
     from .plugin import BerlinTalksPlugin
 
     for plugin in config.plugins.values():
         if isinstance(plugin, BerlinTalksPlugin):
             if report is not None:
-                plugin.use_report(root, report)
+                plugin.use_report(root, report, keys)
             plugin.use_outputs(store)
             plugin.use_second_process(jobs >= 2)
 
@@ -196,7 +200,10 @@ def build(
     with _marked(project or fresh), _marked(fresh) if project else nullcontext():
         try:
             if builder == "mkdocs":
-                mkdocs_build(root, fresh, quiet=quiet, report=report, store=store, jobs=jobs)
+                keys = parsed.keys if parsed is not None else None
+                mkdocs_build(
+                    root, fresh, quiet=quiet, report=report, store=store, jobs=jobs, keys=keys
+                )
             elif builder == "properdocs":
                 properdocs_build(config_file(root), fresh, quiet=quiet)
             else:

@@ -40,43 +40,82 @@ class Fingerprints:
     def __init__(self) -> None:
         self._known: dict[int, tuple[Any, bytes]] = {}
 
+    def seed(self, value: Any, made_from: str) -> None:
+        """Fingerprint the record ``value`` (this very object) by what it was made from: a
+        key naming its file's path and bytes and berlintalks' code (`parse_store`). The same
+        bytes parsed by the same code make an equal record, and the tag keeps such prints
+        apart from those made field by field, so a record is never taken for another."""
+        self._known[id(value)] = (value, _hasher(b"f" + made_from.encode()).digest())
+
     def of(self, value: Any) -> bytes:
         """The fingerprint of ``value``; `NoFingerprint` when it has none."""
-        kind = type(value)
-        if value is None or kind in (bool, int, float):
-            return _digest(b"v", repr(value).encode())
-        if isinstance(value, str):  # a Markup is equal to its text
-            return _digest(b"s", value.encode("utf-8", "surrogatepass"))
-        if isinstance(value, enum.Enum):
-            return _digest(b"e", f"{kind.__module__}.{kind.__qualname__}.{value.name}".encode())
-        if isinstance(value, (datetime.date, datetime.time)):
-            return _digest(b"d", f"{kind.__name__}:{value.isoformat()}".encode())
-        if not isinstance(value, _KEPT_BY_IDENTITY) and not dataclasses.is_dataclass(value):
-            return self._made(value)  # a list or mapping may change: a defaultdict's lookup
         known = self._known.get(id(value))
         if known is not None and known[0] is value:
             return known[1]
+        kind = type(value)
+        if kind in _SCALARS or isinstance(value, str):
+            h = _hasher(b"1")
+            _feed_scalar(h, value)
+            return h.digest()
+        if isinstance(value, enum.Enum):
+            return _hasher(f"e{kind.__module__}.{kind.__qualname__}.{value.name}".encode()).digest()
+        if isinstance(value, (datetime.date, datetime.time)):
+            return _hasher(f"d{kind.__name__}:{value.isoformat()}".encode()).digest()
         made = self._made(value)
-        self._known[id(value)] = (value, made)
+        if isinstance(value, _KEPT_BY_IDENTITY) or dataclasses.is_dataclass(value):
+            # A list or mapping may change (a defaultdict's lookup adds a key): made anew.
+            self._known[id(value)] = (value, made)
         return made
 
     def _made(self, value: Any) -> bytes:
         kind = type(value)
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             name, compared = _compared(kind)
-            return _digest(b"c" + name, *(self.of(getattr(value, f)) for f in compared))
+            h = _hasher(b"c" + name)
+            for f in compared:
+                self._feed(h, getattr(value, f))
+            return h.digest()
         if isinstance(value, Mapping):
-            parts = []
+            h = _hasher(b"m")
             for key, item in value.items():
-                parts += (self.of(key), self.of(item))
-            return _digest(b"m", *parts)
+                self._feed(h, key)
+                self._feed(h, item)
+            return h.digest()
         if isinstance(value, (list, tuple)):
-            return _digest(b"l", *(self.of(item) for item in value))
+            h = _hasher(b"t" if isinstance(value, tuple) else b"l")
+            for item in value:
+                self._feed(h, item)
+            return h.digest()
         if isinstance(value, (set, frozenset)):
-            return _digest(b"u", *sorted(self.of(item) for item in value))
+            h = _hasher(b"u")
+            for part in sorted(self.of(item) for item in value):
+                h.update(part)
+            return h.digest()
         if isinstance(value, bytes):
-            return _digest(b"b", value)
+            return _hasher(b"b" + value).digest()
         raise NoFingerprint(f"no fingerprint for a value of type {kind.__qualname__}")
+
+    def _feed(self, h: Any, value: Any) -> None:
+        """Add ``value`` to the fingerprint being made in ``h``: a plain text or number as
+        itself, anything else as its own fingerprint. Each starts with a byte that says
+        which, and says where it ends, so no two sequences of items feed alike."""
+        if type(value) in _SCALARS:
+            _feed_scalar(h, value)
+        else:
+            h.update(b"d")
+            h.update(self.of(value))
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _feed_scalar(h: Any, value: Any) -> None:
+    if isinstance(value, str):
+        data = value.encode("utf-8", "surrogatepass")
+        h.update(b"s%d:" % len(data))
+        h.update(data)
+    else:  # the repr of a number, True, False or None holds no semicolon
+        h.update(f"v{type(value).__name__}:{value!r};".encode())
 
 
 @functools.cache
@@ -86,8 +125,5 @@ def _compared(kind: type) -> tuple[bytes, tuple[str, ...]]:
     return named, tuple(f.name for f in dataclasses.fields(kind) if f.compare)
 
 
-def _digest(tag: bytes, *parts: bytes) -> bytes:
-    h = hashlib.blake2b(tag, digest_size=_SIZE)
-    for part in parts:
-        h.update(part)
-    return h.digest()
+def _hasher(tag: bytes) -> Any:
+    return hashlib.blake2b(tag, digest_size=_SIZE)

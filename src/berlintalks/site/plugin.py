@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +56,8 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         # build it starts does not load and check every record a second time (about 1.3 s
         # for 1,000 claims). Used by one build only.
         self._given: tuple[Path, Report] | None = None
+        # The records of that report by identity, with the key of their file's bytes.
+        self._record_keys: Mapping[int, tuple[Any, str]] = {}
         # The theme's output of generated pages, by `page_keys.page_key`: on disk when
         # `berlintalks build` gives a store, in memory across the rebuilds of `serve`.
         self._outputs: Store | None = None
@@ -89,9 +92,13 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         """Let the coming builds render a share of their pages in a second process."""
         self._second = allowed
 
-    def use_report(self, root: Path, report: Report) -> None:
-        """Let the next build of ``root`` use ``report`` instead of checking again."""
+    def use_report(
+        self, root: Path, report: Report, keys: Mapping[int, tuple[Any, str]] | None = None
+    ) -> None:
+        """Let the next build of ``root`` use ``report`` instead of checking again; ``keys``:
+        its records with the key of their file (`parse_store.DiskParseCache.keys`)."""
         self._given = (root.resolve(), report)
+        self._record_keys = keys or {}
 
     def _report(self, root: Path) -> Report:
         given, self._given = self._given, None
@@ -223,6 +230,8 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             self._kept = DiskRenderMemo(folder)
         except OSError:
             return None  # slower, never wrong: every page is rendered
+        keys, self._record_keys = self._record_keys, {}
+        self._kept.seed(keys)
         return self._kept
 
     def _close_kept(self, save: bool = False) -> None:
