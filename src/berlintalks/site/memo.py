@@ -206,7 +206,6 @@ def _unchanged(
 class PageMemo(Protocol):
     """What the renderer asks of kept pages: `RenderMemo`, or `memo_store.DiskRenderMemo`."""
 
-    pages: Mapping[str, Any]
     reused: int
 
     def start(self, scope: Any) -> None: ...

@@ -21,7 +21,7 @@ from ..records import FileHistory, KnowledgeBase
 from .addresses import doc_path, page_url, relative_url
 from .escape import escape_text, json_for_script, link, quote_html
 from .graph_svg import graph_svg
-from .memo import PageMemo, Recorder
+from .memo import PageMemo, Recorder, RenderMemo
 from .memo_store import DiskRenderMemo
 from .render_errors import RenderError, render_failure, template_line
 from .render_two import in_two
@@ -225,9 +225,9 @@ def rendering(
         memo.start((tree_digest(templates), config, history is None))
     paths, made = _pages(site, environment(templates), memo)
     files = site_files(kb, site, templates, history, config, memo)
-    if second is not None and not (memo is not None and memo.pages):
-        # Not with pages kept from before (`serve`'s, or those of the build before), which
-        # this process holds: a second process pays only when most pages are rendered.
+    if second is not None and not isinstance(memo, RenderMemo):
+        # Not for `serve`, whose pages live in this process. With the pages of the build
+        # before, the copy still makes the exports while this process takes the pages kept.
         kept = memo if isinstance(memo, DiskRenderMemo) else None
         return in_two(paths, made, files, second, kept)
     return ((path, made(n)) for n, path in enumerate(paths)), files
