@@ -95,6 +95,12 @@ def test_a_damaged_or_linked_file_of_pages_is_never_trusted(
     build(cli, kb, tmp_path / "first", cache)
     with sqlite3.connect(cache / FILE) as db:
         db.execute("UPDATE pages SET body = ? WHERE path LIKE 'claims/%'", (b"not packed",))
+        # A read numbered past what a page's list of reads can hold, and one not of text.
+        db.execute("INSERT INTO reads VALUES (?, 'kb.claims', 'item', '\"x\"', x'00')", (2**40,))
+        db.execute("INSERT INTO reads VALUES (7777777, 'kb.claims', 'item', '\"y\"', 12)")
+    # A changed record, so that this build numbers reads it has not seen.
+    source = kb / "sources/axios.yaml"
+    source.write_text(source.read_text("utf-8").replace('name: "Axios"', 'name: "Axios Desk"'))
     build(cli, kb, tmp_path / "damaged", cache)
     build(cli, kb, tmp_path / "fresh", None)
     assert_same(tmp_path / "damaged", tmp_path / "fresh")

@@ -44,6 +44,8 @@ _PROBE = (
     " p.meta FROM scope s, reads r, pages p LIMIT 1"
 )
 _ID = "I"  # the read numbers of a page, as an array of unsigned ints
+_SIZE = array(_ID).itemsize
+_LAST_NUMBER = 2 ** (8 * _SIZE) // 4  # far more reads than any build makes
 _MISSING_PRINT = b"\0missing"
 
 
@@ -98,16 +100,18 @@ class DiskRenderMemo:
         scope = db.execute("SELECT value FROM scope WHERE id = 0").fetchone()
         self._kept_scope = scope[0] if scope else None
         for number, name, op, key, value in db.execute("SELECT * FROM reads"):
+            if not isinstance(number, int) or not 0 < number < _LAST_NUMBER:
+                continue  # not a number this file's pages can hold
             self._reads[number] = (name, op, json.loads(key), value)
             self._numbers[(name, op, key, value)] = number
             self._next = max(self._next, number + 1)
         for path, view, reads in db.execute("SELECT path, view, reads FROM pages"):
-            if isinstance(view, bytes) and isinstance(reads, bytes) and len(reads) % 4 == 0:
+            if isinstance(view, bytes) and isinstance(reads, bytes) and not len(reads) % _SIZE:
                 self.pages[path] = _Row(view, reads)
 
     def seed(self, records: Mapping[int, tuple[Any, str]]) -> None:
-        """Fingerprint each record by the key of its file (`Fingerprints.seed`): at 10,000
-        claims, field by field took most of the time of a build with every page kept."""
+        """Fingerprint each record by the key of its file (`Fingerprints.seed`), rather
+        than field by field in every build that reads it."""
         for record, made_from in records.values():
             self._prints.seed(record, made_from)
 
