@@ -62,10 +62,9 @@ def mkdocs_build(
 
     ``report``: the check of ``root`` just made, handed to the site's plugin so that it does
     not check the records again. ``store``: the theme's output of pages built before
-    (`page_store.DiskStore`), or None to render every page. ``jobs``: 2 lets
-    a second process render a share of the pages (`second_process`), where it can.
-    ``keys``: the report's records with the key of their file (`parse_store`).
-    """
+    (`page_store.DiskStore`), or None to render every page. ``jobs``: 2 lets a second
+    process render a share of the pages (`second_process`), where it can. ``keys``: the
+    report's records with the key of their file (`parse_store`)."""
     from mkdocs.commands.build import build as mk_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -108,10 +107,9 @@ def _hand_over(
 def _store(cache_dir: Path | None, quiet: bool) -> Any:
     """The store in ``cache_dir``; None, with a warning, when the folder cannot be used.
 
-    A cache that cannot be opened (no permission, a full disk) makes the build slower,
-    never wrong, so it is reported and the build goes on. The warning is written, not
-    logged: strict mode counts every logged warning as a failure.
-    """
+    A cache that cannot be opened (no permission, a full disk) makes the build slower, never
+    wrong, so it is reported and the build goes on. The warning is written, not logged:
+    strict mode counts every logged warning as a failure."""
     from .page_store import DiskStore
 
     if cache_dir is None:
@@ -200,7 +198,7 @@ def build(
     with _marked(project or fresh), _marked(fresh) if project else nullcontext():
         try:
             if builder == "mkdocs":
-                keys = parsed.keys if parsed is not None else None
+                keys = getattr(parsed, "keys", None)
                 mkdocs_build(
                     root, fresh, quiet=quiet, report=report, store=store, jobs=jobs, keys=keys
                 )

@@ -26,7 +26,7 @@ from .page_keys import page_key, site_key
 from .page_store import MemoryStore, Store
 from .plugin_config import PluginConfig, site_config, warn_site_url
 from .render import INDEX_PAGES, RenderError, render_failure, rendering
-from .rendered import PackedText, pack_pieces
+from .rendered import PackedText, RenderedPage, pack_pieces
 from .second_process import Tally
 from .social import social_meta
 from .theme_env import MemoryBytecodeCache
@@ -178,27 +178,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             # Each page and file packed as it is made (see `HtmlPage`), the text let go.
             for path, page in pages:
                 inclusion = self._check_path(docs, path)
-                # The page as serve keeps it; left alone when the last rebuild made it so.
-                entry = serving.entry(page) if serving is not None else None
-                packed = serving.packed_before(path, entry) if entry is not None else None
-                kept = packed is not None and serving is not None and serving.dirty
-                # MkDocs uses a page a plugin has set (a nav entry's title is given here, as
-                # MkDocs would) instead of making its own, and the page skips Python-Markdown.
-                file = generated_page(
-                    config,
-                    path,
-                    page,
-                    inclusion,
-                    titles.get(path),
-                    KeptFile if kept else None,
-                    packed,
-                )
-                if isinstance(file, KeptFile):
-                    file.serving = serving  # type: ignore[assignment]
-                if serving is not None and entry is not None:
-                    assert file._packed is not None
-                    serving.now[path] = (entry, file._packed)
-                files.append(file)
+                files.append(_page_file(config, path, page, inclusion, titles.get(path), serving))
                 self._generated.add(path)
             for path, pieces in others:
                 inclusion = self._check_path(docs, path)
@@ -412,3 +392,27 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         return server
+
+
+def _page_file(
+    config: MkDocsConfig,
+    path: str,
+    page: RenderedPage,
+    inclusion: InclusionLevel,
+    title: str | None,
+    serving: Serving | None,
+) -> PackedFile:
+    """The file of the generated page at ``path``; in `serve`, left alone when the last
+    rebuild made the page so, and kept for the next."""
+    entry = serving.entry(page) if serving is not None else None
+    packed = serving.packed_before(path, entry) if serving and entry is not None else None
+    kept = packed is not None and serving is not None and serving.dirty
+    # MkDocs uses a page a plugin has set (a nav entry's title is given here, as MkDocs
+    # would) instead of making its own, and the page skips Python-Markdown.
+    file = generated_page(config, path, page, inclusion, title, KeptFile if kept else None, packed)
+    if isinstance(file, KeptFile):
+        file.serving = serving  # type: ignore[assignment]
+    if serving is not None and entry is not None:
+        assert file._packed is not None
+        serving.now[path] = (entry, file._packed)
+    return file
