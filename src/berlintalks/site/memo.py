@@ -42,6 +42,14 @@ class Recorder:
         if self.reads is not None:
             self.reads.append((name, op, key, value))
 
+    def recording(self, render: Callable[[], Any]) -> tuple[Any, list[tuple[str, str, Any, Any]]]:
+        """What ``render()`` makes, and the reads it noted."""
+        self.reads = []
+        try:
+            return render(), self.reads
+        finally:
+            self.reads = None
+
 
 class RecordedMapping(Mapping[Any, Any]):
     """A read-only view of ``data`` that notes every read in ``recorder``."""
@@ -257,13 +265,8 @@ class RenderMemo:
         if kept is not None and kept.view == view and _unchanged(kept, shared, self.seen):
             self.reused += 1
             return kept.page
-        recorder.reads = []
-        try:
-            page = render()
-            reads = tuple(recorder.reads)
-        finally:
-            recorder.reads = None
-        self.pages[path] = Kept(view, reads, page)
+        page, reads = recorder.recording(render)
+        self.pages[path] = Kept(view, tuple(reads), page)
         return page
 
     def finish(self) -> None:

@@ -79,7 +79,7 @@ class DiskRenderMemo:
         self._scope: bytes | None = None
         self._kept_scope: bytes | None = None
         # The pages and reads of the build before, by path and by number.
-        self.pages: dict[str, _Row] = {}
+        self._pages: dict[str, _Row] = {}
         self._reads: dict[int, tuple[str, str, Any, bytes]] = {}
         self._numbers: dict[tuple[str, str, str, bytes], int] = {}
         self._next = 1
@@ -93,7 +93,7 @@ class DiskRenderMemo:
         try:
             self._load()
         except (sqlite3.Error, ValueError, TypeError):
-            self.pages, self._reads, self._numbers = {}, {}, {}  # as if none were kept
+            self._pages, self._reads, self._numbers = {}, {}, {}  # as if none were kept
 
     def _load(self) -> None:
         db = self._db
@@ -107,7 +107,7 @@ class DiskRenderMemo:
             self._next = max(self._next, number + 1)
         for path, view, reads in db.execute("SELECT path, view, reads FROM pages"):
             if isinstance(view, bytes) and isinstance(reads, bytes) and not len(reads) % _SIZE:
-                self.pages[path] = _Row(view, reads)
+                self._pages[path] = _Row(view, reads)
 
     def seed(self, records: Mapping[int, tuple[Any, str]]) -> None:
         """Fingerprint each record by the key of its file (`Fingerprints.seed`), rather
@@ -123,7 +123,7 @@ class DiskRenderMemo:
         except NoFingerprint:
             self._scope = None
         if self._scope is None or self._scope != self._kept_scope:
-            self.pages = {}
+            self._pages = {}
         self.reused = 0
 
     def page(
@@ -136,7 +136,7 @@ class DiskRenderMemo:
     ) -> Any:
         """The page at ``path``: as kept when nothing it read changed, else ``render()``."""
         view_print = self._print(view)
-        row = self.pages.get(path)
+        row = self._pages.get(path)
         owner = os.getpid() == self._owner
         if owner and row is not None and row.view == view_print:
             page = self._kept_page(path) if self._unchanged(row.reads, shared) else None
@@ -144,12 +144,7 @@ class DiskRenderMemo:
                 self.reused += 1
                 self._taken.add(path)
                 return page
-        recorder.reads = []
-        try:
-            page = render()
-            reads = recorder.reads
-        finally:
-            recorder.reads = None
+        page, reads = recorder.recording(render)
         if view_print is not None and self._scope is not None:
             made = self._made_row(view_print, reads, page)
             if made is not None and owner:
@@ -279,7 +274,7 @@ class DiskRenderMemo:
         return name, op, json.dumps(key), printed
 
     def _referenced(self) -> set[int]:
-        rows = [self.pages[p] for p in self._taken] + [row for row, _, _ in self._made.values()]
+        rows = [self._pages[p] for p in self._taken] + [row for row, _, _ in self._made.values()]
         used: set[int] = set()
         for row in rows:
             used.update(array(_ID, row.reads))
