@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from test_page_cache import assert_same, tree
 
 from berlintalks.site.fingerprint import Fingerprints, NoFingerprint
 from berlintalks.site.memo_store import FILE
@@ -41,17 +42,6 @@ def build(cli: Callable[..., Run], kb: Path, site: Path, cache: Path | None) -> 
     kept = KEPT.search(run.err)
     assert (kept is None) == (cache is None), run.err
     return int(kept[1]) if kept else 0
-
-
-def tree(site: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*") if p.is_file()}
-
-
-def assert_same(a: Path, b: Path) -> None:
-    left, right = tree(a), tree(b)
-    assert sorted(left) == sorted(right)
-    differ = [name for name in left if left[name] != right[name]]
-    assert not differ, f"{len(differ)} files differ, first {differ[:5]}"
 
 
 def rows(cache: Path) -> int:
