@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from berlintalks.site.build import _exchange, swap
+from berlintalks.site.site_folder import _exchange, swap
 from conftest import BUNDLED, copy_from_repo, start_serve, subcommands
 
 TIMEOUT = 300

@@ -2,33 +2,24 @@
 
 from __future__ import annotations
 
-import glob
 import logging
 import os
-import secrets
 import shutil
 import stat
 import sys
 import tempfile
-import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
 from ..checks import Report, check
 from ..export import Publisher
 from .paths import BuildFailed, config_file, refuse_records_dir
+from .site_folder import MARK, is_built_site, marked, readable, remove_leftovers, swap
 
-try:
-    import fcntl
-except ImportError:  # Windows: leftovers are recognised by their age instead
-    fcntl = None  # type: ignore[assignment]
-
-# The file every build writes into its output: only a folder holding it is replaced.
-MARK = ".berlintalks-site"
+__all__ = ["MARK", "Result", "build", "mkdocs_build", "remove_leftovers", "swap"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +186,7 @@ def build(
     # MkDocs empties its site folder but keeps hidden files (so do ProperDocs and Zensical),
     # so the mark made here stays through the build, held locked: the next build tells a
     # killed build's folder (lock released by the system) from one still being built.
-    with _marked(project or fresh), _marked(fresh) if project else nullcontext():
+    with marked(project or fresh), marked(fresh) if project else nullcontext():
         try:
             if builder == "mkdocs":
                 keys = getattr(parsed, "keys", None)
@@ -207,7 +198,7 @@ def build(
             else:
                 assert project is not None
                 zensical_build(root, project, fresh, report=report, quiet=quiet)
-            _readable(fresh)
+            readable(fresh)
         except BaseException:
             shutil.rmtree(project or fresh, ignore_errors=True)
             raise
@@ -215,118 +206,6 @@ def build(
     if project is not None:
         shutil.rmtree(project, ignore_errors=True)
     return Result(report, target)
-
-
-def swap(fresh: Path, target: Path) -> None:
-    """Put the folder ``fresh`` at ``target`` and delete whatever was there.
-
-    Where the system can exchange two folders in one step (Linux), a reader or a killed
-    build never sees ``target`` missing; elsewhere the old folder is moved aside first.
-    """
-    if not target.exists():
-        fresh.rename(target)
-        return
-    if _exchange(fresh, target):
-        shutil.rmtree(fresh, ignore_errors=True)  # now holds the old site
-        return
-    # The old site keeps its mark under the new name, so a build killed before the removal
-    # below leaves a folder the next build recognises as its own and removes.
-    old = target.parent / f".{target.name}-old-{secrets.token_hex(4)}"
-    target.rename(old)
-    fresh.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths atomically with renameat2(RENAME_EXCHANGE); False where unsupported."""
-    if not sys.platform.startswith("linux"):
-        return False
-    import ctypes
-
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (AttributeError, OSError):  # C library older than glibc 2.28
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    done = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
-    return bool(done == 0)
-
-
-def is_built_site(folder: Path) -> bool:
-    """True when ``folder`` carries the mark every berlintalks build writes into its output."""
-    mark = folder / MARK
-    try:
-        if not stat.S_ISREG(mark.lstat().st_mode):
-            return False
-        with mark.open("rb") as f:
-            return f.read(12) == b"berlintalks "
-    except OSError:
-        return False
-
-
-@contextmanager
-def _marked(folder: Path) -> Iterator[None]:
-    """Write the mark into ``folder`` and hold it locked until the block ends."""
-    fd = os.open(folder / MARK, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    try:
-        os.write(fd, f"berlintalks {__version__}\n".encode())
-        if fcntl is not None:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        yield
-    finally:
-        os.close(fd)
-
-
-def _abandoned(folder: Path) -> bool:
-    """True when no running build holds ``folder``'s mark (or, without locks, it is a day old)."""
-    try:
-        fd = os.open(folder / MARK, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
-        return False
-    try:
-        if fcntl is None:
-            return time.time() - os.fstat(fd).st_mtime > 86400
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            return False
-        return True
-    finally:
-        os.close(fd)
-
-
-def remove_leftovers(target: Path) -> list[Path]:
-    """Remove the temporary folders of builds of ``target`` that were killed; the removed ones.
-
-    Only folders named as a build names them, that are real folders (not links) and carry
-    the mark of a berlintalks build no running build holds: anything else stays.
-    """
-    removed = []
-    for prefix in (f".{target.name}-new-", f".{target.name}-old-", f".{target.name}-project-"):
-        for path in sorted(target.parent.glob(glob.escape(prefix) + "*")):
-            if not stat.S_ISDIR(path.lstat().st_mode):
-                continue
-            if is_built_site(path) and _abandoned(path):
-                shutil.rmtree(path, ignore_errors=True)
-                removed.append(path)
-    return removed
-
-
-def _readable(site: Path) -> None:
-    """Folders 0755 and files 0644, whatever the umask: the site is for a web server to read.
-
-    ``mkdtemp`` makes its folder 0700, which a server running as another user cannot enter.
-    """
-    os.chmod(site, 0o755)
-    for top, dirs, files in os.walk(site):
-        for name in dirs:
-            path = os.path.join(top, name)
-            if not os.path.islink(path):
-                os.chmod(path, 0o755)
-        for name in files:
-            path = os.path.join(top, name)
-            if not os.path.islink(path):
-                os.chmod(path, 0o644)
 
 
 def publisher_from_env() -> Publisher:
