@@ -60,6 +60,8 @@ def mkdocs_build(
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    from .unchanged import DirtyNotice
+
     logger = logging.getLogger("mkdocs")
     collect = _Collect()
     shown = logging.StreamHandler(sys.stderr)
@@ -69,14 +71,19 @@ def mkdocs_build(
     logger.addHandler(collect)
     logger.addHandler(shown)
     logger.setLevel(logging.INFO)
+    notice = DirtyNotice()
+    logging.getLogger("mkdocs.commands.build").addFilter(notice)
     try:
         config = load_config(str(config_file(root)), site_dir=str(site_dir), strict=True)
         _hand_over(config, root, report, store, jobs, keys)
-        mk_build(config)
+        # Dirty, in an empty folder, is a full build but for the pages the plugin wrote
+        # from the cache, which MkDocs then passes over (`copied`).
+        mk_build(config, dirty=store is not None)
     except MkDocsException as exc:
         detail = "\n".join(collect.messages)
         raise BuildFailed(f"{exc}{chr(10) + detail if detail else ''}") from exc
     finally:
+        logging.getLogger("mkdocs.commands.build").removeFilter(notice)
         logger.removeHandler(collect)
         logger.removeHandler(shown)
         logger.setLevel(old_level)

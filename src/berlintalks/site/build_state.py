@@ -21,7 +21,7 @@ class BuildState:
 
     files: Files
     paths: list[str]  # the docs paths of the generated pages
-    site: str | None = None  # `page_keys.site_key`, made at the first page built
+    site: str | None = None  # `page_keys.site_key`, made once MkDocs has read the pages
     built: set[str] = field(default_factory=set)  # the addresses of the pages built
     keys: dict[str, str] = field(default_factory=dict)  # docs path: key of its output
     pending: dict[str, str] = field(default_factory=dict)  # page: key of an output to keep
@@ -31,6 +31,8 @@ class BuildState:
     second: ThemeShare | None = None
     tally: Tally | None = None  # the pages a second process rendered, when one may
     written_last: Page | None = None  # the page MkDocs wrote last, its HTML to let go
+    pre: dict[str, str] = field(default_factory=dict)  # docs path: `copied.pre_key`
+    copied: set[str] = field(default_factory=set)  # the pages written from the cache
 
 
 def release_page(page: Page | None) -> None:

@@ -9,6 +9,7 @@ otherwise have taken from the Markdown.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from dataclasses import replace
@@ -118,6 +119,13 @@ class HtmlPage(Page):
             self._read = None
             return
         self._content, self._content_packed = value, False
+
+    def content_print(self) -> bytes:
+        """A digest of the content, without unpacking it when it is the page's own HTML
+        (packing is deterministic: the same HTML packs to the same bytes)."""
+        if self._content_packed and self._packed is not None:
+            return hashlib.sha256(b"packed\0" + self._packed).digest()
+        return hashlib.sha256(b"text\0" + (self.content or "").encode()).digest()
 
     def read_source(self, config: MkDocsConfig) -> None:
         self._read = self._html()

@@ -144,9 +144,9 @@ def _ref(page: Any) -> list[Any] | None:
     return None if page is None else [page.title, page.url]
 
 
-def page_key(site: str, page: Page, context: dict[str, Any]) -> str:
-    """The key of one page's output: `site_key`, the page, and what plugins added for it."""
-    own = [
+def page_own(page: Page) -> list[Any]:
+    """What a page's output takes from the page itself, but its content."""
+    return [
         page.file.src_uri,
         page.file.dest_uri,
         page.url,
@@ -160,8 +160,13 @@ def page_key(site: str, page: Page, context: dict[str, Any]) -> str:
         _ref(page.previous_page),
         _ref(page.next_page),
         [a.title for a in page.ancestors],
-        {k: stable(v) for k, v in sorted(context.items()) if k not in _MKDOCS_CONTEXT},
     ]
+
+
+def page_key(site: str, page: Page, context: dict[str, Any]) -> str:
+    """The key of one page's output: `site_key`, the page, and what plugins added for it."""
+    own = page_own(page)
+    own.append({k: stable(v) for k, v in sorted(context.items()) if k not in _MKDOCS_CONTEXT})
     h = hashlib.sha256(site.encode() + b"\0")
     h.update(json.dumps(own, sort_keys=True, default=repr).encode() + b"\0")
     h.update((page.content or "").encode())

@@ -17,7 +17,8 @@ from ..gcpause import freeze, freeze_more, thaw
 from ..records import FileHistory, ParseCache, forget_positions, head_commit, read_history
 from .addresses import doc_path, same_address
 from .build_state import BuildState, release_page
-from .htmlpage import PackedFile, generated_page
+from .copied import copy_unchanged, copying_allowed, page_file, search_in_order, write_manifest
+from .htmlpage import PackedFile
 from .material_search import index_from_records
 from .memo import RenderMemo
 from .memo_store import DiskRenderMemo
@@ -26,12 +27,12 @@ from .page_keys import page_key, site_key
 from .page_store import MemoryStore, Store
 from .plugin_config import PluginConfig, site_config, warn_site_url
 from .render import INDEX_PAGES, RenderError, render_failure, rendering
-from .rendered import PackedText, RenderedPage, pack_pieces
+from .rendered import PackedText, pack_pieces
 from .second_process import Tally
 from .social import social_meta
 from .theme_env import MemoryBytecodeCache
 from .theme_share import ThemeShare, theme_output
-from .unchanged import KeptFile, Serving, by_page, remove_gone, restore_search
+from .unchanged import Serving, after_rebuild
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -164,6 +165,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         memo = self._memo if serving is not None else self._open_kept()
         # Taken once: MkDocs makes its table of paths again after every file added.
         docs = set(files.src_uris)
+        copying = serving is None and getattr(self._outputs, "folder", None) is not None
         try:
             pages, others = rendering(
                 report.kb,
@@ -178,7 +180,8 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             # Each page and file packed as it is made (see `HtmlPage`), the text let go.
             for path, page in pages:
                 inclusion = self._check_path(docs, path)
-                files.append(_page_file(config, path, page, inclusion, titles.get(path), serving))
+                title = titles.get(path)
+                files.append(page_file(config, path, page, inclusion, title, serving, copying))
                 self._generated.add(path)
             for path, pieces in others:
                 inclusion = self._check_path(docs, path)
@@ -246,6 +249,9 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         state = self._build
         if state is not None:
             keep_sidebars(env, NavMemo(state.nav, link_targets(config, files, state.nav)))
+        if state is not None and state.keyed:
+            state.site = site_key(config, state.nav, files, self._generated)
+            self._copy_unchanged(state, config)
         if state is not None and self._second and self._serving is None:
             self._start_second(state, config, env)
         if self._serving is not None:
@@ -253,10 +259,19 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         freeze_more()  # MkDocs' pages, read and kept to the end of the build
         return env
 
+    def _copy_unchanged(self, state: BuildState, config: MkDocsConfig) -> None:
+        """A build with a cache folder: the pages whose inputs are the last build's are
+        written from the cache, and MkDocs passes over them (`copied`)."""
+        folder = getattr(self._outputs, "folder", None)
+        if folder is not None and self._outputs is not None and self._serving is None:
+            allowed = copying_allowed(config, BerlinTalksPlugin)
+            copy_unchanged(state, self._outputs, folder, self._social, allowed)
+
     def _start_second(self, state: BuildState, config: MkDocsConfig, env: Any) -> None:
         """Fork the process that renders a share of the generated pages (`second_process`)."""
         doc_files = state.files.documentation_pages(inclusion=InclusionLevel.is_included)
-        pages = [(f.src_uri, f.page) for f in doc_files if f.src_uri in self._generated]
+        todo = self._generated - state.copied
+        pages = [(f.src_uri, f.page) for f in doc_files if f.src_uri in todo]
 
         def key_of(page: Page, context: dict[str, Any]) -> str | None:
             # The copy runs no on_post_page: this page's HTML is let go at the next one's
@@ -345,32 +360,21 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
                 f"{len(state.paths)} generated pages, and put {theme} through the theme"
             )
         if self._serving is not None:
-            self._after_serve_rebuild(config, state)
+            after_rebuild(self._serving, config, state)
+        if state.copied:
+            _search_in_order(config, state)
         if self._outputs is None:
             return
         self._outputs.keep_only(set(state.keys.values()))
+        folder = getattr(self._outputs, "folder", None)
+        if folder is not None and state.site is not None:
+            kept = {p: (pre, state.keys[p]) for p, pre in state.pre.items() if p in state.keys}
+            write_manifest(folder, state.site, kept)
         log.info(
-            f"berlintalks: {state.hits} of {len(state.keys)} generated pages taken from "
-            "the cache of built pages"
+            f"berlintalks: {state.hits + len(state.copied)} of {len(state.keys)} generated "
+            f"pages taken from the cache of built pages, {len(state.copied)} of them written "
+            "straight from it"
         )
-
-    def _after_serve_rebuild(self, config: MkDocsConfig, state: BuildState) -> None:
-        serving = self._serving
-        assert serving is not None
-        written = {state.files.src_uris[p].abs_dest_path for p in state.paths}
-        index = getattr(config.plugins.get("material/search"), "search_index", None)
-        entries = getattr(index, "entries", None)
-        if serving.dirty:
-            # The pages MkDocs left alone kept their files, output and search entries.
-            if isinstance(entries, list):
-                urls = [f.page.url for f in state.files.documentation_pages() if f.page]
-                restore_search(entries, urls, state.built, serving.search)
-            kept = [p for p in state.paths if p not in state.keys and p in serving.keys]
-            state.keys.update({p: serving.keys[p] for p in kept})
-            remove_gone(config.site_dir, serving.written, written)
-        serving.pages, serving.now = serving.now, {}
-        serving.written, serving.keys = written, state.keys
-        serving.search = by_page(entries) if isinstance(entries, list) else {}
 
     def _thaw(self) -> None:
         if self._frozen:
@@ -394,25 +398,10 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         return server
 
 
-def _page_file(
-    config: MkDocsConfig,
-    path: str,
-    page: RenderedPage,
-    inclusion: InclusionLevel,
-    title: str | None,
-    serving: Serving | None,
-) -> PackedFile:
-    """The file of the generated page at ``path``; in `serve`, left alone when the last
-    rebuild made the page so, and kept for the next."""
-    entry = serving.entry(page) if serving is not None else None
-    packed = serving.packed_before(path, entry) if serving and entry is not None else None
-    kept = packed is not None and serving is not None and serving.dirty
-    # MkDocs uses a page a plugin has set (a nav entry's title is given here, as MkDocs
-    # would) instead of making its own, and the page skips Python-Markdown.
-    file = generated_page(config, path, page, inclusion, title, KeptFile if kept else None, packed)
-    if isinstance(file, KeptFile):
-        file.serving = serving  # type: ignore[assignment]
-    if serving is not None and entry is not None:
-        assert file._packed is not None
-        serving.now[path] = (entry, file._packed)
-    return file
+def _search_in_order(config: MkDocsConfig, state: BuildState) -> None:
+    """Put the search entries of the pages written from the cache where a full build has them."""
+    index = getattr(config.plugins.get("material/search"), "search_index", None)
+    if index is not None and isinstance(getattr(index, "entries", None), list):
+        doc_files = state.files.documentation_pages(inclusion=InclusionLevel.is_included)
+        pages = [f.page for f in doc_files if f.page is not None]
+        index.entries = search_in_order(index.entries, pages, state.copied)

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from ..checks import Report, check
 from .paths import BuildFailed, config_file
+from .unchanged import DirtyNotice
 
 if TYPE_CHECKING:
     from watchdog.observers.api import BaseObserver, ObservedWatch
@@ -50,7 +51,7 @@ def serve(
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
-    notice = _DirtyNotice()
+    notice = DirtyNotice()
     logging.getLogger("mkdocs.commands.build").addFilter(notice)
     try:
         _serve(config_file(root), dev_addr, open_browser=open_browser, poll=poll)
@@ -195,16 +196,6 @@ def _tell_plugin(config: Any, dirty: bool) -> None:
     for plugin in config.plugins.values():
         if isinstance(plugin, BerlinTalksPlugin):
             plugin.leave_unchanged(dirty)
-
-
-class _DirtyNotice(logging.Filter):
-    """Drops MkDocs' warning that a dirty build may leave pages out of date: the rebuilds
-    of `serve` are dirty only when no page but a generated one can change, and those the
-    plugin renders again when their records change. In strict mode the warning would fail
-    every such rebuild."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
 def _changes_observer() -> BaseObserver:

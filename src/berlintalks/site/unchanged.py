@@ -12,13 +12,34 @@ only `serve` writes.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .htmlpage import PackedFile
 from .rendered import RenderedPage
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+    from .build_state import BuildState
+
+
+class DirtyNotice(logging.Filter):
+    """Drops MkDocs' notices of a dirty build: that pages may be left out of date, and that
+    the site folder holds files already. The rebuilds of `serve` are dirty only when no
+    page but a generated one can change, and those the plugin renders again when their
+    records change; a build with a cache folder is dirty in a fresh folder, to pass over
+    the pages written from the cache (`copied`). In strict mode the warning would fail
+    every such build."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not message.startswith(
+            ("A 'dirty' build is being performed", "The directory contains stale files")
+        )
 
 
 class KeptFile(PackedFile):
@@ -98,3 +119,22 @@ def remove_gone(site_dir: str, before: set[str], now: set[str]) -> None:
             except OSError:
                 break
             folder = os.path.dirname(folder)
+
+
+def after_rebuild(serving: Serving, config: MkDocsConfig, state: BuildState) -> None:
+    """Keep what the next rebuild of `serve` needs of this one; after a dirty rebuild, put
+    back the search entries of the pages left alone and remove the pages of deleted records."""
+    written = {state.files.src_uris[p].abs_dest_path for p in state.paths}
+    index = getattr(config.plugins.get("material/search"), "search_index", None)
+    entries = getattr(index, "entries", None)
+    if serving.dirty:
+        # The pages MkDocs left alone kept their files, output and search entries.
+        if isinstance(entries, list):
+            urls = [f.page.url for f in state.files.documentation_pages() if f.page]
+            restore_search(entries, urls, state.built, serving.search)
+        kept = [p for p in state.paths if p not in state.keys and p in serving.keys]
+        state.keys.update({p: serving.keys[p] for p in kept})
+        remove_gone(config.site_dir, serving.written, written)
+    serving.pages, serving.now = serving.now, {}
+    serving.written, serving.keys = written, state.keys
+    serving.search = by_page(entries) if isinstance(entries, list) else {}
