@@ -20,7 +20,8 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from berlintalks.site.serve import _DirtyNotice, _tell_plugin
+from berlintalks.site.serve import _tell_plugin
+from berlintalks.site.unchanged import DirtyNotice
 from conftest import REPO, build_process
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -33,7 +34,7 @@ def serving(root: Path, site: Path, *, first: bool = False) -> None:
     if first:
         config.plugins.on_startup(command="serve", dirty=False)
     _tell_plugin(config, not first)
-    notice = _DirtyNotice()
+    notice = DirtyNotice()
     logging.getLogger("mkdocs.commands.build").addFilter(notice)
     try:
         build(config, dirty=not first)
