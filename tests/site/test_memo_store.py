@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from markupsafe import Markup
 from test_page_cache import assert_same, tree
 
 from berlintalks.site.fingerprint import Fingerprints, NoFingerprint
@@ -140,6 +141,11 @@ def test_fingerprints_follow_equality() -> None:
     assert prints.of(one) != prints.of(_Record("b", frozenset({"x", "y"})))
     assert prints.of([one, None, 1.5]) != prints.of([one, None, 2.5])
     assert prints.of({"k": [one]}) != prints.of({"k": (one,), "j": 1})
+    # Plain containers too: a list is not a tuple, a text not a number, nor Markup a text.
+    assert prints.of({"k": [1, "a"]}) == Fingerprints().of({"k": [1, "a"]})
+    assert prints.of({"k": [1, "a"]}) != prints.of({"k": (1, "a")})
+    assert prints.of(["1"]) != prints.of([1]) != prints.of([1.0])
+    assert prints.of([Markup("<b>")]) != prints.of(["<b>"])
     with pytest.raises(NoFingerprint):
         prints.of(os)
     # A record fingerprinted by what it was made from is never taken for an equal record
@@ -154,9 +160,13 @@ def test_fingerprints_follow_equality() -> None:
 
 def test_fingerprints_are_the_same_in_every_process() -> None:
     # Sets of text iterate in an order that changes with each process's hash seed.
+    # A plain container is fingerprinted by marshal's bytes, unless it holds a set.
     code = (
         "from berlintalks.site.fingerprint import Fingerprints;"
-        "print(Fingerprints().of({'s': {f'member-{n}' for n in range(50)}}).hex())"
+        "f = Fingerprints();"
+        "print(f.of({'s': {f'member-{n}' for n in range(50)}}).hex(),"
+        "     f.of([('a', 1.5, None), {'k': [f'x{n}' for n in range(50)]}]).hex(),"
+        "     f.of({'München': [{frozenset({'a', 'b', 'c'})}]}).hex())"
     )
     seen = set()
     for seed in ("1", "2", "3"):

@@ -3,9 +3,10 @@
 The pages kept by `memo.RenderMemo` hold the values they read and compare them with ``==``.
 Kept on disk for the next build, a value is kept as its fingerprint instead, which follows
 equality the same way: a dataclass by the fields it compares, a mapping and a list by their
-items in order, a set by its items sorted. Two values that fingerprint alike are equal; two
-equal values may fingerprint apart (a mapping in another order, ``1`` and ``True``), which
-makes a page rendered again, never a stale one kept. A value of any other kind has none.
+items in order (a plain one by `marshal`'s bytes), a set by its items sorted. Two values that
+fingerprint alike are equal; two equal values may fingerprint apart (a mapping in another
+order, ``1`` and ``True``), which makes a page rendered again, never a stale one kept. A
+value of any other kind has none.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import datetime
 import enum
 import functools
 import hashlib
+import marshal
 from collections.abc import Mapping
 from typing import Any
 
@@ -61,7 +63,9 @@ class Fingerprints:
             return _hasher(f"e{kind.__module__}.{kind.__qualname__}.{value.name}".encode()).digest()
         if isinstance(value, (datetime.date, datetime.time)):
             return _hasher(f"d{kind.__name__}:{value.isoformat()}".encode()).digest()
-        made = self._made(value)
+        made = _plain(value) if kind in _PLAIN_CONTAINERS else None
+        if made is None:
+            made = self._made(value)
         if isinstance(value, _KEPT_BY_IDENTITY) or dataclasses.is_dataclass(value):
             # A list or mapping may change (a defaultdict's lookup adds a key): made anew.
             self._known[id(value)] = (value, made)
@@ -107,6 +111,29 @@ class Fingerprints:
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
+_PLAIN_CONTAINERS = frozenset({dict, list, tuple})
+# marshal's type codes of a set and a frozenset, with and without its reference flag.
+_SET_CODES = (b"<", b">", b"\xbc", b"\xbe")
+
+
+def _plain(value: Any) -> bytes | None:
+    """The fingerprint of a container holding only plain texts, numbers, None and plain
+    containers, made in C by `marshal`; None for any other (the caller goes item by item).
+
+    `marshal` refuses every other type, subclasses too (a `Markup`, an enum, a data class),
+    and what it writes reads back to an equal value, so two values written alike are equal.
+    Version 2 writes no references and no interning, which depend on how many references
+    an object has, not on its value. A set is written in hash order, which changes with each
+    process: output that may hold one (any of its type codes, even inside a text) is left
+    to the item-by-item path, which sorts it.
+    """
+    try:
+        data = marshal.dumps(value, 2)
+    except (ValueError, RecursionError):
+        return None
+    if any(code in data for code in _SET_CODES):
+        return None
+    return _hasher(b"p" + data).digest()
 
 
 def _feed_scalar(h: Any, value: Any) -> None:
