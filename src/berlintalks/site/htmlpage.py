@@ -20,7 +20,15 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import weak_property
 
-from .rendered import RenderedPage, SearchEntry, pack, toc_tokens, unpack, unpack_pieces
+from .rendered import (
+    RenderedPage,
+    SearchEntry,
+    pack,
+    packed_form,
+    toc_tokens,
+    unpack,
+    unpack_pieces,
+)
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -46,7 +54,7 @@ def generated_page(
     HTML already packed (by the rebuild before, for a page left alone).
     """
     if packed is None:
-        packed = pack(rendered.html)
+        packed = packed_form(rendered.html)
     file = (kind or PackedFile).holding(config, path, packed, inclusion)
     HtmlPage(title, file, config, replace(rendered, html=""), packed)
     return file

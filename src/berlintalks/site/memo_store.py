@@ -29,7 +29,7 @@ from ..code import code_digest
 from ..sqlite_file import connect
 from .fingerprint import Fingerprints, NoFingerprint
 from .memo import MISSING, Recorder, value_now
-from .rendered import Heading, pack, unpack
+from .rendered import Heading, pack, unpacked
 
 FILE = "renders.sqlite"
 _TABLES = (
@@ -298,7 +298,7 @@ def _encode(page: Any) -> tuple[bytes, str] | None:
 
 
 def _decode(body: bytes, meta: str) -> Any:
-    text = unpack(body)
+    text = unpacked(body)  # `_encode` packed it as `rendered.pack` does
     rest = json.loads(meta)
     if rest is None:
         return text
