@@ -97,6 +97,36 @@ def test_damaged_or_planted_entries_are_parsed_again_and_never_run(
     assert _checked(root, cache)[0].parsed == 0
 
 
+def test_positions_are_read_only_when_a_finding_needs_them_and_damage_never_fails(
+    tmp_path: Path,
+) -> None:
+    root, cache = _bundled(tmp_path), tmp_path / "cache"
+    _, found = _checked(root, cache)
+    kept = check(root, cache=DiskParseCache(cache)).kb
+    flagged = kept.claims["axios-territorial-disagreements-sharpest"]
+    calm = kept.claims["berlin-talks-held"]
+    assert flagged.positions is not None and calm.positions is not None
+    # The check read where the flagged claim's attributions are (BT903), and nothing else
+    # of a claim that no rule looked into (the tables wait as the text they were kept as).
+    assert flagged.positions.keys.text is None  # type: ignore[attr-defined]
+    assert calm.positions.values.text is not None  # type: ignore[attr-defined]
+
+    # Each row's positions damaged: the check still runs, its findings at the first line.
+    with sqlite3.connect(cache / FILE) as db:
+        rows = list(db.execute("SELECT key, data FROM entries"))
+        for key, data in rows:
+            damaged = data.replace(b'[["id"]', b'[["id"[')  # the same length, no longer JSON
+            assert damaged != data
+            db.execute("UPDATE entries SET data = ? WHERE key = ?", (damaged, key))
+    kept_store = DiskParseCache(cache)
+    report = check(root, cache=kept_store)
+    assert kept_store.parsed == 0
+    assert {(f.file, f.line) for f in report.findings if f.code == "BT903"} == {
+        (f.file, 1) for f in check(root).findings if f.code == "BT903"
+    }
+    assert found
+
+
 def test_a_damaged_file_of_entries_is_made_anew(tmp_path: Path) -> None:
     root, cache = _bundled(tmp_path), tmp_path / "cache"
     _, found = _checked(root, cache)
