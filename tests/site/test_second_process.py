@@ -247,9 +247,18 @@ def test_two_cores_with_the_cache_of_built_pages_give_the_same_bytes(
     text = claim.read_text(encoding="utf-8")
     assert '\ntitle: "' in text
     claim.write_text(text.replace('\ntitle: "', '\ntitle: "Again: ', 1), encoding="utf-8")
+    with sqlite3.connect(tmp_path / "cache" / memo_store.FILE) as db:
+        (entries,) = db.execute("SELECT count(*) FROM pages WHERE path LIKE 'data/%'").fetchone()
     again = build_process(big_kb, tmp_path / "again", *cache)
     shared = SHARED.search(again)
     assert shared, again
+    # The copy, which makes the exports, took their kept entries too, and the build keeps
+    # their rows: more were kept than there are pages.
+    kept = re.search(r"berlintalks: (\d+) pages kept from the build before", again)
+    assert kept and int(kept[1]) > int(shared[2]) + entries // 2, (kept, entries, shared[0])
+    with sqlite3.connect(tmp_path / "cache" / memo_store.FILE) as db:
+        now = db.execute("SELECT count(*) FROM pages WHERE path LIKE 'data/%'").fetchone()
+    assert now == (entries,) and entries > 200
     # Only the changed claim's page and the lists showing its title are rendered again.
     assert int(shared[3]) < 20, shared[0]
     # The first build kept the pages our templates rendered in either process: all but

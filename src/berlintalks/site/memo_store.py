@@ -72,8 +72,12 @@ class DiskRenderMemo:
     def __init__(self, folder: Path) -> None:
         """The pages kept in ``folder`` (a cache folder `page_store.DiskStore` opened);
         OSError when the file is a link, which is never followed, or cannot be used."""
-        self._db = connect(folder / FILE, _TABLES, _PROBE)
-        self._owner = os.getpid()  # a second process renders, and never reads or writes
+        self._path = folder / FILE
+        self._db = connect(self._path, _TABLES, _PROBE)
+        # A second process renders and reads kept pages through its own connection (one
+        # is never used across a fork), and writes nothing.
+        self._owner = os.getpid()
+        self._reader: tuple[int, sqlite3.Connection] | None = None
         self.reused = 0
         self._prints = Fingerprints()
         self._scope: bytes | None = None
@@ -88,8 +92,9 @@ class DiskRenderMemo:
         self._made: dict[str, tuple[_Row, bytes, str]] = {}  # pages made and kept this build
         self._printed: dict[tuple[str, str, Any], tuple[Any, bytes]] = {}
         self._new_reads: list[tuple[int, str, str, str, bytes]] = []
-        # In a second process (`render_two`): the pages it made, to send with them.
-        self.sent: dict[str, Made] = {}
+        # In a second process (`render_two`): the pages it made, or took as kept (None),
+        # to send with them.
+        self.sent: dict[str, Made | None] = {}
         try:
             self._load()
         except (sqlite3.Error, ValueError, TypeError):
@@ -138,11 +143,13 @@ class DiskRenderMemo:
         view_print = self._print(view)
         row = self._pages.get(path)
         owner = os.getpid() == self._owner
-        if owner and row is not None and row.view == view_print:
+        if row is not None and row.view == view_print:
             page = self._kept_page(path) if self._unchanged(row.reads, shared) else None
             if page is not None:
-                self.reused += 1
-                self._taken.add(path)
+                if owner:
+                    self.adopt(path, None)
+                else:
+                    self.sent[path] = None  # taken as kept: the build keeps its row
                 return page
         page, reads = recorder.recording(render)
         if view_print is not None and self._scope is not None:
@@ -211,8 +218,13 @@ class DiskRenderMemo:
             printed.append((name, op, json.dumps(key), value_print))
         return Made(view, printed, *encoded)
 
-    def adopt(self, path: str, made: Made) -> None:
-        """Keep the page at ``path`` as ``made`` gives it, here or in a second process."""
+    def adopt(self, path: str, made: Made | None) -> None:
+        """Keep the page at ``path`` as ``made`` gives it, here or in a second process;
+        None: as the build before kept it."""
+        if made is None:
+            self._taken.add(path)
+            self.reused += 1
+            return
         numbers = array(_ID)
         for name, op, text, value_print in made.reads:
             number = self._numbers.get((name, op, text, value_print))
@@ -225,11 +237,24 @@ class DiskRenderMemo:
             numbers.append(number)
         self._made[path] = (_Row(made.view, numbers.tobytes()), made.body, made.meta)
 
+    def _connection(self) -> sqlite3.Connection:
+        pid = os.getpid()
+        if pid == self._owner:
+            return self._db
+        if self._reader is None or self._reader[0] != pid:
+            if self._path.is_symlink():
+                raise sqlite3.OperationalError("renders.sqlite became a link")
+            uri = f"{self._path.resolve().as_uri()}?mode=ro"
+            self._reader = (pid, sqlite3.connect(uri, uri=True))
+        return self._reader[1]
+
     def _kept_page(self, path: str) -> Any:
         try:
-            found = self._db.execute(
-                "SELECT body, meta FROM pages WHERE path = ?", (path,)
-            ).fetchone()
+            found = (
+                self._connection()
+                .execute("SELECT body, meta FROM pages WHERE path = ?", (path,))
+                .fetchone()
+            )
             return None if found is None else _decode(*found)
         except (sqlite3.Error, zlib.error, ValueError, TypeError, KeyError):
             return None  # damaged: rendered again

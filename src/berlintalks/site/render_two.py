@@ -32,7 +32,7 @@ def in_two(
     are kept for the next build, those the copy made (and the exports' entries) with them."""
     count = len(paths)
 
-    def sent() -> dict[str, Made]:
+    def sent() -> dict[str, Made | None]:
         if memo is None:
             return {}
         rows, memo.sent = memo.sent, {}
@@ -50,7 +50,7 @@ def in_two(
     return _pages(paths, made, helper, tally, memo), _files(count, files, helper, memo)
 
 
-def _adopt(memo: DiskRenderMemo | None, rows: dict[str, Made]) -> None:
+def _adopt(memo: DiskRenderMemo | None, rows: dict[str, Made | None]) -> None:
     if memo is not None:
         for path, row in rows.items():
             memo.adopt(path, row)
