@@ -165,7 +165,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         memo = self._memo if serving is not None else self._open_kept()
         # Taken once: MkDocs makes its table of paths again after every file added.
         docs = set(files.src_uris)
-        copying = serving is None and getattr(self._outputs, "folder", None) is not None
+        copying = serving is None and self._cache_folder() is not None
         try:
             pages, others = rendering(
                 report.kb,
@@ -206,7 +206,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
     def _open_kept(self) -> DiskRenderMemo | None:
         """The pages kept in the cache folder `berlintalks build` gave, if it gave one."""
         self._close_kept()
-        folder = getattr(self._outputs, "folder", None)
+        folder = self._cache_folder()
         if folder is None:
             return None
         try:
@@ -216,6 +216,10 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         keys, self._record_keys = self._record_keys, {}
         self._kept.seed(keys)
         return self._kept
+
+    def _cache_folder(self) -> Path | None:
+        """The cache folder `berlintalks build` gave (a `DiskStore`'s), if it gave one."""
+        return getattr(self._outputs, "folder", None)
 
     def _close_kept(self, save: bool = False) -> None:
         kept, self._kept = self._kept, None
@@ -262,7 +266,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
     def _copy_unchanged(self, state: BuildState, config: MkDocsConfig) -> None:
         """A build with a cache folder: the pages whose inputs are the last build's are
         written from the cache, and MkDocs passes over them (`copied`)."""
-        folder = getattr(self._outputs, "folder", None)
+        folder = self._cache_folder()
         if folder is not None and self._outputs is not None and self._serving is None:
             allowed = copying_allowed(config, BerlinTalksPlugin)
             copy_unchanged(state, self._outputs, folder, self._social, allowed)
@@ -366,7 +370,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         if self._outputs is None:
             return
         self._outputs.keep_only(set(state.keys.values()))
-        folder = getattr(self._outputs, "folder", None)
+        folder = self._cache_folder()
         if folder is not None and state.site is not None:
             kept = {p: (pre, state.keys[p]) for p, pre in state.pre.items() if p in state.keys}
             write_manifest(folder, state.site, kept)
