@@ -136,8 +136,10 @@ def write_manifest(folder: Path, site: str, pages: Mapping[str, tuple[str, str]]
 def write_copy(page: HtmlPage, store: Store, key: str) -> bool:
     """Write the page's file from the cache entry ``key``, as MkDocs writes a page; False
     when the entry is missing or damaged (the page is then built)."""
+    if page.rendered.search is None:
+        return False
     output = store.get(key)
-    if output is None or page.rendered.search is None:
+    if output is None:
         return False
     if output.strip():
         write_file(output.encode("utf-8", errors="xmlcharrefreplace"), page.file.abs_dest_path)
