@@ -29,7 +29,7 @@ from ..code import code_digest
 from ..sqlite_file import connect
 from .fingerprint import Fingerprints, NoFingerprint
 from .memo import MISSING, Recorder, value_now
-from .rendered import Heading, pack, unpacked
+from .rendered import Heading, SearchEntry, pack, unpacked
 
 FILE = "renders.sqlite"
 _TABLES = (
@@ -311,13 +311,18 @@ class DiskRenderMemo:
 
 
 def _encode(page: Any) -> tuple[bytes, str] | None:
-    """A page as `page` gives it (a rendered page's body, headings, title and links; or the
-    text of an entry of the exports), as its packed text and the rest as JSON."""
+    """A page as `page` gives it (a rendered page's body, headings, title, links and search
+    entries; or the text of an entry of the exports), as its packed text and the rest as JSON."""
     if isinstance(page, str):
         return pack(page), "null"
-    if isinstance(page, tuple) and len(page) == 4 and isinstance(page[0], str):
-        body, headings, title, links = page
-        meta = {"h": [[h.level, h.id, h.name] for h in headings], "t": title, "l": list(links)}
+    if isinstance(page, tuple) and len(page) == 5 and isinstance(page[0], str):
+        body, headings, title, links, search = page
+        meta = {
+            "h": [[h.level, h.id, h.name] for h in headings],
+            "t": title,
+            "l": list(links),
+            "s": None if search is None else [[e.anchor, e.title, e.text] for e in search],
+        }
         return pack(body), json.dumps(meta, ensure_ascii=False)
     return None
 
@@ -328,4 +333,6 @@ def _decode(body: bytes, meta: str) -> Any:
     if rest is None:
         return text
     headings = tuple(Heading(int(level), str(i), str(name)) for level, i, name in rest["h"])
-    return text, headings, str(rest["t"]), tuple(str(link) for link in rest["l"])
+    found = rest["s"]
+    search = None if found is None else tuple(SearchEntry(*entry) for entry in found)
+    return text, headings, str(rest["t"]), tuple(str(link) for link in rest["l"]), search

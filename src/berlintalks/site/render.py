@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from ..boundary import tree_digest
 from ..checks import Graph, build_graph, language_name
-from ..export import STATUS_WORDS, figure_words, number_words
+from ..export import STATUS_WORDS, claim_review, figure_words, number_words
 from ..finding import Finding
 from ..records import FileHistory, KnowledgeBase
 from .addresses import doc_path, page_url, relative_url
@@ -25,7 +25,7 @@ from .memo import PageMemo, Recorder, RenderMemo
 from .memo_store import DiskRenderMemo
 from .render_errors import RenderError, render_failure, template_line
 from .render_two import in_two
-from .rendered import Heading, RenderedPage, with_headings
+from .rendered import Heading, RenderedPage, SearchEntry, with_headings
 from .search import search_of
 from .second_process import Tally
 from .site_files import site_files
@@ -248,19 +248,22 @@ def _pages(
         path, view = views[number]
         if memo is not None and isinstance(view, _KEPT_VIEWS):
 
-            def again(path: str = path, view: PageView = view) -> _Html:
-                return _page_html(env, site, watched, path, view, names, targets)
+            def again(path: str = path, view: PageView = view) -> _Kept:
+                return _searched(
+                    watched["kb"], view, _page_html(env, site, watched, path, view, names, targets)
+                )
 
-            body, headings, title, links = memo.page(path, view, common, recorder, again)
+            body, headings, title, links, search = memo.page(path, view, common, recorder, again)
         else:
-            body, headings, title, links = _page_html(env, site, common, path, view, names, targets)
+            html = _page_html(env, site, common, path, view, names, targets)
+            body, headings, title, links, search = _searched(site.kb, view, html)
         return RenderedPage(
             html=body,
             title=title,
             headings=headings,
             meta=view_meta(view),
             links=links,
-            search=search_of(site, view, title, headings, body),
+            search=search,
         )
 
     return [path for path, _ in views], made
@@ -268,6 +271,17 @@ def _pages(
 
 # A page's body, headings, title (escaped) and the docs paths it links to.
 _Html = tuple[str, tuple[Heading, ...], str, tuple[str, ...]]
+# And its search entries, which a page kept between builds keeps too.
+_Kept = tuple[str, tuple[Heading, ...], str, tuple[str, ...], tuple[SearchEntry, ...] | None]
+
+
+def _searched(kb: KnowledgeBase, view: PageView, html: _Html) -> _Kept:
+    """``html`` with the page's search entries, made from ``kb`` (in `serve`, one that notes
+    what the entries read, as the page's template does)."""
+    body, headings, title, _ = html
+    return (*html, search_of(kb, view, title, headings, body))
+
+
 # The pages `RenderMemo` keeps: all but the graph's, whose picture is drawn from the records
 # directly rather than through what its template reads.
 _KEPT_VIEWS = (ClaimPage, SourcePage, PublicationPage, TopicPage, ListPage)
@@ -285,6 +299,9 @@ def _page_html(
     """Render the page at ``path`` from ``common`` (what every page may read) and its view."""
     dir_urls = site.config.use_directory_urls
     extra = context(view)
+    if isinstance(view, ClaimPage):
+        publisher = site.config.publisher
+        extra["review"] = claim_review(common["kb"], view.claim, publisher, common["history"])
     if isinstance(view, GraphPage):
         shown = view.part.rows if view.part else None
         extra["svg"] = graph_svg(site.kb, site.graph, _graph_hrefs(site, path, shown), shown)

@@ -6,7 +6,7 @@ import html
 import re
 
 from ..export import STATUS_WORDS
-from ..records import PUBLICATION_KIND_DOCS
+from ..records import PUBLICATION_KIND_DOCS, KnowledgeBase
 from .rendered import Heading, SearchEntry
 from .views import (
     ClaimPage,
@@ -14,7 +14,6 @@ from .views import (
     ListPage,
     PageView,
     PublicationPage,
-    SiteView,
     SourcePage,
     TopicPage,
     chain_words,
@@ -49,12 +48,11 @@ _TAG = re.compile(r"<[^>]*>")
 
 
 def search_of(
-    site: SiteView, view: PageView, title: str, headings: tuple[Heading, ...], body: str
+    kb: KnowledgeBase, view: PageView, title: str, headings: tuple[Heading, ...], body: str
 ) -> tuple[SearchEntry, ...] | None:
     """The search entries of a page, made from its records rather than by parsing the page
     again; None for the pages of fixed prose (home, methodology, data), which the search
     plugin reads as it reads every other page."""
-    kb = site.kb
     title = _words(html.unescape(title))
     if isinstance(view, GraphPage) or (isinstance(view, ListPage) and view.template in _LISTINGS):
         first = _FIRST_PARAGRAPH.search(body)

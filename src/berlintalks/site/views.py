@@ -11,7 +11,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from ..checks import METHOD, RULES, Graph, grades, is_translated, speaker_publication
-from ..export import STATUS_WORDS, Publisher, chain_text, claim_review
+from ..export import STATUS_WORDS, Publisher, chain_text
 from ..finding import Finding, Severity
 from ..records import (
     CLAIM_KIND_DOCS,
@@ -303,8 +303,9 @@ class GraphPage:
 
 @dataclass(frozen=True, slots=True)
 class ClaimPage:
+    # Its ClaimReview is made as the page is rendered (`render._page_html`), from what every
+    # page shares: in `serve` its reads are noted, so it is made again only when they change.
     claim: Claim
-    review: dict[str, Any]
     edit_url: str | None
     template: str = "claim.html.j2"
 
@@ -358,8 +359,7 @@ def page_views(site: SiteView) -> dict[str, PageView]:
         for part in parts or ():
             views[part.paths[part.number - 1]] = replace(views[part.paths[0]], part=part)
     for c in site.claims:
-        review = claim_review(kb, c, config.publisher, site.history)
-        views[doc_path("claims", c.id)] = ClaimPage(c, review, _edit(config, c.path))
+        views[doc_path("claims", c.id)] = ClaimPage(c, _edit(config, c.path))
     for s in site.sources:
         cited = sorted(
             (kb.claims[c] for c in site.graph.citations.get(s.id, []) if c in kb.claims),
