@@ -40,7 +40,10 @@ BUILD_PLAIN_TARGET = 1.5
 # Issue 17: a build no slower than a plain Material build of as many simple pages.
 BUILD_SIMPLE_TARGET = 1.0
 MEMORY_LIMIT_MB = 1024
+# Issue 17: a saved claim shown under 2 s at 1,000 claims, under 3 s at 10,000.
 SERVE_TARGET_S = 2.0
+SERVE_LARGE_TARGET_S = 3.0
+SERVE_LARGE_CLAIMS = 10_000
 INCREMENTAL_TARGET_S = 10.0  # at 10,000 claims
 HOSTILE_ALONE_TARGET_S = 2.0
 HOSTILE_KB_TARGET_S = 5.0
@@ -754,8 +757,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     served = (
         f"{args.serve_claims:,} synthetic claims" if args.serve_claims else "bundled knowledge base"
     )
-    print(report(rows, serve_times, runs, argv if argv is not None else sys.argv[1:], served))
+    print(
+        report(
+            rows,
+            serve_times,
+            runs,
+            argv if argv is not None else sys.argv[1:],
+            served,
+            serve_target(args.serve_claims),
+        )
+    )
     return 0
+
+
+def serve_target(claims: int | None) -> float:
+    """The issue's serve target for a knowledge base of `claims` synthetic claims."""
+    return SERVE_LARGE_TARGET_S if claims and claims >= SERVE_LARGE_CLAIMS else SERVE_TARGET_S
 
 
 def _cell(series: Series) -> str:
@@ -772,6 +789,7 @@ def report(
     runs: int,
     argv: Sequence[str],
     served: str = "bundled knowledge base",
+    serve_target_s: float = SERVE_TARGET_S,
 ) -> str:
     """The Markdown table and the targets, as pasted into the README."""
     out = [
@@ -863,8 +881,8 @@ def report(
                 f"- serve, {served}: {change} → its page "
                 f"{'served' if change == 'added claim' else 'gone'} after "
                 f"{statistics.median(done):.2f} s (median of {len(done)}, slowest "
-                f"{max(done):.2f} s; target < {SERVE_TARGET_S:g} s: "
-                f"{_mark(statistics.median(done) < SERVE_TARGET_S)})"
+                f"{max(done):.2f} s; target < {serve_target_s:g} s: "
+                f"{_mark(statistics.median(done) < serve_target_s)})"
             )
     if serve_times:
         told = statistics.median(t.told for t in serve_times)
@@ -877,8 +895,8 @@ def report(
         out.append(
             f"- serve, {served}: a saved claim → browser told to reload after "
             f"{told:.2f} s, page carrying the edit after {page:.2f} s{browser} (medians of "
-            f"{len(serve_times)}, slowest {slowest:.2f} s; target < {SERVE_TARGET_S:g} s: "
-            f"{_mark(final < SERVE_TARGET_S)})"
+            f"{len(serve_times)}, slowest {slowest:.2f} s; target < {serve_target_s:g} s: "
+            f"{_mark(final < serve_target_s)})"
         )
     return "\n".join(out)
 

@@ -14,7 +14,7 @@ import pytest
 from conftest import REPO
 
 sys.path.insert(0, str(REPO / "benchmarks"))
-from bench import chromium_path
+from bench import Reload, chromium_path, report, serve_target
 from synth import generate
 
 from berlintalks.checks.progress import Bar, wanted
@@ -142,3 +142,13 @@ def test_bench_times_a_serve_reload_end_to_end(tmp_path: Path) -> None:
     else:
         assert "no browser timing" in done.stderr
     bench()  # again in the same work folder: it starts from a fresh copy of the records
+
+
+def test_serve_report_holds_each_size_to_its_own_target() -> None:
+    # The issue asks under 2 s at 1,000 claims and under 3 s at 10,000: 2.5 s passes one only.
+    times = [Reload(told=2.0, page=2.2, browser=2.5)]
+    small = report([], times, 1, [], "1,000 synthetic claims", serve_target(1000))
+    large = report([], times, 1, [], "10,000 synthetic claims", serve_target(10_000))
+    assert "target < 2 s: **no**" in small, small
+    assert "target < 3 s: yes" in large, large
+    assert serve_target(None) == 2.0
