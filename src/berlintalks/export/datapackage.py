@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from operator import attrgetter, itemgetter
 from typing import Any
 
 from ..checks import Grade, grades, speaker_publication, translated_from
 from ..records import Attribution, Claim, KnowledgeBase, Publication, Relation, Source
 from .records_json import dump_json
-from .tables import NEUTRALISED, Column, foreign_key, from_model, table
+from .tables import (
+    NEUTRALISED,
+    Column,
+    csv_header,
+    csv_rows,
+    foreign_key,
+    from_model,
+    resource,
+    table,
+)
 from .words import chain_sentence
 
 Table = tuple[dict[str, Any], str]
@@ -175,20 +184,80 @@ def _relation_columns() -> list[Column]:
     ]
 
 
-def _record_tables(
-    kb: KnowledgeBase, claims: list[Claim], graded: Mapping[str, Grade]
-) -> list[Table]:
-    """The tables of the records themselves: claims, sources, publications."""
-    sources = sorted(kb.sources.values(), key=lambda s: s.id)
-    publications = sorted(kb.publications.values(), key=lambda p: p.id)
+# The tables of one row (or rows) per claim, in the package's order, with what is made from
+# each claim: its row of claims.csv, and its rows of attributions.csv, via.csv and
+# relations.csv. The text of a table is its header and the rows of every claim, in order.
+ClaimRows = tuple[str, str, str, str]
+# How each claim's rows are had: ``rows_of(claim, make)`` gives ``make(kb)`` for a
+# knowledge base holding the claim (`serve` keeps them between rebuilds, as its pages).
+RowsOf = Callable[[Claim, Callable[[KnowledgeBase], ClaimRows]], ClaimRows]
+
+
+def _claim_tables(
+    kb: KnowledgeBase, graded: Mapping[str, Grade]
+) -> list[tuple[str, str, list[Column], dict[str, Any]]]:
+    """Name, description, columns and schema of each table with rows per claim."""
     return [
-        table(
+        (
             "claims",
             "One row per claim, with its rationale and credibility grade.",
             _claim_columns(graded),
-            claims,
-            primaryKey="id",
+            {"primaryKey": "id"},
         ),
+        (
+            "attributions",
+            "One row per chain: who said it, through whom, in which publication we read it, "
+            "in which words.",
+            _attribution_columns(kb),
+            {
+                "primaryKey": ["claim", "position"],
+                "foreignKeys": [
+                    foreign_key("claim", "claims"),
+                    foreign_key("source", "sources"),
+                    foreign_key("own_voice", "publications"),
+                    foreign_key("publication", "publications"),
+                ],
+            },
+        ),
+        (
+            "via",
+            "One row per intermediary of a chain, in order from the speaker outwards.",
+            _via_columns(),
+            {
+                "primaryKey": ["claim", "position", "step"],
+                "foreignKeys": [
+                    {
+                        "fields": ["claim", "position"],
+                        "reference": {
+                            "resource": "attributions",
+                            "fields": ["claim", "position"],
+                        },
+                    },
+                    foreign_key("source", "sources"),
+                ],
+            },
+        ),
+        (
+            "relations",
+            "Links between claims, as declared by the first claim.",
+            _relation_columns(),
+            {"foreignKeys": [foreign_key("claim", "claims"), foreign_key("other", "claims")]},
+        ),
+    ]
+
+
+def _rows_of_claim(claim: Claim) -> tuple[list[Any], ...]:
+    """The rows of ``claim`` in each table of `_claim_tables`, in its order."""
+    attributions = [(claim.id, i, a) for i, a in enumerate(claim.attributions, 1)]
+    via = [(cid, i, step, sid) for cid, i, a in attributions for step, sid in enumerate(a.via, 1)]
+    return [claim], attributions, via, [(claim.id, r) for r in claim.relations]
+
+
+def _other_tables(kb: KnowledgeBase) -> list[Table]:
+    """The tables of the other records: sources, publications."""
+    sources = sorted(kb.sources.values(), key=lambda s: s.id)
+    publications = sorted(kb.publications.values(), key=lambda p: p.id)
+    return [
         table(
             "sources",
             "One row per source: outlet, person, anonymous group, document, organisation or "
@@ -209,59 +278,6 @@ def _record_tables(
     ]
 
 
-def _attribution_rows(claims: list[Claim]) -> Iterable[tuple[str, int, Attribution]]:
-    return ((c.id, i, a) for c in claims for i, a in enumerate(c.attributions, 1))
-
-
-def _via_rows(claims: list[Claim]) -> Iterable[tuple[str, int, int, str]]:
-    return (
-        (cid, i, step, sid)
-        for cid, i, a in _attribution_rows(claims)
-        for step, sid in enumerate(a.via, 1)
-    )
-
-
-def _link_tables(kb: KnowledgeBase, claims: list[Claim]) -> list[Table]:
-    """The tables that link records: chains of attribution, their intermediaries, relations."""
-    return [
-        table(
-            "attributions",
-            "One row per chain: who said it, through whom, in which publication we read it, "
-            "in which words.",
-            _attribution_columns(kb),
-            _attribution_rows(claims),
-            primaryKey=["claim", "position"],
-            foreignKeys=[
-                foreign_key("claim", "claims"),
-                foreign_key("source", "sources"),
-                foreign_key("own_voice", "publications"),
-                foreign_key("publication", "publications"),
-            ],
-        ),
-        table(
-            "via",
-            "One row per intermediary of a chain, in order from the speaker outwards.",
-            _via_columns(),
-            _via_rows(claims),
-            primaryKey=["claim", "position", "step"],
-            foreignKeys=[
-                {
-                    "fields": ["claim", "position"],
-                    "reference": {"resource": "attributions", "fields": ["claim", "position"]},
-                },
-                foreign_key("source", "sources"),
-            ],
-        ),
-        table(
-            "relations",
-            "Links between claims, as declared by the first claim.",
-            _relation_columns(),
-            ((c.id, r) for c in claims for r in c.relations),
-            foreignKeys=[foreign_key("claim", "claims"), foreign_key("other", "claims")],
-        ),
-    ]
-
-
 def _descriptor(resources: list[dict[str, Any]]) -> dict[str, Any]:
     """``datapackage.json``: what the package is, its licence and its tables."""
     return {
@@ -275,12 +291,50 @@ def _descriptor(resources: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def datapackage(kb: KnowledgeBase, graded: Mapping[str, Grade] | None = None) -> dict[str, str]:
-    """A Frictionless Tabular Data Package: claims, sources, publications, chains, relations."""
+def datapackage(
+    kb: KnowledgeBase, graded: Mapping[str, Grade] | None = None, rows_of: RowsOf | None = None
+) -> dict[str, str]:
+    """A Frictionless Tabular Data Package: claims, sources, publications, chains, relations.
+
+    ``rows_of``: how each claim's rows are had (see `RowsOf`); made from ``kb`` without it.
+    """
     graded = grades(kb) if graded is None else graded
-    claims = sorted(kb.claims.values(), key=lambda c: c.id)
-    tables = [*_record_tables(kb, claims, graded), *_link_tables(kb, claims)]
-    return {
-        "datapackage.json": dump_json(_descriptor([resource for resource, _ in tables])),
-        **{f"{resource['name']}.csv": text for resource, text in tables},
+    described = _claim_tables(kb, graded)
+    # The attributions table's columns read the knowledge base they are made with: made once
+    # for each one the rows are made from (the base, held, so that its id stays its own).
+    columns: dict[int, tuple[KnowledgeBase, list[list[Column]]]] = {}
+
+    def rows(claim: Claim) -> Callable[[KnowledgeBase], ClaimRows]:
+        def make(base: KnowledgeBase) -> ClaimRows:
+            held = columns.get(id(base))
+            if held is None or held[0] is not base:
+                held = columns[id(base)] = (base, [t[2] for t in _claim_tables(base, graded)])
+            claims, attributions, via, relations = (
+                csv_rows(cols, part)
+                for cols, part in zip(held[1], _rows_of_claim(claim), strict=True)
+            )
+            return claims, attributions, via, relations
+
+        return make
+
+    chunks = [
+        rows_of(c, rows(c)) if rows_of is not None else rows(c)(kb)
+        for c in sorted(kb.claims.values(), key=lambda c: c.id)
+    ]
+    made = {
+        name: (
+            resource(name, doc, cols, **schema),
+            csv_header(cols) + "".join(c[n] for c in chunks),
+        )
+        for n, (name, doc, cols, schema) in enumerate(described)
     }
+    made.update((entry["name"], (entry, text)) for entry, text in _other_tables(kb))
+    tables = [made[name] for name in _ORDER]
+    return {
+        "datapackage.json": dump_json(_descriptor([entry for entry, _ in tables])),
+        **{f"{entry['name']}.csv": text for entry, text in tables},
+    }
+
+
+# The tables in the package, as its descriptor lists them.
+_ORDER = ("claims", "sources", "publications", "attributions", "via", "relations")

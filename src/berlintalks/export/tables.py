@@ -78,6 +78,11 @@ def table(
     name: str, doc: str, columns: list[Column], rows: Iterable[Any], **schema: Any
 ) -> tuple[dict[str, Any], str]:
     """The resource entry of ``datapackage.json`` and the CSV text of one table."""
+    return resource(name, doc, columns, **schema), csv_header(columns) + csv_rows(columns, rows)
+
+
+def resource(name: str, doc: str, columns: list[Column], **schema: Any) -> dict[str, Any]:
+    """The entry of ``datapackage.json`` that describes the table ``name``."""
     fields = []
     for c in columns:
         f: dict[str, Any] = {"name": c.name, "type": c.type, "description": c.doc}
@@ -87,7 +92,7 @@ def table(
         if constraints:
             f["constraints"] = constraints
         fields.append(f)
-    resource = {
+    return {
         "name": name,
         "path": f"{name}.csv",
         "profile": "tabular-data-resource",
@@ -97,15 +102,25 @@ def table(
         "description": f"{doc} In this CSV, {NEUTRALISED}",
         "schema": {"fields": fields, **schema},
     }
+
+
+def csv_header(columns: list[Column]) -> str:
+    """The first line of a table: its column names."""
+    return _csv([[c.name for c in columns]])
+
+
+def csv_rows(columns: list[Column], rows: Iterable[Any]) -> str:
+    """The lines of ``rows``; the lines of consecutive rows, joined, are the lines of all."""
+    return _csv([_cell(c.get(row)) for c in columns] for row in rows)
+
+
+def _csv(lines: Iterable[list[Any]]) -> str:
     buf = io.StringIO()
     # The writer quotes a cell holding any character of the line terminator: with RFC 4180's
     # CRLF that is every cell with a CR or an LF. With "\n" alone a CR went out unquoted and
     # a spreadsheet started a new row at it.
-    w = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    w.writerow([c.name for c in columns])
-    for row in rows:
-        w.writerow([_cell(c.get(row)) for c in columns])
-    return resource, buf.getvalue()
+    csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).writerows(lines)
+    return buf.getvalue()
 
 
 def foreign_key(fields: str, resource: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..export.claimreview import claim_review
-from ..export.datapackage import datapackage
+from ..export.datapackage import ClaimRows, datapackage
 from ..export.records_json import claim_dict, publication_dict, source_dict
 from ..records import FileHistory, KnowledgeBase
 from .feed import atom_feed
@@ -29,8 +29,9 @@ def site_files(
 
     The JSON lists of every record come one record at a time: made whole, a list and its
     text held some 22 MB per 1,000 claims at once, the largest moment of a build. With
-    ``memo`` (`serve`), a claim's entry in claims.json and claimreview.json is made again
-    only when something it read changed, as its page is.
+    ``memo`` (`serve`), a claim's entry in claims.json and claimreview.json, and its rows in
+    the data package's tables, are made again only when something they read changed, as its
+    page is.
     """
     common = context(site)
     recorder = Recorder()
@@ -77,7 +78,14 @@ def site_files(
             for c in claims
         ),
     )
-    tables = datapackage(kb, graded)
+
+    def rows_of(claim: Any, make: Callable[[KnowledgeBase], ClaimRows]) -> ClaimRows:
+        if memo is None:
+            return make(kb)
+        key, view = f"data/datapackage#{claim.id}", (claim, graded.get(claim.id))
+        return memo.page(key, view, common, recorder, lambda: make(watched["kb"]))  # type: ignore[no-any-return]
+
+    tables = datapackage(kb, graded, rows_of)
     while tables:
         name = next(iter(tables))
         yield f"data/{name}", [tables.pop(name)]
