@@ -32,6 +32,8 @@ class Unbalanced:
 
 def unbalanced(quote: str) -> Unbalanced | None:
     """The first bracket that does not pair up (a stray `]`, a `[` never closed, a nested `[`)."""
+    if OPEN not in quote and CLOSE not in quote:
+        return None  # most quotes: a scan in C rather than a loop over every character
     opened: int | None = None
     for i, ch in enumerate(quote):
         if ch == OPEN:
