@@ -16,9 +16,7 @@ CLAIM = "claims/zelensky-no-us-demands/index.md"
 
 def pages(root: Path, memo: RenderMemo) -> dict[str, RenderedPage]:
     report = check(root)
-    made, others = rendering(
-        report.kb, templates=root / "templates", graph=report.graph, memo=memo
-    )
+    made, others = rendering(report.kb, templates=root / "templates", graph=report.graph, memo=memo)
     out = dict(made)
     for _ in others:  # the exports finish the rebuild (`RenderMemo.finish`)
         pass
