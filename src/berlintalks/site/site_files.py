@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,14 +34,10 @@ def site_files(
     the data package's tables, are made again only when something they read changed, as its
     page is.
     """
-    common = context(site)
-    recorder = Recorder()
-    watched = recorded_context(site, common, recorder) if memo is not None else common
+    made = _Made.of(site, memo)
 
     def entry(key: str, view: Any, make: Callable[[Mapping[str, Any]], Any]) -> str:
-        if memo is None:
-            return encoded(make(common))
-        return memo.page(key, view, common, recorder, lambda: encoded(make(watched)))  # type: ignore[no-any-return]
+        return made(key, view, lambda ctx: encoded(make(ctx)))  # type: ignore[no-any-return]
 
     yield "assets/berlintalks.css", [(templates / "berlintalks.css").read_text(encoding="utf-8")]
     graded = site.grades
@@ -80,10 +77,8 @@ def site_files(
     )
 
     def rows_of(claim: Any, make: Callable[[KnowledgeBase], ClaimRows]) -> ClaimRows:
-        if memo is None:
-            return make(kb)
-        key, view = f"data/datapackage#{claim.id}", (claim, graded.get(claim.id))
-        return memo.page(key, view, common, recorder, lambda: make(watched["kb"]))  # type: ignore[no-any-return]
+        view = (claim, graded.get(claim.id))
+        return made(f"data/datapackage#{claim.id}", view, lambda ctx: make(ctx["kb"]))  # type: ignore[no-any-return]
 
     tables = datapackage(kb, graded, rows_of)
     while tables:
@@ -103,6 +98,28 @@ def site_files(
     )
     if memo is not None:
         memo.finish()
+
+
+@dataclass(frozen=True, slots=True)
+class _Made:
+    """Makes a part of an export from what every page shares; in `serve`, through the memo,
+    which makes it again only when something it read changed."""
+
+    memo: PageMemo | None
+    common: dict[str, Any]
+    recorder: Recorder
+    watched: Mapping[str, Any]
+
+    @classmethod
+    def of(cls, site: SiteView, memo: PageMemo | None) -> _Made:
+        common, recorder = context(site), Recorder()
+        watched = recorded_context(site, common, recorder) if memo is not None else common
+        return cls(memo, common, recorder, watched)
+
+    def __call__(self, key: str, view: Any, make: Callable[[Mapping[str, Any]], Any]) -> Any:
+        if self.memo is None:
+            return make(self.common)
+        return self.memo.page(key, view, self.common, self.recorder, lambda: make(self.watched))
 
 
 _ITEM = json.JSONEncoder(indent=2, ensure_ascii=False)
