@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from berlintalks.site.site_folder import _exchange, swap
+from berlintalks.site.site_folder import exchange, swap
 from conftest import BUNDLED, copy_from_repo, start_serve, subcommands
 
 TIMEOUT = 300
@@ -199,7 +199,7 @@ def test_swap_replaces_the_site_and_leaves_nothing_beside_it(tmp_path: Path) -> 
 def test_swap_never_leaves_the_site_missing(tmp_path: Path) -> None:
     # Another process reads the site as fast as it can while builds swap it in, as a web
     # server would; it must never find the site gone.
-    if not _exchange(_site(tmp_path / "a", "a"), _site(tmp_path / "b", "b")):
+    if not exchange(_site(tmp_path / "a", "a"), _site(tmp_path / "b", "b")):
         pytest.skip("this file system cannot exchange two folders in one step")
     target = _site(tmp_path / "site", "0")
     watcher = subprocess.Popen(

@@ -14,7 +14,7 @@ from conftest import BUNDLED, Run, copy_from_repo
 
 COUNTS = re.compile(
     r"berlintalks: (\d+) of (\d+) generated pages taken from the cache of built pages, "
-    r"(\d+) of them written straight from it"
+    r"(\d+) of them passed over by MkDocs"
 )
 
 

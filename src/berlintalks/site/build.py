@@ -8,8 +8,8 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Mapping
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from ..checks import Report, check
 from ..export import Publisher
 from .paths import BuildFailed, config_file, refuse_records_dir
 from .site_folder import MARK, is_built_site, marked, readable, remove_leftovers, swap
+from .spare import Spare, release, settle, take_spare
 
 __all__ = ["MARK", "Result", "build", "mkdocs_build", "remove_leftovers", "swap"]
 
@@ -48,6 +49,7 @@ def mkdocs_build(
     store: Any = None,
     jobs: int = 2,
     keys: Any = None,
+    spare: Any = None,
 ) -> None:
     """One strict MkDocs build of ``root``'s mkdocs.yml into ``site_dir`` (must be empty).
 
@@ -55,7 +57,8 @@ def mkdocs_build(
     not check the records again. ``store``: the theme's output of pages built before
     (`page_store.DiskStore`), or None to render every page. ``jobs``: 2 lets a second
     process render a share of the pages (`second_process`), where it can. ``keys``: the
-    report's records with the key of their file (`parse_store`)."""
+    report's records with the key of their file (`parse_store`). ``spare``: the site before
+    last, whose pages the build leaves out when it holds them as they are (`spare`)."""
     from mkdocs.commands.build import build as mk_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -75,7 +78,7 @@ def mkdocs_build(
     logging.getLogger("mkdocs.commands.build").addFilter(notice)
     try:
         config = load_config(str(config_file(root)), site_dir=str(site_dir), strict=True)
-        _hand_over(config, root, report, store, jobs, keys)
+        _hand_over(config, root, report, store, jobs, keys, spare)
         # Dirty, in an empty folder, is a full build but for the pages the plugin wrote
         # from the cache, which MkDocs then passes over (`copied`).
         mk_build(config, dirty=store is not None)
@@ -90,7 +93,7 @@ def mkdocs_build(
 
 
 def _hand_over(
-    config: Any, root: Path, report: Report | None, store: Any, jobs: int, keys: Any
+    config: Any, root: Path, report: Report | None, store: Any, jobs: int, keys: Any, spare: Any
 ) -> None:
     from .plugin import BerlinTalksPlugin
 
@@ -98,7 +101,7 @@ def _hand_over(
         if isinstance(plugin, BerlinTalksPlugin):
             if report is not None:
                 plugin.use_report(root, report, keys)
-            plugin.use_outputs(store)
+            plugin.use_outputs(store, spare)
             plugin.use_second_process(jobs >= 2)
 
 
@@ -153,7 +156,6 @@ def build(
     pages in an MkDocs build, 1 or 2.
     """
     from .builders import properdocs_build, require, zensical_build
-    from .page_store import cache_dir_problem
 
     require(builder)
     given_root = Path(os.path.abspath(root))
@@ -161,15 +163,7 @@ def build(
     target = _site_path(root, given_root, site_dir or given_root / "site")
     refuse_records_dir(root, target)
     _refuse_replacing(root, target)
-    if cache_dir is not None:
-        problem = cache_dir_problem(cache_dir, given_root)
-        if problem:
-            raise ValueError(problem)
-        if (
-            target == Path(os.path.abspath(cache_dir))
-            or target in Path(os.path.abspath(cache_dir)).parents
-        ):
-            raise ValueError(f"the cache folder {cache_dir} holds the site; choose another")
+    _refuse_cache_dir(cache_dir, given_root, target)
     if builder != "mkdocs":
         config_file(root)  # the same usage error as MkDocs gives, before the check
     store = _store(cache_dir, quiet)
@@ -193,13 +187,13 @@ def build(
     # MkDocs empties its site folder but keeps hidden files (so do ProperDocs and Zensical),
     # so the mark made here stays through the build, held locked: the next build tells a
     # killed build's folder (lock released by the system) from one still being built.
-    with marked(project or fresh), marked(fresh) if project else nullcontext():
+    spare = take_spare(store.folder, target) if builder == "mkdocs" and store is not None else None
+    with marked(project or fresh), marked(fresh) if project else nullcontext(), _held(spare):
         try:
             if builder == "mkdocs":
                 keys = getattr(parsed, "keys", None)
-                mkdocs_build(
-                    root, fresh, quiet=quiet, report=report, store=store, jobs=jobs, keys=keys
-                )
+                given = {"report": report, "store": store, "keys": keys, "spare": spare}
+                mkdocs_build(root, fresh, quiet=quiet, jobs=jobs, **given)
             elif builder == "properdocs":
                 properdocs_build(config_file(root), fresh, quiet=quiet)
             else:
@@ -209,10 +203,35 @@ def build(
         except BaseException:
             shutil.rmtree(project or fresh, ignore_errors=True)
             raise
-        swap(fresh, target)
+        if spare is not None:
+            settle(spare, fresh, target)
+        else:
+            swap(fresh, target)
     if project is not None:
         shutil.rmtree(project, ignore_errors=True)
     return Result(report, target)
+
+
+def _refuse_cache_dir(cache_dir: Path | None, given_root: Path, target: Path) -> None:
+    from .page_store import cache_dir_problem
+
+    if cache_dir is None:
+        return
+    problem = cache_dir_problem(cache_dir, given_root)
+    if problem:
+        raise ValueError(problem)
+    where = Path(os.path.abspath(cache_dir))
+    if target == where or target in where.parents:
+        raise ValueError(f"the cache folder {cache_dir} holds the site; choose another")
+
+
+@contextmanager
+def _held(spare: Spare | None) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        if spare is not None:
+            release(spare)
 
 
 def publisher_from_env() -> Publisher:

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
     from .build_state import BuildState
     from .page_store import Store
+    from .spare import Spare
 
 MANIFEST = "outputs.json"
 _FORMAT = "berlintalks-outputs-1"
@@ -133,11 +134,16 @@ def write_manifest(folder: Path, site: str, pages: Mapping[str, tuple[str, str]]
             tmp.unlink()
 
 
-def write_copy(page: HtmlPage, store: Store, key: str) -> bool:
-    """Write the page's file from the cache entry ``key``, as MkDocs writes a page; False
-    when the entry is missing or damaged (the page is then built)."""
+def write_copy(page: HtmlPage, store: Store, key: str, spare: Spare | None = None) -> bool:
+    """Write the page's file from the cache entry ``key``, as MkDocs writes a page, unless
+    the ``spare`` site already holds it so; False when the entry is missing or damaged (the
+    page is then built)."""
     if page.rendered.search is None:
         return False
+    dest = page.file.dest_uri
+    if spare is not None and spare.holds(dest, key):
+        spare.kept.add(dest)
+        return True
     output = store.get(key)
     if output is None:
         return False
@@ -152,10 +158,11 @@ def copy_unchanged(
     folder: Path,
     heads: Mapping[str, Mapping[str, str]],
     allowed: bool,
+    spare: Spare | None = None,
 ) -> None:
-    """Write from the cache each generated page whose inputs are the last build's, and let
-    go of its HTML; note every page's key of inputs for the next build. ``heads``: what
-    the plugin adds to a page's head, by docs path."""
+    """Write from the cache each generated page whose inputs are the last build's, unless
+    ``spare`` holds it, and let go of its HTML; note every page's key of inputs for the next
+    build. ``heads``: what the plugin adds to a page's head, by docs path."""
     assert state.site is not None
     last_site, last = read_manifest(folder)
     same_site = allowed and last_site == state.site
@@ -167,11 +174,18 @@ def copy_unchanged(
             continue
         key = state.pre[path] = pre_key(state.site, page, heads.get(path))
         before = last.get(path) if same_site else None
-        if before is not None and before[0] == key and write_copy(page, store, before[1]):
+        if before is not None and before[0] == key and write_copy(page, store, before[1], spare):
             file.copied = True
             state.keys[path] = before[1]
             state.copied.add(path)
             page.release()
+
+
+def site_paths(files: Any, keys: Mapping[str, str]) -> dict[str, str]:
+    """``keys`` (docs path: key of the page's output) by the path of the page's file in the
+    site."""
+    by_path = files.src_uris
+    return {by_path[path].dest_uri: key for path, key in keys.items() if path in by_path}
 
 
 def search_in_order(
@@ -217,3 +231,12 @@ def page_file(
         assert file._packed is not None
         serving.now[path] = (entry, file._packed)
     return file
+
+
+def put_search_in_order(config: MkDocsConfig, state: BuildState) -> None:
+    """Put the search entries of the pages written from the cache where a full build has them."""
+    index = getattr(config.plugins.get("material/search"), "search_index", None)
+    if index is not None and isinstance(getattr(index, "entries", None), list):
+        doc_files = state.files.documentation_pages(inclusion=InclusionLevel.is_included)
+        pages = [f.page for f in doc_files if f.page is not None]
+        index.entries = search_in_order(index.entries, pages, state.copied)

@@ -17,7 +17,14 @@ from ..gcpause import freeze, freeze_more, thaw
 from ..records import FileHistory, ParseCache, forget_positions, head_commit, read_history
 from .addresses import doc_path, same_address
 from .build_state import BuildState, release_page
-from .copied import copy_unchanged, copying_allowed, page_file, search_in_order, write_manifest
+from .copied import (
+    copy_unchanged,
+    copying_allowed,
+    page_file,
+    put_search_in_order,
+    site_paths,
+    write_manifest,
+)
 from .htmlpage import PackedFile
 from .material_search import index_from_records
 from .memo import RenderMemo
@@ -30,6 +37,7 @@ from .render import INDEX_PAGES, RenderError, render_failure, rendering
 from .rendered import PackedText, pack_pieces
 from .second_process import Tally
 from .social import social_meta
+from .spare import Spare
 from .theme_env import MemoryBytecodeCache
 from .theme_share import ThemeShare, theme_output
 from .unchanged import Serving, after_rebuild
@@ -74,20 +82,24 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         self._frozen = False
         # `berlintalks build` with a cache folder: the pages of the build before, kept there.
         self._kept: DiskRenderMemo | None = None
+        # `berlintalks build` with a cache folder: the site before last kept there (`spare`).
+        self._spare: Spare | None = None
 
     def leave_unchanged(self, dirty: bool) -> None:
         """`serve`: MkDocs' coming rebuild is a dirty one, which leaves unchanged pages alone."""
         if self._serving is not None:
             self._serving.dirty = dirty
 
-    def use_outputs(self, store: Store | None) -> None:
-        """Take the theme's output of unchanged pages from ``store``, and keep new ones there.
+    def use_outputs(self, store: Store | None, spare: Spare | None = None) -> None:
+        """Take the theme's output of unchanged pages from ``store``, and keep new ones there;
+        leave out the pages ``spare``, the site before last, holds as they are.
 
         Given by `berlintalks build`, never by `serve`: what a `serve` in the same process
         kept (MkDocs keeps one instance of the plugin per process) is let go.
         """
         self.on_shutdown()
         self._outputs = store
+        self._spare = spare
 
     def use_second_process(self, allowed: bool) -> None:
         """Let the coming builds render a share of their pages in a second process."""
@@ -269,7 +281,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         folder = self._cache_folder()
         if folder is not None and self._outputs is not None and self._serving is None:
             allowed = copying_allowed(config, BerlinTalksPlugin)
-            copy_unchanged(state, self._outputs, folder, self._social, allowed)
+            copy_unchanged(state, self._outputs, folder, self._social, allowed, self._spare)
 
     def _start_second(self, state: BuildState, config: MkDocsConfig, env: Any) -> None:
         """Fork the process that renders a share of the generated pages (`second_process`)."""
@@ -366,7 +378,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         if self._serving is not None:
             after_rebuild(self._serving, config, state)
         if state.copied:
-            _search_in_order(config, state)
+            put_search_in_order(config, state)
         if self._outputs is None:
             return
         self._outputs.keep_only(set(state.keys.values()))
@@ -374,10 +386,15 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         if folder is not None and state.site is not None:
             kept = {p: (pre, state.keys[p]) for p, pre in state.pre.items() if p in state.keys}
             write_manifest(folder, state.site, kept)
+            if self._spare is not None and copying_allowed(config, BerlinTalksPlugin):
+                self._spare.keys = site_paths(state.files, state.keys)
+        spare, self._spare = self._spare, None
+        state.left = len(spare.kept) if spare is not None else 0
         log.info(
             f"berlintalks: {state.hits + len(state.copied)} of {len(state.keys)} generated "
-            f"pages taken from the cache of built pages, {len(state.copied)} of them written "
-            "straight from it"
+            f"pages taken from the cache of built pages, {len(state.copied)} of them passed "
+            f"over by MkDocs: {len(state.copied) - state.left} written straight from the "
+            f"cache, {state.left} left as the site before last had them"
         )
 
     def _thaw(self) -> None:
@@ -400,12 +417,3 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         return server
-
-
-def _search_in_order(config: MkDocsConfig, state: BuildState) -> None:
-    """Put the search entries of the pages written from the cache where a full build has them."""
-    index = getattr(config.plugins.get("material/search"), "search_index", None)
-    if index is not None and isinstance(getattr(index, "entries", None), list):
-        doc_files = state.files.documentation_pages(inclusion=InclusionLevel.is_included)
-        pages = [f.page for f in doc_files if f.page is not None]
-        index.entries = search_in_order(index.entries, pages, state.copied)

@@ -39,7 +39,7 @@ def swap(fresh: Path, target: Path) -> None:
     if not target.exists():
         fresh.rename(target)
         return
-    if _exchange(fresh, target):
+    if exchange(fresh, target):
         shutil.rmtree(fresh, ignore_errors=True)  # now holds the old site
         return
     # The old site keeps its mark under the new name, so a build killed before the removal
@@ -50,7 +50,7 @@ def swap(fresh: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _exchange(a: Path, b: Path) -> bool:
+def exchange(a: Path, b: Path) -> bool:
     """Swap two paths atomically with renameat2(RENAME_EXCHANGE); False where unsupported."""
     if not sys.platform.startswith("linux"):
         return False
