@@ -119,8 +119,9 @@ def _edges(
 def _arcs(graph: Graph, cpos: Mapping[str, int]) -> Iterator[str]:
     """An arc on the right for each relation one claim declares to another."""
     # The claims drawn, not every claim of the graph: a part draws a few hundred.
-    for cid in sorted(c for c in cpos if c in graph.links):
-        for lk in graph.links[cid]:
+    links = graph.links  # read once: a kept page notes the read (`memo.RecordedGraph`)
+    for cid in sorted(c for c in cpos if c in links):
+        for lk in links[cid]:
             if lk.outgoing and lk.other in cpos:
                 y1, y2 = cpos[cid], cpos[lk.other]
                 bulge = _RIGHT_X - 20 - min(180, abs(y2 - y1) / 3)

@@ -282,9 +282,8 @@ def _searched(kb: KnowledgeBase, view: PageView, html: _Html) -> _Kept:
     return (*html, search_of(kb, view, title, headings, body))
 
 
-# The pages `RenderMemo` keeps: all but the graph's, whose picture is drawn from the records
-# directly rather than through what its template reads.
-_KEPT_VIEWS = (ClaimPage, SourcePage, PublicationPage, TopicPage, ListPage)
+# The pages `RenderMemo` keeps: all that list or show records.
+_KEPT_VIEWS = (ClaimPage, SourcePage, PublicationPage, TopicPage, ListPage, GraphPage)
 
 
 def _page_html(
@@ -304,7 +303,10 @@ def _page_html(
         extra["review"] = claim_review(common["kb"], view.claim, publisher, common["history"])
     if isinstance(view, GraphPage):
         shown = view.part.rows if view.part else None
-        extra["svg"] = graph_svg(site.kb, site.graph, _graph_hrefs(site, path, shown), shown)
+        # Drawn from what every page shares, so that a kept graph page notes what it read
+        # (every source and publication, the relations) and is kept until one changes.
+        hrefs = _graph_hrefs(site, path, shown)
+        extra["svg"] = graph_svg(common["kb"], common["graph"], hrefs, shown)
     here = page_url(path, dir_urls)
     links: set[str] = set()
 
