@@ -76,6 +76,22 @@ def test_a_build_after_one_change_is_byte_identical_to_a_full_build(
     assert_same(tmp_path / "unchanged", tmp_path / "full")
 
 
+def test_a_build_failed_by_a_warning_keeps_the_cache_of_the_build_before(
+    cli: Callable[..., Run], kb: Path, tmp_path: Path
+) -> None:
+    cache = ("--cache-dir", str(tmp_path / "cache"))
+    taken, pages = build(cli, kb, tmp_path / "first", *cache)
+    # Strict mode fails the build for its warning only after the plugins' last event.
+    broken = kb / "docs/broken.md"
+    broken.write_text("# Broken\n\n[gone](missing.md)\n", encoding="utf-8")
+    run = cli("build", "--root", kb, "--site-dir", tmp_path / "broken", *cache)
+    assert run.code != 0 and "missing.md" in run.err
+    broken.unlink()
+    taken, again = build(cli, kb, tmp_path / "mended", *cache)
+    assert taken == again == pages
+    assert_same(tmp_path / "mended", tmp_path / "first")
+
+
 def test_a_changed_theme_override_renders_every_page_again(
     cli: Callable[..., Run], kb: Path, tmp_path: Path
 ) -> None:

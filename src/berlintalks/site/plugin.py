@@ -39,8 +39,9 @@ from .second_process import Tally
 from .social import social_meta
 from .spare import Spare
 from .theme_env import MemoryBytecodeCache
-from .theme_share import ThemeShare, theme_output
+from .theme_share import start_share
 from .unchanged import Serving, after_rebuild
+from .warnings_seen import WarningsSeen
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -84,6 +85,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         self._kept: DiskRenderMemo | None = None
         # `berlintalks build` with a cache folder: the site before last kept there (`spare`).
         self._spare: Spare | None = None
+        self._warnings: WarningsSeen | None = None  # counted from on_config to the end
 
     def leave_unchanged(self, dirty: bool) -> None:
         """`serve`: MkDocs' coming rebuild is a dirty one, which leaves unchanged pages alone."""
@@ -254,7 +256,13 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         warn_site_url(config)
+        self._stop_counting()
+        self._warnings = WarningsSeen.start()
         return config
+
+    def _stop_counting(self) -> int:
+        seen, self._warnings = self._warnings, None
+        return seen.stop() if seen is not None else 0
 
     def on_env(
         self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
@@ -285,21 +293,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
 
     def _start_second(self, state: BuildState, config: MkDocsConfig, env: Any) -> None:
         """Fork the process that renders a share of the generated pages (`second_process`)."""
-        doc_files = state.files.documentation_pages(inclusion=InclusionLevel.is_included)
-        todo = self._generated - state.copied
-        pages = [(f.src_uri, f.page) for f in doc_files if f.src_uri in todo]
-
-        def key_of(page: Page, context: dict[str, Any]) -> str | None:
-            # The copy runs no on_post_page: this page's HTML is let go at the next one's
-            # on_page_context, as in the build.
-            state.written_last = page
-            return None if "bt_output" in context else state.keys.get(page.file.src_uri)
-
-        def render(number: int) -> tuple[str, str] | None:
-            return theme_output(pages[number][1], config, state.nav, env, doc_files, key_of)
-
-        state.keyed = True  # the copy keys its pages, with a store or without
-        state.second = ThemeShare.start([path for path, _ in pages], render)
+        start_share(state, config, env, self._generated - state.copied)
 
     def on_nav(self, nav: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         if self._build is not None:
@@ -362,9 +356,12 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
     @event_priority(100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._thaw()
-        self._close_kept(save=True)
+        # A strict build with a warning fails once this returns: nothing of it is kept.
+        failing = bool(self._stop_counting()) and config.strict
+        self._close_kept(save=not failing)
         state, self._build = self._build, None
-        if state is None:
+        if state is None or (failing and self._serving is None):
+            self._spare = None
             return
         release_page(state.written_last)
         if state.second is not None:
@@ -404,6 +401,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._thaw()
+        self._stop_counting()
         self._close_kept()
         state = self._build
         if state is not None and state.second is not None:
