@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from .htmlpage import HtmlPage
 from .second_process import Tally
-from .theme_share import ThemeShare
+from .theme_share import ThemeShare, theme_output
 
 if TYPE_CHECKING:
     from mkdocs.structure.files import Files
@@ -44,3 +44,24 @@ def release_page(page: Page | None) -> None:
     """
     if isinstance(page, HtmlPage):
         page.release()
+
+
+def start_share(state: BuildState, config: Any, env: Any, todo: set[str]) -> None:
+    """Fork the process that renders a share of the generated pages ``todo`` through the
+    theme, and hand it to ``state``."""
+    from mkdocs.structure.files import InclusionLevel
+
+    doc_files = state.files.documentation_pages(inclusion=InclusionLevel.is_included)
+    pages = [(f.src_uri, f.page) for f in doc_files if f.src_uri in todo]
+
+    def key_of(page: Page, context: dict[str, Any]) -> str | None:
+        # The copy runs no on_post_page: this page's HTML is let go at the next one's
+        # on_page_context, as in the build.
+        state.written_last = page
+        return None if "bt_output" in context else state.keys.get(page.file.src_uri)
+
+    def render(number: int) -> tuple[str, str] | None:
+        return theme_output(pages[number][1], config, state.nav, env, doc_files, key_of)
+
+    state.keyed = True  # the copy keys its pages, with a store or without
+    state.second = ThemeShare.start([path for path, _ in pages], render)

@@ -16,7 +16,7 @@ from ..checks import Report, as_text, check
 from ..gcpause import freeze, freeze_more, thaw
 from ..records import FileHistory, ParseCache, forget_positions, head_commit, read_history
 from .addresses import doc_path, same_address
-from .build_state import BuildState, release_page
+from .build_state import BuildState, release_page, start_share
 from .copied import (
     copy_unchanged,
     copying_allowed,
@@ -39,7 +39,6 @@ from .second_process import Tally
 from .social import social_meta
 from .spare import Spare
 from .theme_env import MemoryBytecodeCache
-from .theme_share import start_share
 from .unchanged import Serving, after_rebuild
 from .warnings_seen import WarningsSeen
 

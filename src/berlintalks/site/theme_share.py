@@ -12,15 +12,10 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .rendered import pack, unpack
 from .second_process import SecondProcess
-
-if TYPE_CHECKING:
-    from mkdocs.structure.pages import Page
-
-    from .build_state import BuildState
 
 _KEY_SIZE = 64  # a page key: 64 hex digits
 
@@ -97,24 +92,3 @@ class ThemeShare:
 
     def close(self) -> None:
         self._process.close()
-
-
-def start_share(state: BuildState, config: Any, env: Any, todo: set[str]) -> None:
-    """Fork the process that renders a share of the generated pages ``todo`` through the
-    theme, and hand it to ``state``."""
-    from mkdocs.structure.files import InclusionLevel
-
-    doc_files = state.files.documentation_pages(inclusion=InclusionLevel.is_included)
-    pages = [(f.src_uri, f.page) for f in doc_files if f.src_uri in todo]
-
-    def key_of(page: Page, context: dict[str, Any]) -> str | None:
-        # The copy runs no on_post_page: this page's HTML is let go at the next one's
-        # on_page_context, as in the build.
-        state.written_last = page
-        return None if "bt_output" in context else state.keys.get(page.file.src_uri)
-
-    def render(number: int) -> tuple[str, str] | None:
-        return theme_output(pages[number][1], config, state.nav, env, doc_files, key_of)
-
-    state.keyed = True  # the copy keys its pages, with a store or without
-    state.second = ThemeShare.start([path for path, _ in pages], render)
