@@ -12,6 +12,7 @@ import pytest
 from test_copied import full
 from test_page_cache import CLAIM, NEW_TITLE, OLD_TITLE, assert_same, tree
 
+from berlintalks.site import spare as spare_module
 from berlintalks.site.site_folder import is_built_site
 from berlintalks.site.tree_record import FILE, tree_id
 from conftest import BUNDLED, Run, copy_from_repo
@@ -28,6 +29,18 @@ STILL = "claims/european-statement-eu-accession/index.html"
 def kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1765800000")  # the sitemap's dates, fixed
     return copy_from_repo(tmp_path / "kb", BUNDLED)
+
+
+@pytest.fixture(autouse=True)
+def into_the_spare(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bundled site is small, so its theme's files outnumber the pages a build keeps,
+    and a build would move the kept pages out of the spare: the other way, as for a large
+    site, unless a test says otherwise (`out_of_the_spare`)."""
+    monkeypatch.setattr(spare_module, "fewer_kept", lambda kept, made: False)
+
+
+def out_of_the_spare(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(spare_module, "fewer_kept", lambda kept, made: True)
 
 
 def build(cli: Callable[..., Run], kb: Path, site: Path, cache: Path, edit: int) -> int:
@@ -108,6 +121,7 @@ def _file_for_folder(spare: Path, outside: Path) -> None:
     folder.write_text("a file where a folder was", encoding="utf-8")
 
 
+@pytest.mark.parametrize("way", ["into", "out of"])
 @pytest.mark.parametrize(
     "damage", [_changed, _added, _linked, _unrecorded, _file_for_folder], ids=lambda f: f.__name__
 )
@@ -116,8 +130,12 @@ def test_whatever_was_done_to_the_spare_the_site_is_a_full_builds(
     kb: Path,
     tmp_path: Path,
     damage: Callable[[Path, Path], None],
+    way: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     site, cache, spare = two_builds(cli, kb, tmp_path)
+    if way == "out of":
+        out_of_the_spare(monkeypatch)
     outside = tmp_path / "outside"
     outside.mkdir()
     damage(spare, outside)
@@ -126,6 +144,24 @@ def test_whatever_was_done_to_the_spare_the_site_is_a_full_builds(
     assert_same(site, full(cli, kb, tmp_path / "full"))
     assert tree(outside) == kept_outside  # a link in the spare is removed, never followed
     assert not any(p.is_symlink() for p in site.rglob("*"))
+
+
+def test_pages_made_anew_take_the_few_kept_out_of_the_spare(
+    cli: Callable[..., Run], kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.undo()  # the choice as a build makes it
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1765800000")
+    site, cache, spare = two_builds(cli, kb, tmp_path)
+    ids = tree_id(spare), tree_id(site)
+    # Every claim's page changes with its template: the pages the spare keeps are the few.
+    template = kb / "templates/claim.html.j2"
+    template.write_text(template.read_text(encoding="utf-8") + "\n<!-- v2 -->\n", encoding="utf-8")
+    assert build(cli, kb, site, cache, 2) > 0
+    # The fresh folder is the site; the site it replaced, the spare; the old spare is gone.
+    assert tree_id(site) not in ids and tree_id(spare) == ids[1]
+    assert_same(site, full(cli, kb, tmp_path / "full"))
+    build(cli, kb, site, cache, 3)
+    assert_same(site, full(cli, kb, tmp_path / "full-again"))
 
 
 def test_a_site_changed_after_its_build_is_not_trusted_as_the_next_spare(

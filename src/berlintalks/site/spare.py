@@ -99,11 +99,15 @@ def release(spare: Spare) -> None:
 def settle(spare: Spare, fresh: Path, target: Path) -> None:
     """Put the site built in ``fresh`` at ``target``, through the spare where there is one,
     and keep the site it replaces as the next spare."""
+    made = record(fresh, spare.keys)
+    if spare.folder is not None and fewer_kept(len(spare.kept), len(made)):
+        _give_kept(spare, spare.folder, fresh, made)
+        spare.folder = None
     if spare.folder is not None:
-        files = _assemble(spare, spare.folder, fresh)
+        files = _assemble(spare, spare.folder, fresh, made)
         built = spare.folder
     else:
-        files = record(fresh, spare.keys)
+        files = made
         built = fresh
     new_id = tree_id(built)
     old_id = tree_id(target)
@@ -126,6 +130,14 @@ def settle(spare: Spare, fresh: Path, target: Path) -> None:
     write_trees(spare.cache, trees)
 
 
+def fewer_kept(kept: int, made: int) -> bool:
+    """Whether to move the ``kept`` files of the spare into the fresh folder rather than
+    the ``made`` files of the fresh folder into the spare: whichever are fewer (most pages
+    made anew after a change to the templates, say, or a small site). Either way the rest
+    of the spare is removed and the site replaced becomes the spare."""
+    return kept < made
+
+
 def _put_in_place(built: Path, target: Path) -> Path | None:
     """Move ``built`` to ``target``; where the site it replaced now is, if there was one."""
     if not os.path.lexists(target):
@@ -139,17 +151,33 @@ def _put_in_place(built: Path, target: Path) -> Path | None:
     return aside
 
 
-def _assemble(spare: Spare, folder: Path, fresh: Path) -> Files:
-    """Make the spare ``folder`` the site built in ``fresh``; the record of its files."""
+def _give_kept(spare: Spare, folder: Path, fresh: Path, made: Files) -> None:
+    """Move the files kept in the spare ``folder`` into ``fresh``, noting them in ``made``,
+    and remove the spare."""
+    _forget(spare, folder)
+    dirs: set[str] = set()
+    for path in spare.kept:
+        _room(fresh, path, dirs)
+        os.replace(folder / path, fresh / path)
+        made[path] = (identity((fresh / path).lstat()), spare.good[path][1])
+    _remove(folder)
+
+
+def _forget(spare: Spare, folder: Path) -> None:
+    """Drop the spare's record: from here on it is not as recorded."""
     spare.trees.pop(tree_id(folder) or "", None)
-    write_trees(spare.cache, spare.trees)  # from here on the spare is not as recorded
-    made = set(spare.dirs)
+    write_trees(spare.cache, spare.trees)
+
+
+def _assemble(spare: Spare, folder: Path, fresh: Path, made: Files) -> Files:
+    """Make the spare ``folder`` the site built in ``fresh``, whose files are ``made``; the
+    record of its files."""
+    _forget(spare, folder)
+    dirs = set(spare.dirs)
     files: Files = {}
-    for path, info in walk(fresh):
-        if stat.S_ISDIR(info.st_mode):
-            continue
+    for path in made:
         dest = folder / path
-        _room(folder, path, made)
+        _room(folder, path, dirs)
         if path == MARK:  # fresh's mark stays, held, until the build ends
             tmp = folder / f".{MARK}.{secrets.token_hex(4)}"
             shutil.copyfile(fresh / path, tmp)
