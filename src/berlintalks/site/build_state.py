@@ -33,7 +33,6 @@ class BuildState:
     written_last: Page | None = None  # the page MkDocs wrote last, its HTML to let go
     pre: dict[str, str] = field(default_factory=dict)  # docs path: `copied.pre_key`
     copied: set[str] = field(default_factory=set)  # the pages written from the cache
-    left: int = 0  # of those, the ones the site before last had, left in it (`spare`)
 
 
 def release_page(page: Page | None) -> None:

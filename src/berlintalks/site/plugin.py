@@ -359,8 +359,8 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         failing = bool(self._stop_counting()) and config.strict
         self._close_kept(save=not failing)
         state, self._build = self._build, None
+        spare, self._spare = self._spare, None
         if state is None or (failing and self._serving is None):
-            self._spare = None
             return
         release_page(state.written_last)
         if state.second is not None:
@@ -382,15 +382,14 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         if folder is not None and state.site is not None:
             kept = {p: (pre, state.keys[p]) for p, pre in state.pre.items() if p in state.keys}
             write_manifest(folder, state.site, kept)
-            if self._spare is not None and copying_allowed(config, BerlinTalksPlugin):
-                self._spare.keys = site_paths(state.files, state.keys)
-        spare, self._spare = self._spare, None
-        state.left = len(spare.kept) if spare is not None else 0
+            if spare is not None and copying_allowed(config, BerlinTalksPlugin):
+                spare.keys = site_paths(state.files, state.keys)
+        left = len(spare.kept) if spare is not None else 0
         log.info(
             f"berlintalks: {state.hits + len(state.copied)} of {len(state.keys)} generated "
             f"pages taken from the cache of built pages, {len(state.copied)} of them passed "
-            f"over by MkDocs: {len(state.copied) - state.left} written straight from the "
-            f"cache, {state.left} left as the site before last had them"
+            f"over by MkDocs: {len(state.copied) - left} written straight from the cache, "
+            f"{left} left as the site before last had them"
         )
 
     def _thaw(self) -> None:

@@ -31,23 +31,30 @@ MARK = ".berlintalks-site"
 
 
 def swap(fresh: Path, target: Path) -> None:
-    """Put the folder ``fresh`` at ``target`` and delete whatever was there.
+    """Put the folder ``fresh`` at ``target`` and delete whatever was there."""
+    old = put_in_place(fresh, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def put_in_place(fresh: Path, target: Path) -> Path | None:
+    """Put the folder ``fresh`` at ``target``; where what was there is now, if anything.
 
     Where the system can exchange two folders in one step (Linux), a reader or a killed
-    build never sees ``target`` missing; elsewhere the old folder is moved aside first.
+    build never sees ``target`` missing, and the old folder is left at ``fresh``'s path;
+    elsewhere it is moved aside first.
     """
     if not target.exists():
         fresh.rename(target)
-        return
+        return None
     if exchange(fresh, target):
-        shutil.rmtree(fresh, ignore_errors=True)  # now holds the old site
-        return
-    # The old site keeps its mark under the new name, so a build killed before the removal
-    # below leaves a folder the next build recognises as its own and removes.
+        return fresh
+    # The old site keeps its mark under the new name, so a build killed before it is
+    # removed leaves a folder the next build recognises as its own and removes.
     old = target.parent / f".{target.name}-old-{secrets.token_hex(4)}"
     target.rename(old)
     fresh.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    return old
 
 
 def exchange(a: Path, b: Path) -> bool:

@@ -25,7 +25,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .site_folder import MARK, exchange
+from .site_folder import MARK, put_in_place
 from .tree_record import Files, identity, read_trees, record, tree_id, walk, write_trees
 
 try:
@@ -111,7 +111,7 @@ def settle(spare: Spare, fresh: Path, target: Path) -> None:
         built = fresh
     new_id = tree_id(built)
     old_id = tree_id(target)
-    old = _put_in_place(built, target)
+    old = put_in_place(built, target)
     if built is not fresh:
         shutil.rmtree(fresh, ignore_errors=True)  # by now its mark and empty folders
     trees = {new_id: files} if new_id else {}
@@ -136,19 +136,6 @@ def fewer_kept(kept: int, made: int) -> bool:
     made anew after a change to the templates, say, or a small site). Either way the rest
     of the spare is removed and the site replaced becomes the spare."""
     return kept < made
-
-
-def _put_in_place(built: Path, target: Path) -> Path | None:
-    """Move ``built`` to ``target``; where the site it replaced now is, if there was one."""
-    if not os.path.lexists(target):
-        built.rename(target)
-        return None
-    if exchange(built, target):
-        return built
-    aside = target.parent / f".{target.name}-old-{secrets.token_hex(4)}"
-    target.rename(aside)
-    built.rename(target)
-    return aside
 
 
 def _give_kept(spare: Spare, folder: Path, fresh: Path, made: Files) -> None:
