@@ -15,6 +15,7 @@ plugin calls once a build has succeeded, in one transaction.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -29,7 +30,7 @@ from ..code import code_digest
 from ..sqlite_file import connect
 from .fingerprint import Fingerprints, NoFingerprint
 from .memo import MISSING, Recorder, value_now
-from .rendered import Heading, SearchEntry, pack, unpacked
+from .rendered import Heading, PackedHtml, SearchEntry, pack, packed_form, unpack
 
 FILE = "renders.sqlite"
 _TABLES = (
@@ -315,7 +316,7 @@ def _encode(page: Any) -> tuple[bytes, str] | None:
     entries; or the text of an entry of the exports), as its packed text and the rest as JSON."""
     if isinstance(page, str):
         return pack(page), "null"
-    if isinstance(page, tuple) and len(page) == 5 and isinstance(page[0], str):
+    if isinstance(page, tuple) and len(page) == 5 and isinstance(page[0], (str, PackedHtml)):
         body, headings, title, links, search = page
         meta = {
             "h": [[h.level, h.id, h.name] for h in headings],
@@ -323,15 +324,25 @@ def _encode(page: Any) -> tuple[bytes, str] | None:
             "l": list(links),
             "s": None if search is None else [[e.anchor, e.title, e.text] for e in search],
         }
-        return pack(body), json.dumps(meta, ensure_ascii=False)
+        packed = packed_form(body)
+        meta["z"] = _digest(packed)
+        return packed, json.dumps(meta, ensure_ascii=False)
     return None
 
 
+def _digest(packed: bytes) -> str:
+    return hashlib.blake2b(packed, digest_size=16).hexdigest()
+
+
 def _decode(body: bytes, meta: str) -> Any:
-    text = unpacked(body)  # `_encode` packed it as `rendered.pack` does
-    rest = json.loads(meta)
+    rest = json.loads(meta)  # `_encode` packed the text as `rendered.pack` does
     if rest is None:
-        return text
+        return unpack(body)  # an entry of the exports, joined with the others
+    if not isinstance(rest, dict) or rest.get("z") != _digest(body):
+        raise ValueError("a page's text is not the one kept")
+    # Handed to MkDocs packed (`rendered.PackedHtml`), so checked here by its digest, which
+    # catches a damaged file for a tenth of the cost of unpacking it.
+    text = PackedHtml(body)
     headings = tuple(Heading(int(level), str(i), str(name)) for level, i, name in rest["h"])
     found = rest["s"]
     search = None if found is None else tuple(SearchEntry(*entry) for entry in found)

@@ -38,7 +38,7 @@ class SearchEntry:
 class RenderedPage:
     """A generated page: its HTML body, and what MkDocs reads from a page besides its HTML."""
 
-    html: str
+    html: str | PackedHtml  # a kept page's stays packed
     title: str  # as HTML (escaped), as MkDocs keeps a title it took from a page's heading
     headings: tuple[Heading, ...]
     meta: Mapping[str, Any]  # the front matter besides the title (a claim's tags, say)
@@ -65,7 +65,7 @@ class RenderedPage:
         title = html.escape(html.unescape(self.title), quote=False)
         front.append(f"title: {json.dumps(title, ensure_ascii=False)}")
         front.append("---")
-        return "\n".join(front) + '\n\n<div class="bt-page">\n' + self.html + "</div>\n"
+        return "\n".join(front) + '\n\n<div class="bt-page">\n' + str(self.html) + "</div>\n"
 
 
 _PLAIN = re.compile(r"[a-z][a-z0-9-]*")
@@ -110,24 +110,29 @@ def pack(text: str) -> bytes:
     return zlib.compress(text.encode("utf-8"), 1)
 
 
-class PackedStr(str):
-    """A text that carries the bytes `pack` makes of it: a page the build before rendered
-    and kept packed (`memo_store`), so that it is not packed again (a fifth of a millisecond
-    a page)."""
+class PackedHtml:
+    """A page's HTML as `pack` packed it, left packed: a page the build before rendered and
+    kept (`memo_store`), which this build hands to MkDocs packed as it is. Unpacking every
+    kept page only to pack it again was a twentieth of a build after one changed record."""
 
-    packed: bytes
+    __slots__ = ("packed",)
+
+    def __init__(self, packed: bytes) -> None:
+        self.packed = packed
+
+    def __str__(self) -> str:
+        return unpack(self.packed)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PackedHtml) and other.packed == self.packed
+
+    def __hash__(self) -> int:
+        return hash(self.packed)
 
 
-def unpacked(packed: bytes) -> PackedStr:
-    """The text of ``packed``, which `pack` made, carrying it."""
-    text = PackedStr(unpack(packed))
-    text.packed = packed
-    return text
-
-
-def packed_form(text: str) -> bytes:
-    """`pack` of ``text``, taken from the text when it carries it."""
-    return text.packed if type(text) is PackedStr else pack(text)
+def packed_form(html: str | PackedHtml) -> bytes:
+    """`pack` of a page's HTML, taken as it is when it is held packed."""
+    return html.packed if isinstance(html, PackedHtml) else pack(html)
 
 
 def pack_pieces(pieces: Iterable[str]) -> bytes:
