@@ -219,17 +219,18 @@ def page_file(
     rebuild made the page so, and kept for the next; in a build with a cache folder, one
     that may be written from the cache (`CopiedFile`)."""
     entry = serving.entry(page) if serving is not None else None
-    packed = serving.packed_before(path, entry) if serving and entry is not None else None
-    kept = packed is not None and serving is not None and serving.dirty
+    kept = serving is not None and entry is not None and serving.dirty and serving.same(path, entry)
+    # `serve` holds the text its memo holds already, never packed: packing it and unpacking
+    # it on every rebuild cost more than the memory it spared.
+    text = entry[1] if entry is not None and isinstance(entry[1], str) else None
     # MkDocs uses a page a plugin has set (a nav entry's title is given here, as MkDocs
     # would) instead of making its own, and the page skips Python-Markdown.
     kind = KeptFile if kept else CopiedFile if copying else None
-    file = generated_page(config, path, page, inclusion, title, kind, packed)
+    file = generated_page(config, path, page, inclusion, title, kind, text)
     if isinstance(file, KeptFile):
         file.serving = serving  # type: ignore[assignment]
     if serving is not None and entry is not None:
-        assert file._packed is not None
-        serving.now[path] = (entry, file._packed)
+        serving.now[path] = entry
     return file
 
 

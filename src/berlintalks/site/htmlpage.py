@@ -26,10 +26,10 @@ from mkdocs.utils import weak_property
 from .rendered import (
     RenderedPage,
     SearchEntry,
+    held_text,
     pack,
     packed_form,
     toc_tokens,
-    unpack,
     unpack_pieces,
 )
 
@@ -47,14 +47,14 @@ def generated_page(
     inclusion: InclusionLevel,
     title: str | None = None,
     kind: type[PackedFile] | None = None,
-    packed: bytes | None = None,
+    packed: bytes | str | None = None,
 ) -> PackedFile:
     """The file of a generated page at ``path``, with its `HtmlPage` set as the file's page.
 
     The file holds the page's HTML, the very bytes the page holds, so that a plugin reading
     the file reads the page; the HTML is packed once and ``rendered`` is kept without it.
     ``kind``: a `PackedFile` of another kind (`serve`'s pages left alone). ``packed``: the
-    HTML already packed (by the rebuild before, for a page left alone).
+    HTML already packed, or (`serve`) the text to hold as it is.
     """
     if packed is None:
         packed = packed_form(rendered.html)
@@ -72,8 +72,9 @@ class HtmlPage(Page):
 
     MkDocs reads every page before it writes any, so each page's HTML lives from the start of
     the build to its end: it is held compressed (``packed``, shared with the page's file) and
-    ``markdown`` and ``content`` give it back as text whenever they are read. Once MkDocs has
-    written the page, `release` lets it go.
+    ``markdown`` and ``content`` give it back as text whenever they are read; in `serve`,
+    whose memo keeps every page's text between rebuilds anyway, it is that very text. Once
+    MkDocs has written the page, `release` lets it go.
     """
 
     def __init__(
@@ -82,10 +83,10 @@ class HtmlPage(Page):
         file: File,
         config: MkDocsConfig,
         rendered: RenderedPage,
-        packed: bytes,
+        packed: bytes | str,
     ) -> None:
         # Set before Page.__init__, which assigns markdown and content through the properties.
-        self._packed: bytes | None = packed
+        self._packed: bytes | str | None = packed
         self._markdown: str | None = None
         self._content: str | None = None
         self._markdown_packed = False
@@ -110,7 +111,7 @@ class HtmlPage(Page):
 
     def _html(self) -> str:
         assert self._packed is not None
-        return unpack(self._packed)
+        return held_text(self._packed)
 
     @property  # type: ignore[override]
     def markdown(self) -> str | None:
@@ -147,7 +148,7 @@ class HtmlPage(Page):
     def content_print(self) -> bytes:
         """A digest of the content, without unpacking it when it is the page's own HTML
         (packing is deterministic: the same HTML packs to the same bytes)."""
-        if self._content_packed and self._packed is not None:
+        if self._content_packed and isinstance(self._packed, bytes):
             return hashlib.sha256(b"packed\0" + self._packed).digest()
         return hashlib.sha256(b"text\0" + (self.content or "").encode()).digest()
 
@@ -208,12 +209,12 @@ class PackedFile(File):
     ``content_bytes`` and ``copy_file``), which gives the text back here.
     """
 
-    _packed: bytes | None = None
+    _packed: bytes | str | None = None  # packed by `rendered.pack`, or a text held as it is
     _raw: bytes | None = None
 
     @classmethod
     def holding(
-        cls, config: MkDocsConfig, src_uri: str, packed: bytes, inclusion: InclusionLevel
+        cls, config: MkDocsConfig, src_uri: str, packed: bytes | str, inclusion: InclusionLevel
     ) -> PackedFile:
         """The file at ``src_uri`` whose text is ``packed`` (see `rendered.pack`)."""
         file = cls.generated(config, src_uri, content=b"", inclusion=inclusion)
@@ -225,7 +226,7 @@ class PackedFile(File):
     def _content(self) -> str | bytes | None:
         if self._raw is not None:
             return self._raw
-        return None if self._packed is None else unpack(self._packed)
+        return None if self._packed is None else held_text(self._packed)
 
     @_content.setter
     def _content(self, value: str | bytes | None) -> None:
@@ -244,6 +245,9 @@ class PackedFile(File):
         # As MkDocs writes a file's text, piece by piece: a large export is never held whole.
         os.makedirs(os.path.dirname(self.abs_dest_path), exist_ok=True)
         with open(self.abs_dest_path, "w", encoding="utf-8") as out:
+            if isinstance(self._packed, str):
+                out.write(self._packed)
+                return
             for piece in unpack_pieces(self._packed):
                 out.write(piece)
 

@@ -157,6 +157,11 @@ def unpack(packed: bytes) -> str:
     return zlib.decompress(packed).decode("utf-8")
 
 
+def held_text(held: bytes | str) -> str:
+    """The text of what `pack` packed, or a text held as it is."""
+    return held if isinstance(held, str) else unpack(held)
+
+
 def unpack_pieces(packed: bytes, size: int = 1 << 20) -> Iterator[str]:
     """The text of ``packed`` in pieces of at most ``size`` characters."""
     unpacker = zlib.decompressobj()

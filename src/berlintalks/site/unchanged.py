@@ -62,10 +62,10 @@ class Serving:
 
     dirty: bool = False  # the coming rebuild may leave unchanged pages alone
     writing: bool = False  # MkDocs has read every page and is writing them
-    # The generated pages of the last rebuild by docs path, as `entry` keeps them, with
-    # their HTML packed (a page left alone is not packed again); and of the rebuild under way.
-    pages: dict[str, tuple[tuple[RenderedPage, str], bytes]] = field(default_factory=dict)
-    now: dict[str, tuple[tuple[RenderedPage, str], bytes]] = field(default_factory=dict)
+    # The generated pages of the last rebuild by docs path, as `entry` keeps them; and of
+    # the rebuild under way.
+    pages: dict[str, tuple[RenderedPage, str]] = field(default_factory=dict)
+    now: dict[str, tuple[RenderedPage, str]] = field(default_factory=dict)
     written: set[str] = field(default_factory=set)  # their files in the preview's folder
     search: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by page address
     keys: dict[str, str] = field(default_factory=dict)  # docs path: key of its output
@@ -76,10 +76,10 @@ class Serving:
         `memo.RenderMemo` hold, so keeping it here holds no second copy."""
         return replace(page, html=""), page.html
 
-    def packed_before(self, path: str, entry: tuple[RenderedPage, str]) -> bytes | None:
-        """The packed HTML of the page at ``path`` when the last rebuild made it as ``entry``."""
+    def same(self, path: str, entry: tuple[RenderedPage, str]) -> bool:
+        """Whether the last rebuild made the page at ``path`` as ``entry``."""
         before = self.pages.get(path)
-        return before[1] if before is not None and before[0] == entry else None
+        return before is not None and (before[1] is entry[1] or before == entry)
 
 
 def by_page(entries: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
