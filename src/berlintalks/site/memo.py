@@ -19,7 +19,6 @@ templates' files and the site's configuration, a change to which drops every pag
 
 from __future__ import annotations
 
-import contextlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -171,10 +170,11 @@ def value_now(shared: Mapping[str, Any], name: str, op: str, key: Any) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class Kept:
-    """A page as rendered, with its view and what it read."""
+    """A page as rendered, with its view and what it read: each read as its name, kind and
+    key (the key of `_unchanged`'s ``seen``, made once) and the value it gave."""
 
     view: Any
-    reads: tuple[tuple[str, str, Any, Any], ...]
+    reads: tuple[tuple[tuple[str, str, Any], Any], ...]
     page: Any  # what the renderer makes of it (its body, headings, links)
 
 
@@ -189,23 +189,22 @@ def _unchanged(
     compared once a rebuild rather than once a page: at 10,000 claims, some tens of thousands
     of comparisons instead of a million.
     """
-    for read in kept.reads:
-        name, op, key, value = read
+    for read, value in kept.reads:
         try:
-            known = seen.get((name, op, key))
+            known, hashable = seen.get(read), True
         except TypeError:  # a key that cannot be hashed: compared each time
-            known = None
+            known, hashable = None, False
         if known is not None and known[0] is value:
             if not known[1]:
                 return False
             continue
         try:
-            now = value_now(shared, name, op, key)
+            now = value_now(shared, *read)
             same = now is value or bool(now == value)
         except (KeyError, AttributeError, TypeError):
             same = False
-        with contextlib.suppress(TypeError):
-            seen[(name, op, key)] = (value, same)
+        if hashable:
+            seen[read] = (value, same)
         if not same:
             return False
     return True
@@ -266,7 +265,7 @@ class RenderMemo:
             self.reused += 1
             return kept.page
         page, reads = recorder.recording(render)
-        self.pages[path] = Kept(view, tuple(reads), page)
+        self.pages[path] = Kept(view, tuple(((n, o, k), v) for n, o, k, v in reads), page)
         return page
 
     def finish(self) -> None:
