@@ -118,10 +118,11 @@ def _edges(
 
 def _arcs(graph: Graph, cpos: Mapping[str, int]) -> Iterator[str]:
     """An arc on the right for each relation one claim declares to another."""
-    # The claims drawn, not every claim of the graph: a part draws a few hundred.
-    links = graph.links  # read once: a kept page notes the read (`memo.RecordedGraph`)
-    for cid in sorted(c for c in cpos if c in links):
-        for lk in links[cid]:
+    # The links of the claims drawn, claim by claim: a part draws a few hundred, and a kept
+    # part notes each claim's links it read (`memo.RecordedGraph.of`), so it is drawn again
+    # when one of its claims gains or loses a relation, not whenever any claim does.
+    for cid in sorted(cpos):
+        for lk in graph.of(cid):
             if lk.outgoing and lk.other in cpos:
                 y1, y2 = cpos[cid], cpos[lk.other]
                 bulge = _RIGHT_X - 20 - min(180, abs(y2 - y1) / 3)

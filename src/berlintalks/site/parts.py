@@ -126,7 +126,9 @@ def list_parts(site: Any, sizes: dict[str, int]) -> dict[str, list[Part] | None]
             more=lambda row: isinstance(row, Claim),
         ),
         "commitments": _commitment_parts(commitments, sizes["commitments"]),
-        "graph": split("graph", graph_order(claims), sizes["graph"]),
+        # A topic stays in one part where it fits: readers see its relations together, and
+        # a claim added to one topic leaves the other parts as they were.
+        "graph": split("graph", graph_order(claims), sizes["graph"], key=lambda c: c.topics[0]),
     }
 
 
