@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +34,7 @@ from .page_keys import page_key, site_key
 from .page_store import MemoryStore, Store
 from .plugin_config import PluginConfig, site_config, warn_site_url
 from .render import INDEX_PAGES, RenderError, render_failure, rendering
-from .rendered import PackedText, pack_pieces
+from .rendered import held_pieces
 from .second_process import Tally
 from .social import social_meta
 from .spare import Spare
@@ -198,7 +198,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
                 self._generated.add(path)
             for path, pieces in others:
                 inclusion = self._check_path(docs, path)
-                held = self._held(pieces)
+                held = held_pieces(pieces, whole=serving is not None)
                 files.append(PackedFile.holding(config, path, held, inclusion))
         except RenderError as exc:
             raise PluginError(f"berlintalks: {exc}") from exc
@@ -215,14 +215,6 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         if memo is not None:
             log.info(f"berlintalks: {memo.reused} pages kept from the build before")
         return files
-
-    def _held(self, pieces: Iterable[str]) -> bytes | str:
-        """A file's text as the build holds it until it is written: packed, or in `serve`,
-        which writes every export again on each rebuild, whole (compressing it each time
-        was a tenth of a rebuild at 10,000 claims)."""
-        if isinstance(pieces, PackedText):
-            return pieces.packed
-        return "".join(pieces) if self._serving is not None else pack_pieces(pieces)
 
     def _open_kept(self) -> DiskRenderMemo | None:
         """The pages kept in the cache folder `berlintalks build` gave, if it gave one."""
