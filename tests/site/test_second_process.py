@@ -170,19 +170,34 @@ def test_a_copy_that_stalls_is_stopped_and_the_build_goes_on() -> None:
     assert not any(got.values())  # every item is then the build's
 
 
-def _stops_reading() -> tuple[bytes | None, float, bytes | None]:
-    process = SecondProcess.start(COUNT, lambda n: b"x" * 1_000_000)
+def _two_then_busy(n: int) -> bytes:
+    """Two results of a megabyte, more than the pipe holds; then work that never ends. With
+    every result made at once, the build's reading could keep up with the copy's writing
+    and take every item before stopping, on a fast enough machine."""
+    if n < COUNT - 2:
+        time.sleep(3600)
+    return b"x" * 1_000_000
+
+
+def _stops_reading() -> tuple[bytes | None, float, bytes | None, bool]:
+    process = SecondProcess.start(COUNT, _two_then_busy)
     assert process is not None
     time.sleep(2.0)  # the copy fills the pipe and waits on it
     last = process.take(COUNT - 1)
     started = time.monotonic()
-    process.close()  # the copy is blocked on a full pipe; closing stops it
-    return last, time.monotonic() - started, process.take(0)
+    process.close()  # the copy is busy making the next item; closing stops it
+    took = time.monotonic() - started
+    try:
+        os.kill(process._pid, 0)
+        gone = False
+    except ProcessLookupError:
+        gone = True
+    return last, took, process.take(0), gone
 
 
 def test_a_build_that_stops_reading_ends_its_copy() -> None:
-    last, took, after = alone(_stops_reading)
-    assert last == b"x" * 1_000_000 and took < 10 and after is None
+    last, took, after, gone = alone(_stops_reading)
+    assert last == b"x" * 1_000_000 and took < 10 and after is None and gone
 
 
 def _with_few_or_a_thread() -> tuple[bool, bool, bool]:
