@@ -30,11 +30,23 @@ except ImportError:  # Windows: leftovers are recognised by their age instead
 MARK = ".berlintalks-site"
 
 
+# A reader that began looking up a path in the site just before the exchange ends its
+# lookup in the old folder (the name was resolved, the file not yet): deleting that folder
+# at once made such a lookup miss a page about once in a few thousand swaps.
+_GRACE_S = 0.1
+
+
 def swap(fresh: Path, target: Path) -> None:
     """Put the folder ``fresh`` at ``target`` and delete whatever was there."""
     old = put_in_place(fresh, target)
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        remove_replaced(old)
+
+
+def remove_replaced(old: Path) -> None:
+    """Delete the folder `put_in_place` moved aside, once lookups begun in it have ended."""
+    time.sleep(_GRACE_S)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def put_in_place(fresh: Path, target: Path) -> Path | None:

@@ -25,7 +25,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .site_folder import MARK, put_in_place
+from .site_folder import MARK, put_in_place, remove_replaced
 from .tree_record import Files, identity, read_trees, record, tree_id, walk, write_trees
 
 try:
@@ -126,7 +126,7 @@ def settle(spare: Spare, fresh: Path, target: Path) -> None:
         except OSError:
             pass
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        remove_replaced(old)
     write_trees(spare.cache, trees)
 
 
