@@ -30,7 +30,7 @@ from ..code import code_digest
 from ..sqlite_file import connect
 from .fingerprint import Fingerprints, NoFingerprint
 from .memo import MISSING, Recorder, value_now
-from .rendered import Heading, PackedHtml, SearchEntry, pack, packed_form, unpack
+from .rendered import Heading, PackedHtml, SearchEntry, pack, unpack
 
 FILE = "renders.sqlite"
 _TABLES = (
@@ -316,7 +316,7 @@ def _encode(page: Any) -> tuple[bytes, str] | None:
     entries; or the text of an entry of the exports), as its packed text and the rest as JSON."""
     if isinstance(page, str):
         return pack(page), "null"
-    if isinstance(page, tuple) and len(page) == 5 and isinstance(page[0], (str, PackedHtml)):
+    if isinstance(page, tuple) and len(page) == 5 and isinstance(page[0], str):
         body, headings, title, links, search = page
         meta = {
             "h": [[h.level, h.id, h.name] for h in headings],
@@ -324,7 +324,7 @@ def _encode(page: Any) -> tuple[bytes, str] | None:
             "l": list(links),
             "s": None if search is None else [[e.anchor, e.title, e.text] for e in search],
         }
-        packed = packed_form(body)
+        packed = pack(body)
         meta["z"] = _digest(packed)
         return packed, json.dumps(meta, ensure_ascii=False)
     return None
