@@ -50,7 +50,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_generate_writes_a_project_without_the_plugin(project: Path) -> None:
     config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
-    assert config["plugins"] == ["search", "tags"]
+    assert config["plugins"] == ["search", {"tags": {"export": False}}]
     assert config["docs_dir"] == "docs"
     assert config["site_url"] is None
     assert config["theme"]["custom_dir"] == "overrides"
