@@ -120,3 +120,51 @@ def test_kept_record_pages_equal_a_fresh_build_after_each_edit(tmp_path: Path, s
         assert kept.keys() == made.keys(), what
         differ = [name for name in made if kept[name] != made[name]]
         assert differ == [], f"after the {what}: {differ[:5]}"
+
+
+def _left_alone(caplog: pytest.LogCaptureFixture) -> int:
+    found = re.findall(r"berlintalks: (\d+) pages left as the rebuild before", caplog.text)
+    assert len(found) == 1, caplog.text
+    return int(found[0])
+
+
+def test_a_rebuild_hands_mkdocs_the_unchanged_pages_it_made_before(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    root = generate(tmp_path / "kb", 60, seed=3)
+    preview = tmp_path / "preview"
+    serving(root, preview, first=True)
+    generated = len(list(preview.glob("*/*/index.html")))
+    claim = sorted((root / "claims").glob("*.yaml"))[5]
+    _sub(claim, r'^title: "(.*)"$', lambda m: f'title: "Retitled {m[1]}"')
+    caplog.set_level("INFO", logger="mkdocs")
+    caplog.clear()
+    serving(root, preview)
+    # All but the few pages the title is on: the claim's, its topics', sources', the lists.
+    assert generated - 20 < _left_alone(caplog) < generated
+    page = (preview / "claims" / claim.stem / "index.html").read_text(encoding="utf-8")
+    assert ">Retitled " in page
+
+
+def test_a_plugin_that_reads_every_page_has_every_page_read_again(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Material's export of every page's tags is made from MkDocs' reading of each page: no
+    # page is left unread, and the export is a fresh build's.
+    root = generate(tmp_path / "kb", 30, seed=4)
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "      export: false\n" in text
+    config.write_text(text.replace("      export: false\n", "      export: true\n"), "utf-8")
+    preview = tmp_path / "preview"
+    serving(root, preview, first=True)
+    claim = sorted((root / "claims").glob("*.yaml"))[2]
+    _sub(claim, r"^topics: \[(.*)\]$", lambda m: f"topics: [a-new-topic, {m[1]}]")
+    caplog.set_level("INFO", logger="mkdocs")
+    caplog.clear()
+    serving(root, preview)
+    assert _left_alone(caplog) == 0
+    build_process(root, tmp_path / "fresh", "--no-cache", "-q")
+    tags = (preview / "tags.json").read_bytes()
+    assert b"a-new-topic" in tags
+    assert tags == (tmp_path / "fresh" / "tags.json").read_bytes()

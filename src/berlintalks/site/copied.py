@@ -218,20 +218,22 @@ def page_file(
     """The file of the generated page at ``path``; in `serve`, left alone when the last
     rebuild made the page so, and kept for the next; in a build with a cache folder, one
     that may be written from the cache (`CopiedFile`)."""
-    entry = serving.entry(page) if serving is not None else None
-    kept = serving is not None and entry is not None and serving.dirty and serving.same(path, entry)
-    # `serve` holds the text its memo holds already, never packed: packing it and unpacking
-    # it on every rebuild cost more than the memory it spared.
-    text = entry[1] if entry is not None and isinstance(entry[1], str) else None
     # MkDocs uses a page a plugin has set (a nav entry's title is given here, as MkDocs
     # would) instead of making its own, and the page skips Python-Markdown.
-    kind = KeptFile if kept else CopiedFile if copying else None
-    file = generated_page(config, path, page, inclusion, title, kind, text)
-    if isinstance(file, KeptFile):
-        file.serving = serving  # type: ignore[assignment]
-    if serving is not None and entry is not None:
-        serving.now[path] = entry
-    return file
+    if serving is None:
+        kind = CopiedFile if copying else None
+        return generated_page(config, path, page, inclusion, title, kind)
+    entry = serving.entry(page)
+
+    def made() -> KeptFile:
+        # `serve` holds the text its memo holds already, never packed: packing it and
+        # unpacking it on every rebuild cost more than the memory it spared.
+        text = entry[1] if isinstance(entry[1], str) else None
+        file = generated_page(config, path, page, inclusion, title, KeptFile, text)
+        assert isinstance(file, KeptFile)
+        return file
+
+    return serving.file(path, entry, made, nav=title is not None)
 
 
 def put_search_in_order(config: MkDocsConfig, state: BuildState) -> None:

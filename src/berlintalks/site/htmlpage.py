@@ -171,6 +171,11 @@ class HtmlPage(Page):
         # Checked: the page's links were a twentieth of a build's memory at 10,000 claims.
         self.rendered = replace(rendered, links=())
 
+    def relink(self, links: tuple[str, ...], files: Files) -> None:
+        """Check ``links``, the page's, against ``files``, as `render` does: `serve` hands
+        MkDocs a page it rendered in a rebuild before, whose links may now be broken."""
+        self.links_to_anchors = _links(self, links, files)
+
     def release(self) -> None:
         """Let go of the page's HTML: MkDocs has written the page and reads it no more.
 

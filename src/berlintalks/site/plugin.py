@@ -172,7 +172,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         self._generated = set()
         serving = self._serving
         if serving is not None:
-            serving.writing = False
+            serving.start(config, BerlinTalksPlugin)
         titles = nav_titles(config.nav)
         tally = Tally() if self._second and serving is None else None
         memo = self._memo if serving is not None else self._open_kept()
@@ -297,6 +297,8 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
     def on_nav(self, nav: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         if self._build is not None:
             self._build.nav = nav
+        if self._serving is not None:
+            self._serving.relink(files)
         return nav
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
