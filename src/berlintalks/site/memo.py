@@ -170,41 +170,48 @@ def value_now(shared: Mapping[str, Any], name: str, op: str, key: Any) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class Kept:
-    """A page as rendered, with its view and what it read: each read as its name, kind and
-    key (the key of `_unchanged`'s ``seen``, made once) and the value it gave."""
+    """A page as rendered, with its view and what it read: each read as its number in
+    `RenderMemo.reads` (or, for a key that cannot be hashed, the read itself: its name,
+    kind and key) and the value it gave."""
 
     view: Any
-    reads: tuple[tuple[tuple[str, str, Any], Any], ...]
+    reads: tuple[tuple[int | tuple[str, str, Any], Any], ...]
     page: Any  # what the renderer makes of it (its body, headings, links)
 
 
 def _unchanged(
-    kept: Kept, shared: Mapping[str, Any], seen: dict[tuple[str, str, Any], tuple[Any, bool]]
+    kept: Kept,
+    shared: Mapping[str, Any],
+    reads: list[tuple[str, str, Any]],
+    seen: list[tuple[Any, bool] | None],
 ) -> bool:
     """Whether every read of ``kept`` gives the value it gave then.
 
-    ``seen``: the reads this rebuild has compared, with the value kept and the outcome. Pages
-    share their reads (every claim page looks up its sources, a source is cited by hundreds
-    of claims), and the value a read gave is one object for all of them, so each read is
-    compared once a rebuild rather than once a page: at 10,000 claims, some tens of thousands
-    of comparisons instead of a million.
+    ``reads``: every read of a hashable key by its number; ``seen``: by the same number,
+    the reads this rebuild has compared, with the value kept and the outcome. Pages share
+    their reads (every claim page looks up its sources, a source is cited by hundreds of
+    claims), and the value a read gave is one object for all of them, so each read is
+    compared once a rebuild rather than once a page: at 10,000 claims, some tens of
+    thousands of comparisons instead of a million. Looked up by number, not by the read
+    itself, whose hash Python would compute again at every page that made it.
     """
-    for read, value in kept.reads:
-        try:
-            known, hashable = seen.get(read), True
-        except TypeError:  # a key that cannot be hashed: compared each time
-            known, hashable = None, False
-        if known is not None and known[0] is value:
-            if not known[1]:
-                return False
-            continue
+    for number, value in kept.reads:
+        if isinstance(number, int):
+            known = seen[number]
+            if known is not None and known[0] is value:
+                if not known[1]:
+                    return False
+                continue
+            read = reads[number]
+        else:
+            read = number
         try:
             now = value_now(shared, *read)
             same = now is value or bool(now == value)
         except (KeyError, AttributeError, TypeError):
             same = False
-        if hashable:
-            seen[read] = (value, same)
+        if isinstance(number, int):
+            seen[number] = (value, same)
         if not same:
             return False
     return True
@@ -237,17 +244,33 @@ class RenderMemo:
     pages: dict[str, Kept] = field(default_factory=dict)
     reused: int = 0
     used: set[str] = field(default_factory=set)  # the keys asked for in this rebuild
-    # The reads compared in this rebuild (see `_unchanged`).
-    seen: dict[tuple[str, str, Any], tuple[Any, bool]] = field(default_factory=dict)
+    # Every read of a hashable key the kept pages made (name, kind, key), by number, and
+    # the numbers by read; the reads compared in this rebuild, by number (`_unchanged`).
+    reads: list[tuple[str, str, Any]] = field(default_factory=list)
+    numbers: dict[tuple[str, str, Any], int] = field(default_factory=dict)
+    seen: list[tuple[Any, bool] | None] = field(default_factory=list)
 
     def start(self, scope: Any) -> None:
         """Begin a rebuild; everything kept is dropped when ``scope`` differs from the last."""
         if scope != self.scope:
-            self.pages = {}
+            self.pages, self.reads, self.numbers = {}, [], {}
             self.scope = scope
         self.reused = 0
         self.used = set()
-        self.seen = {}
+        self.seen = [None] * len(self.reads)
+
+    def _number(self, read: tuple[str, str, Any]) -> int | tuple[str, str, Any]:
+        """The number of ``read``, given it if it has none; the read itself if its key
+        cannot be hashed."""
+        try:
+            number = self.numbers.get(read)
+        except TypeError:
+            return read
+        if number is None:
+            number = self.numbers[read] = len(self.reads)
+            self.reads.append(read)
+            self.seen.append(None)
+        return number
 
     def page(
         self,
@@ -261,15 +284,34 @@ class RenderMemo:
         run with ``recorder`` noting what it reads."""
         self.used.add(path)
         kept = self.pages.get(path)
-        if kept is not None and kept.view == view and _unchanged(kept, shared, self.seen):
+        if (
+            kept is not None
+            and kept.view == view
+            and _unchanged(kept, shared, self.reads, self.seen)
+        ):
             self.reused += 1
             return kept.page
         page, reads = recorder.recording(render)
-        self.pages[path] = Kept(view, tuple(((n, o, k), v) for n, o, k, v in reads), page)
+        self.pages[path] = Kept(view, self._numbered(reads), page)
         return page
+
+    def _numbered(
+        self, reads: list[tuple[str, str, Any, Any]]
+    ) -> tuple[tuple[int | tuple[str, str, Any], Any], ...]:
+        """``reads`` by number, each once: a page reads the same value again and again (a
+        claim page looks up each source several times), less than half of its reads."""
+        out: dict[int, Any] = {}
+        unhashed: list[tuple[tuple[str, str, Any], Any]] = []
+        for name, op, key, value in reads:
+            number = self._number((name, op, key))
+            if isinstance(number, int):
+                out.setdefault(number, value)
+            else:
+                unhashed.append((number, value))
+        return (*out.items(), *unhashed)
 
     def finish(self) -> None:
         """Forget what this rebuild did not ask for: the pages of records that are gone."""
         for path in [p for p in self.pages if p not in self.used]:
             del self.pages[path]
-        self.seen = {}
+        self.seen = []

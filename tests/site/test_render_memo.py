@@ -1,0 +1,47 @@
+"""`memo.RenderMemo`: a page is taken as kept exactly when every value it read is unchanged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from berlintalks.site.memo import Recorder, RenderMemo, recorded
+
+
+def _rebuild(memo: RenderMemo, shared: dict[str, Any], paths: list[str]) -> list[str]:
+    """Make each page of ``paths`` (reading ``shared["names"]`` twice for its own key and
+    once for "b"); which of them were rendered again."""
+    recorder = Recorder()
+    names = recorded("names", shared["names"], recorder)
+    rendered: list[str] = []
+    memo.start("scope")
+    for path in paths:
+
+        def render(path: str = path) -> str:
+            rendered.append(path)
+            return f"{names.get(path)} {names.get(path)} {names.get('b')}"
+
+        memo.page(path, None, shared, recorder, render)
+    memo.finish()
+    return rendered
+
+
+def test_a_page_is_made_again_when_a_value_it_read_changed() -> None:
+    memo = RenderMemo()
+    shared = {"names": {"a": "A", "b": "B", "c": "C"}}
+    assert _rebuild(memo, shared, ["a", "c"]) == ["a", "c"]
+    assert _rebuild(memo, shared, ["a", "c"]) == []
+    shared = {"names": {"a": "A2", "b": "B", "c": "C"}}
+    assert _rebuild(memo, shared, ["a", "c"]) == ["a"]
+    shared = {"names": {"a": "A2", "b": "B2", "c": "C"}}
+    assert _rebuild(memo, shared, ["a", "c"]) == ["a", "c"]
+    shared = {"names": {"a": "A2", "c": "C"}}  # a key gone is a change too
+    assert _rebuild(memo, shared, ["a", "c"]) == ["a", "c"]
+    assert memo.pages["a"].page == "A2 A2 None"
+
+
+def test_a_page_notes_a_value_it_read_twice_once() -> None:
+    memo = RenderMemo()
+    _rebuild(memo, {"names": {"a": "A", "b": "B"}}, ["a"])
+    numbers = [number for number, _ in memo.pages["a"].reads]
+    assert len(numbers) == len(set(numbers)) == 2
+    assert [memo.reads[n] for n in numbers] == [("names", "item", "a"), ("names", "item", "b")]
