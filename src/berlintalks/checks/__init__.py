@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .credibility import METHOD, Grade, grades
+from .credibility import METHOD, Grade, KeptGrades, grades
 from .engine import Report, check
 from .graph import Graph, build_graph
 from .insertions import has_insertion, pieces
@@ -21,6 +21,7 @@ __all__ = [
     "RULES",
     "Grade",
     "Graph",
+    "KeptGrades",
     "Report",
     "as_text",
     "build_graph",

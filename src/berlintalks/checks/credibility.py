@@ -42,7 +42,8 @@ same article reach us through that one article, and count as one.
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from ..records import (
     CREDIBILITY_DOCS,
@@ -51,10 +52,12 @@ from ..records import (
     Attribution,
     Claim,
     KnowledgeBase,
+    Publication,
     RelationType,
+    Source,
     Status,
 )
-from .graph import Graph, build_graph
+from .graph import Graph, Link, build_graph
 from .provenance import Provenance, on_record, publication_of, speaker_publication
 
 # The method as the methodology page shows it: the module docstring is its one source.
@@ -163,11 +166,71 @@ def grade(
     )
 
 
-def grades(kb: KnowledgeBase) -> dict[str, Grade]:
-    """Every claim's grade, by id, sharing one graph and one set of chains."""
-    graph = build_graph(kb)
+def grades(
+    kb: KnowledgeBase, graph: Graph | None = None, kept: KeptGrades | None = None
+) -> dict[str, Grade]:
+    """Every claim's grade, by id, sharing one graph and one set of chains.
+
+    ``graph``: the records' relation graph, made again when not given. ``kept``: the grades
+    of the records before (`serve` keeps them between rebuilds), each taken again when what
+    it was computed from is the very same records.
+    """
+    graph = graph if graph is not None else build_graph(kb)
     prov = Provenance(kb)
-    return {cid: grade(kb, claim, graph, prov) for cid, claim in kb.claims.items()}
+    if kept is None:
+        return {cid: grade(kb, claim, graph, prov) for cid, claim in kb.claims.items()}
+    return kept.grades(kb, graph, prov)
+
+
+# A claim's grade, and what it was computed from: the claim, its links, the claims they
+# lead to (None for one that is gone).
+_Made = tuple[Claim, list[Link], tuple[Claim | None, ...], Grade]
+
+
+@dataclass(slots=True)
+class KeptGrades:
+    """The grades of the last records, with what each was computed from.
+
+    A grade reads the claim, its links, the claims at their other end (their accounts and
+    status) and the sources and publications. Records that did not change are the very
+    objects they were (the parse cache keeps them), so a grade is taken again when its
+    claim and those claims are the same objects, its links are equal, and no source or
+    publication is other than it was; anything else computes it again.
+    """
+
+    sources: dict[str, Source] = field(default_factory=dict)
+    publications: dict[str, Publication] = field(default_factory=dict)
+    made: dict[str, _Made] = field(default_factory=dict)
+    computed: int = 0  # how many grades the last call computed
+
+    def grades(self, kb: KnowledgeBase, graph: Graph, prov: Provenance) -> dict[str, Grade]:
+        same = _same(self.sources, kb.sources) and _same(self.publications, kb.publications)
+        before = self.made if same else {}
+        made: dict[str, _Made] = {}
+        self.computed = 0
+        for cid, claim in kb.claims.items():
+            links = graph.of(cid)
+            others = tuple(kb.claims.get(link.other) for link in links)
+            was = before.get(cid)
+            if (
+                was is not None
+                and was[0] is claim
+                and len(was[2]) == len(others)
+                and all(a is b for a, b in zip(was[2], others, strict=True))
+                and was[1] == links
+            ):
+                made[cid] = was
+                continue
+            self.computed += 1
+            made[cid] = (claim, links, others, grade(kb, claim, graph, prov))
+        self.sources, self.publications = dict(kb.sources), dict(kb.publications)
+        self.made = made
+        return {cid: m[3] for cid, m in made.items()}
+
+
+def _same(before: Mapping[str, object], now: Mapping[str, object]) -> bool:
+    """Whether ``now`` holds the very objects ``before`` does, under the same keys."""
+    return len(before) == len(now) and all(now.get(k) is v for k, v in before.items())
 
 
 def grade_words(g: Grade) -> str:

@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from ..checks import KeptGrades
+
 MISSING = object()  # what a lookup of a key that is not there noted
 _WHOLE = "whole"
 _ITEM = "item"
@@ -249,6 +251,7 @@ class RenderMemo:
     reads: list[tuple[str, str, Any]] = field(default_factory=list)
     numbers: dict[tuple[str, str, Any], int] = field(default_factory=dict)
     seen: list[tuple[Any, bool] | None] = field(default_factory=list)
+    grades: KeptGrades = field(default_factory=KeptGrades)  # every claim's, as last made
 
     def start(self, scope: Any) -> None:
         """Begin a rebuild; everything kept is dropped when ``scope`` differs from the last."""

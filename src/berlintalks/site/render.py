@@ -220,7 +220,8 @@ def rendering(
     """
     config = config or SiteConfig()
     graph = graph if graph is not None else build_graph(kb)
-    site = site_view(kb, graph, findings, history, config)
+    kept = memo.grades if isinstance(memo, RenderMemo) else None
+    site = site_view(kb, graph, findings, history, config, kept)
     if memo is not None:
         memo.start((tree_digest(templates), config, history is None))
     paths, made = _pages(site, environment(templates), memo)

@@ -10,7 +10,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from ..checks import METHOD, RULES, Graph, grades, is_translated, speaker_publication
+from ..checks import METHOD, RULES, Graph, KeptGrades, grades, is_translated, speaker_publication
 from ..export import STATUS_WORDS, Publisher, chain_text
 from ..finding import Finding, Severity
 from ..records import (
@@ -188,7 +188,9 @@ def site_view(
     findings: Iterable[Finding],
     history: Mapping[str, FileHistory] | None,
     config: SiteConfig,
+    kept: KeptGrades | None = None,
 ) -> SiteView:
+    """What the pages are made from; ``kept``: the grades of the records before (`serve`)."""
     claims = sorted(kb.claims.values(), key=lambda c: (c.date, c.id))
     sources = sorted(kb.sources.values(), key=lambda s: s.name.lower())
     by_file: dict[str, list[Finding]] = defaultdict(list)
@@ -223,7 +225,7 @@ def site_view(
             key=lambda c: (-contested[c.id], c.status != Status.DISPUTED, c.id),
         )[:6],
         resting=_resting(kb, claims),
-        grades=grades(kb),
+        grades=grades(kb, graph, kept),
         history=history,
         findings_by_file=by_file,
         config=config,
