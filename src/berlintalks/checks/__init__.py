@@ -13,6 +13,7 @@ from .provenance import (
     speaker_publication,
     translated_from,
 )
+from .quote_memo import QuoteMemo
 from .registry import RULES, explain
 from .report import as_text, render, summary
 
@@ -22,6 +23,7 @@ __all__ = [
     "Grade",
     "Graph",
     "KeptGrades",
+    "QuoteMemo",
     "Report",
     "as_text",
     "build_graph",

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..records import KnowledgeBase, Publication, Source
 from .archives import Archive, read_archive
 from .graph import Graph, build_graph
+from .quote_memo import QuoteMemo
 from .quotes import Words, words
 from .suggest import Suggestions
 
@@ -24,10 +25,11 @@ class CheckContext:
     archives: dict[str, Archive] = field(default_factory=dict)
     words: dict[str, Words] = field(default_factory=dict)
     suggestions: Suggestions = field(default_factory=dict)
+    quotes: QuoteMemo | None = None  # what the checks before learnt of the archives
 
     @classmethod
-    def of(cls, kb: KnowledgeBase) -> CheckContext:
-        return cls(kb, build_graph(kb))
+    def of(cls, kb: KnowledgeBase, quotes: QuoteMemo | None = None) -> CheckContext:
+        return cls(kb, build_graph(kb), quotes=quotes)
 
 
 def archive_of(ctx: CheckContext, source: Source | Publication) -> Archive:
@@ -43,6 +45,6 @@ def archive_words(ctx: CheckContext, source: Source | Publication) -> Words:
     assert source.archive is not None
     cache = ctx.words
     if source.archive not in cache:
-        text = archive_of(ctx, source).text
-        cache[source.archive] = words(text or "")
+        text = archive_of(ctx, source).text or ""
+        cache[source.archive] = ctx.quotes.words_of(text) if ctx.quotes else words(text)
     return cache[source.archive]

@@ -14,6 +14,7 @@ from ..records.wording import closest, did_you_mean
 from .codes import NOT_EXEMPTABLE, STALE_EXCEPTION, UNKNOWN_CODE
 from .context import CheckContext
 from .graph import Graph
+from .quote_memo import QuoteMemo
 from .registry import RULES
 from .rule import Rule
 from .rules import RULES as CHECKED
@@ -48,14 +49,16 @@ def check(
     root: Path,
     progress: Callable[[int, int], None] | None = None,
     cache: ParseCache | None = None,
+    quotes: QuoteMemo | None = None,
 ) -> Report:
     """Every finding on the records under ``root``, with the records and their graph.
 
     ``cache`` spares parsing again the files unchanged since the last check that used it;
-    the rules, which look across records, run over all of them every time.
+    the rules, which look across records, run over all of them every time. ``quotes``: the
+    quotes the checks before found in the archives, not looked up again.
     """
     kb, findings = load(root, progress, cache)
-    ctx = CheckContext.of(kb)
+    ctx = CheckContext.of(kb, quotes)
     for rule in CHECKED:
         findings.extend(stamped(rule, ctx))
     graph = ctx.graph

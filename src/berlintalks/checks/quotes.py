@@ -10,6 +10,10 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import compress
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .quote_memo import QuoteMemo
 
 # Typography differs between a publication and the copy an editor pastes: curly or straight
 # quotes, guillemets, en or em dashes, a non-breaking space. None of that changes the words.
@@ -262,6 +266,9 @@ class Lookup:
     searched: bool = False  # whether the closest passage was looked for
 
 
+_FOUND = Lookup(True)
+
+
 class QuoteSearch:
     """Look quotes up in texts, with a bounded amount of work for one whole check.
 
@@ -273,18 +280,40 @@ class QuoteSearch:
     """
 
     def __init__(
-        self, work: int = WORK_MAX, passages: int = PASSAGES_MAX, anchor_max: int = ANCHOR_MAX
+        self,
+        work: int = WORK_MAX,
+        passages: int = PASSAGES_MAX,
+        anchor_max: int = ANCHOR_MAX,
+        memo: QuoteMemo | None = None,
     ) -> None:
         self.work = work
         self.passages = passages
         self.anchor_max = anchor_max
+        self.memo = memo  # the finds of the checks before, in `serve`
         self._seen: dict[tuple[int, str], Lookup] = {}
+        self._refused = False  # whether a step was refused for want of work
 
     def look_up(self, quote: str, text: Words) -> Lookup:
         key = (id(text), quote)
         if key not in self._seen:
-            self._seen[key] = self._look_up(quote, text)
+            self._seen[key] = self._remembered(quote, text)
         return self._seen[key]
+
+    def _remembered(self, quote: str, text: Words) -> Lookup:
+        memo = self.memo
+        if memo is None:
+            return self._look_up(quote, text)
+        cost = memo.cost(text.text, quote)
+        if cost is not None and cost <= self.work:
+            self.work -= cost
+            return _FOUND
+        # Kept only when no step was refused for want of work: a check with as much work
+        # left takes the same steps, while one that refused a step took another way.
+        before, self._refused = self.work, False
+        found = self._look_up(quote, text)
+        if found.found is True and not self._refused:
+            memo.keep(text.text, quote, before - self.work)
+        return found
 
     def _look_up(self, quote: str, text: Words) -> Lookup:
         found = self._present(normalise(quote), text.exact())
@@ -298,6 +327,7 @@ class QuoteSearch:
     def _scan(self, needle: str, haystack: str) -> bool | None:
         cost = len(haystack) + len(needle)
         if cost > self.work:
+            self._refused = True
             return None
         self.work -= cost
         return needle in haystack
@@ -305,6 +335,7 @@ class QuoteSearch:
     def _charge(self, candidates: int, length: int) -> bool:
         cost = candidates * (ANCHOR_COST + length)
         if cost > self.work:
+            self._refused = True
             return False
         self.work -= cost
         return True

@@ -12,7 +12,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files, InclusionLevel
 
-from ..checks import Report, as_text, check
+from ..checks import QuoteMemo, Report, as_text, check
 from ..gcpause import freeze, freeze_more, thaw
 from ..records import FileHistory, ParseCache, forget_positions, head_commit, read_history
 from .addresses import doc_path, same_address
@@ -73,8 +73,10 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         # The pages of the last `serve` rebuild, with what each read (`memo`).
         self._memo: RenderMemo | None = None
         self._serving: Serving | None = None
-        # `serve` parses again only the records whose bytes changed.
+        # `serve` parses again only the records whose bytes changed, and looks up again
+        # only the quotes its checks have not found yet.
         self._parsed: ParseCache | None = None
+        self._quotes: QuoteMemo | None = None
         self._build: BuildState | None = None  # the build under way
         # Whether a build may put a share of its pages through a second process.
         self._second = False
@@ -118,7 +120,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         given, self._given = self._given, None
         if given is not None and given[0] == root.resolve():
             return given[1]
-        return check(root, cache=self._parsed)
+        return check(root, cache=self._parsed, quotes=self._quotes)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook is what makes MkDocs keep one instance across `serve` rebuilds,
@@ -126,13 +128,13 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         if command == "serve":
             self._memo = RenderMemo()
             self._serving = Serving()
-            self._parsed = ParseCache()
+            self._parsed, self._quotes = ParseCache(), QuoteMemo()
             if self._outputs is None:
                 self._outputs = MemoryStore()
 
     def on_shutdown(self) -> None:
         """`serve` has ended: what it kept between rebuilds is let go."""
-        self._memo = self._serving = self._outputs = self._parsed = None
+        self._memo = self._serving = self._outputs = self._parsed = self._quotes = None
 
     def _root(self, config: MkDocsConfig) -> Path:
         if self.config.root:

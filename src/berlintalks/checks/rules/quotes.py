@@ -53,7 +53,7 @@ def quote_in_archive(ctx: CheckContext) -> Iterator[Problem]:
     (Web addresses are checked when the file is read: only http and https, BT107.)
     """
     kb = ctx.kb
-    search = QuoteSearch()
+    search = QuoteSearch(memo=ctx.quotes)
     for claim in kb.claims.values():
         for i, att in enumerate(claim.attributions):
             if not att.quote:
