@@ -97,6 +97,7 @@ class Serving:
     dirty: bool = False  # the coming rebuild may leave unchanged pages alone
     writing: bool = False  # MkDocs has read every page and is writing them
     reusing: bool = False  # the coming rebuild may hand MkDocs the pages of the last
+    date: str = ""  # the date of the rebuild under way
     # The generated pages of the last rebuild by docs path, as `entry` keeps them; and of
     # the rebuild under way.
     pages: dict[str, tuple[RenderedPage, str]] = field(default_factory=dict)
@@ -129,6 +130,7 @@ class Serving:
         the last (``ours``: the plugin class of berlintalks)."""
         self.writing = False
         self.reusing = self.dirty and reading_allowed(config, ours)
+        self.date = get_build_date()  # as MkDocs dates each page it makes, for the sitemap
         self.now, self.files_now = {}, {}
 
     def file(
@@ -142,7 +144,7 @@ class Serving:
         before = self.files.get(path) if same and self.reusing and not nav else None
         if before is not None and isinstance(before.page, HtmlPage):
             before.left_alone = True
-            before.page.update_date = get_build_date()
+            before.page.update_date = self.date
             file = before
         else:
             file = made()
