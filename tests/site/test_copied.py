@@ -105,7 +105,9 @@ def test_a_plugin_that_hooks_into_pages_turns_the_copies_off(
     # would do to a page the keys do not cover, so every page is built.
     config = kb / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("  - tags\n", "  - tags\n  - privacy:\n      enabled: false\n"))
+    assert "  - berlintalks:\n" in text
+    privacy = "  - privacy:\n      enabled: false\n  - berlintalks:\n"
+    config.write_text(text.replace("  - berlintalks:\n", privacy), encoding="utf-8")
     cache = tmp_path / "cache"
     build(cli, kb, tmp_path / "first", cache)
     copied, pages = build(cli, kb, tmp_path / "second", cache)
