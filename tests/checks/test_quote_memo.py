@@ -23,7 +23,7 @@ TEXT = st.lists(WORDS, min_size=0, max_size=60).map(" ".join)
 
 def _run(quotes: list[str], text: str, work: int, memo: QuoteMemo | None) -> tuple[object, ...]:
     search = QuoteSearch(work=work, passages=1, memo=memo)
-    prepared = memo.words_of(text) if memo is not None else words(text)
+    prepared = memo.words_of(text, words) if memo is not None else words(text)
     found = tuple(search.look_up(q, prepared) for q in quotes)
     return found, search.work, search.passages
 

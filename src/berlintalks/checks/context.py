@@ -46,5 +46,5 @@ def archive_words(ctx: CheckContext, source: Source | Publication) -> Words:
     cache = ctx.words
     if source.archive not in cache:
         text = archive_of(ctx, source).text or ""
-        cache[source.archive] = ctx.quotes.words_of(text) if ctx.quotes else words(text)
+        cache[source.archive] = ctx.quotes.words_of(text, words) if ctx.quotes else words(text)
     return cache[source.archive]

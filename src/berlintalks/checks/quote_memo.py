@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any, TypeVar
 
-if TYPE_CHECKING:
-    from .quotes import Words
+_W = TypeVar("_W")
 
 # Bounds on what is kept: archives are at most 16 MiB each, and an editor's session of
 # `serve` changes quotes by the hundred, not the million.
@@ -26,21 +26,19 @@ class QuoteMemo:
     with the memo reports what one without it does.
     """
 
-    words: dict[str, Words] = field(default_factory=dict)
+    words: dict[str, Any] = field(default_factory=dict)  # the `quotes.Words` of each text
     found: dict[tuple[str, str], int] = field(default_factory=dict)
     chars: int = 0  # the length of the texts in ``words``
 
-    def words_of(self, text: str) -> Words:
-        """The prepared words of ``text``: those of an earlier check when it had the same."""
-        from .quotes import Words
-
+    def words_of(self, text: str, prepare: Callable[[str], _W]) -> _W:
+        """``prepare(text)`` (`quotes.words`): an earlier check's, when it had the same."""
         kept = self.words.get(text)
         if kept is None:
             if self.chars + len(text) > _CHARS_MAX:
                 self.words, self.found, self.chars = {}, {}, 0
-            kept = self.words[text] = Words(text)
+            kept = self.words[text] = prepare(text)
             self.chars += len(text)
-        return kept
+        return kept  # type: ignore[no-any-return]
 
     def cost(self, text: str, quote: str) -> int | None:
         """The work finding ``quote`` in ``text`` took, if a check found it there."""
