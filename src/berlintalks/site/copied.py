@@ -35,6 +35,7 @@ from mkdocs.utils import write_file
 from .htmlpage import HtmlPage, PackedFile, generated_page, search_entries
 from .page_keys import page_own
 from .rendered import RenderedPage
+from .social import SocialMeta
 from .unchanged import KeptFile, Serving, by_page
 
 if TYPE_CHECKING:
@@ -156,7 +157,7 @@ def copy_unchanged(
     state: BuildState,
     store: Store,
     folder: Path,
-    heads: Mapping[str, Mapping[str, str]],
+    heads: SocialMeta,
     allowed: bool,
     spare: Spare | None = None,
 ) -> None:

@@ -15,7 +15,7 @@ from mkdocs.structure.files import Files, InclusionLevel
 from ..checks import QuoteMemo, Report, as_text, check
 from ..gcpause import freeze, freeze_more, thaw
 from ..records import FileHistory, ParseCache, forget_positions, head_commit, read_history
-from .addresses import doc_path, same_address
+from .addresses import same_address
 from .build_state import BuildState, release_page, start_share
 from .copied import (
     copy_unchanged,
@@ -36,7 +36,7 @@ from .plugin_config import PluginConfig, site_config, warn_site_url
 from .render import INDEX_PAGES, RenderError, render_failure, rendering
 from .rendered import held_pieces
 from .second_process import Tally
-from .social import social_meta
+from .social import SocialMeta
 from .spare import Spare
 from .theme_env import MemoryBytecodeCache
 from .unchanged import Serving, after_rebuild
@@ -59,7 +59,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         self._history: dict[str, FileHistory] | None = None
         self._history_head: str | None = None
         self._generated: set[str] = set()
-        self._social: dict[str, dict[str, str]] = {}
+        self._social = SocialMeta()
         self._bytecode = MemoryBytecodeCache()
         # A report `berlintalks build` has just produced, with the root it checked, so the
         # build it starts does not load and check every record a second time (about 1.3 s
@@ -209,7 +209,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             # to print, say): one line naming the record and the template, never a traceback,
             # which `serve` would otherwise print on every rebuild.
             raise PluginError(f"berlintalks: {render_failure(exc)}") from None
-        self._social = {doc_path("claims", c.id): social_meta(c) for c in report.kb.claims.values()}
+        self._social = SocialMeta(report.kb.claims.values())
         self._build = BuildState(
             files, sorted(self._generated), keyed=self._outputs is not None, tally=tally
         )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ..export import STATUS_WORDS
 from ..records import STATUS_DOCS, Claim
+from .addresses import doc_path
 
 # Preview cards show two or three lines; a description much longer is cut by the reader's
 # app wherever it likes, often mid-word.
@@ -46,3 +49,23 @@ def social_meta(claim: Claim) -> dict[str, str]:
         "twitter:title": title,
         "twitter:description": text,
     }
+
+
+class SocialMeta:
+    """`social_meta` of each claim page, by docs path, made when a page asks for it: a
+    rebuild of `serve` writes a handful of the pages."""
+
+    __slots__ = ("_claims", "_made")
+
+    def __init__(self, claims: Iterable[Claim] = ()) -> None:
+        self._claims = {doc_path("claims", c.id): c for c in claims}
+        self._made: dict[str, dict[str, str]] = {}
+
+    def get(self, path: str) -> dict[str, str] | None:
+        made = self._made.get(path)
+        if made is None:
+            claim = self._claims.get(path)
+            if claim is None:
+                return None
+            made = self._made[path] = social_meta(claim)
+        return made
