@@ -103,6 +103,8 @@ def _is_record_name(name: str) -> bool:
 
 def _misfit(entry: _Entry, folder: str) -> Finding | None:
     """Why ``entry`` is no record file (a finding), or None when it should be loaded."""
+    if entry.kind == "file" and entry.parts[-1].endswith(SUFFIX):
+        return None  # the common case, before any message is made
     rel = shown("/".join((folder, *entry.parts)))
     here = Pos(rel, 1, 1)
     name = entry.parts[-1]
@@ -211,6 +213,13 @@ def record_files(root: Path, folder: str) -> Iterator[tuple[Path, Finding | None
 
     Nothing behind a link is listed or read, the records folder itself included.
     """
+    for parts, misfit in record_parts(root, folder):
+        yield root.joinpath(*parts), misfit
+
+
+def record_parts(root: Path, folder: str) -> Iterator[tuple[tuple[str, ...], Finding | None]]:
+    """`record_files`, each path as its parts below ``root``: a load of 10,000 records made
+    and took apart a `Path` for each file, a tenth of its time when nothing was parsed."""
     base = root / folder
     here = Pos(folder, 1, 1)
     try:
@@ -219,13 +228,13 @@ def record_files(root: Path, folder: str) -> Iterator[tuple[Path, Finding | None
         return
     except OSError as exc:
         yield (
-            base,
+            (folder,),
             Finding.at(here, UNREADABLE_FILE, f"cannot read {folder}/: {exc.strerror or exc}"),
         )
         return
     if stat.S_ISLNK(info.st_mode):
         yield (
-            base,
+            (folder,),
             Finding.at(
                 here,
                 UNREADABLE_FILE,
@@ -236,7 +245,7 @@ def record_files(root: Path, folder: str) -> Iterator[tuple[Path, Finding | None
         return
     if not stat.S_ISDIR(info.st_mode):
         yield (
-            base,
+            (folder,),
             Finding.at(here, NOT_A_RECORD_FILE, f"{folder} must be a folder of record files"),
         )
         return
@@ -245,6 +254,6 @@ def record_files(root: Path, folder: str) -> Iterator[tuple[Path, Finding | None
     for entry in found:
         misfit = _misfit(entry, folder)
         if misfit is not None:
-            yield Path(entry.path), misfit
+            yield (folder, *entry.parts), misfit
         elif entry.kind != "folder":
-            yield Path(entry.path), None
+            yield (folder, *entry.parts), None
