@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from berlintalks.site.memo import Recorder, RenderMemo, recorded
 
 
@@ -42,6 +44,24 @@ def test_a_page_is_made_again_when_a_value_it_read_changed() -> None:
 def test_a_page_notes_a_value_it_read_twice_once() -> None:
     memo = RenderMemo()
     _rebuild(memo, {"names": {"a": "A", "b": "B"}}, ["a"])
-    numbers = [number for number, _ in memo.pages["a"].reads]
+    numbers = memo.pages["a"].numbers
     assert len(numbers) == len(set(numbers)) == 2
     assert [memo.reads[n] for n in numbers] == [("names", "item", "a"), ("names", "item", "b")]
+
+
+def test_a_page_left_by_a_failed_rebuild_is_made_in_the_next() -> None:
+    memo = RenderMemo()
+    _rebuild(memo, {"names": {"a": "A", "b": "B", "c": "C"}}, ["a", "c"])
+    changed = {"names": {"a": "A", "b": "B2", "c": "C"}}
+    recorder = Recorder()
+    memo.start("scope")
+
+    def fails() -> str:
+        raise ValueError("a value the template cannot show")
+
+    with pytest.raises(ValueError):
+        memo.page("a", None, changed, recorder, fails)
+    # The rebuild stopped before "c"; the next, with the same records, makes both.
+    assert _rebuild(memo, changed, ["a", "c"]) == ["a", "c"]
+    assert memo.pages["c"].page == "C C B2"
+    assert _rebuild(memo, changed, ["a", "c"]) == []

@@ -172,51 +172,23 @@ def value_now(shared: Mapping[str, Any], name: str, op: str, key: Any) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class Kept:
-    """A page as rendered, with its view and what it read: each read as its number in
-    `RenderMemo.reads` (or, for a key that cannot be hashed, the read itself: its name,
-    kind and key) and the value it gave."""
+    """A page as rendered, with its view and what it read: the number of each read in
+    `RenderMemo.reads`, and each read of a key that cannot be hashed (its name, kind and
+    key) with the value it gave."""
 
     view: Any
-    reads: tuple[tuple[int | tuple[str, str, Any], Any], ...]
+    numbers: tuple[int, ...]
+    unhashed: tuple[tuple[tuple[str, str, Any], Any], ...]
     page: Any  # what the renderer makes of it (its body, headings, links)
 
 
-def _unchanged(
-    kept: Kept,
-    shared: Mapping[str, Any],
-    reads: list[tuple[str, str, Any]],
-    seen: list[tuple[Any, bool] | None],
-) -> bool:
-    """Whether every read of ``kept`` gives the value it gave then.
-
-    ``reads``: every read of a hashable key by its number; ``seen``: by the same number,
-    the reads this rebuild has compared, with the value kept and the outcome. Pages share
-    their reads (every claim page looks up its sources, a source is cited by hundreds of
-    claims), and the value a read gave is one object for all of them, so each read is
-    compared once a rebuild rather than once a page: at 10,000 claims, some tens of
-    thousands of comparisons instead of a million. Looked up by number, not by the read
-    itself, whose hash Python would compute again at every page that made it.
-    """
-    for number, value in kept.reads:
-        if isinstance(number, int):
-            known = seen[number]
-            if known is not None and known[0] is value:
-                if not known[1]:
-                    return False
-                continue
-            read = reads[number]
-        else:
-            read = number
-        try:
-            now = value_now(shared, *read)
-            same = now is value or bool(now == value)
-        except (KeyError, AttributeError, TypeError):
-            same = False
-        if isinstance(number, int):
-            seen[number] = (value, same)
-        if not same:
-            return False
-    return True
+def _same_now(shared: Mapping[str, Any], read: tuple[str, str, Any], value: Any) -> bool:
+    """Whether ``read`` gives ``value`` (or an equal one) in this rebuild."""
+    try:
+        now = value_now(shared, *read)
+        return now is value or bool(now == value)
+    except (KeyError, AttributeError, TypeError):
+        return False
 
 
 class PageMemo(Protocol):
@@ -240,40 +212,57 @@ class PageMemo(Protocol):
 
 @dataclass(slots=True)
 class RenderMemo:
-    """The pages (and JSON entries) of the last rebuild, by key; state `serve`'s plugin keeps."""
+    """The pages (and JSON entries) of the last rebuild, by key; state `serve`'s plugin keeps.
+
+    Every read of a hashable key is numbered once, with the value it gave in the last
+    rebuild and the pages that made it. A rebuild asks each read once what it gives now
+    (some 70,000 reads at 10,000 claims), and only the pages of the reads that changed are
+    made again: after the last rebuild every kept page's reads gave the values kept here,
+    whether the page was made then or found unchanged.
+    """
 
     scope: Any = None
     pages: dict[str, Kept] = field(default_factory=dict)
     reused: int = 0
     used: set[str] = field(default_factory=set)  # the keys asked for in this rebuild
-    # Every read of a hashable key the kept pages made (name, kind, key), by number, and
-    # the numbers by read; the reads compared in this rebuild, by number (`_unchanged`).
-    reads: list[tuple[str, str, Any]] = field(default_factory=list)
-    numbers: dict[tuple[str, str, Any], int] = field(default_factory=dict)
-    seen: list[tuple[Any, bool] | None] = field(default_factory=list)
+    reads: list[tuple[str, str, Any]] = field(default_factory=list)  # (name, kind, key)
+    numbers: dict[tuple[str, str, Any], int] = field(default_factory=dict)  # by read
+    values: list[Any] = field(default_factory=list)  # what each read gave, by number
+    readers: list[set[str]] = field(default_factory=list)  # the pages that made each read
+    # The kept pages one of whose reads gave another value than they read, until they are
+    # made again: kept across a rebuild that failed before it came to them.
+    stale: set[str] = field(default_factory=set)
+    compared: bool = False  # whether this rebuild has asked the reads (at its first page)
     grades: KeptGrades = field(default_factory=KeptGrades)  # every claim's, as last made
 
     def start(self, scope: Any) -> None:
         """Begin a rebuild; everything kept is dropped when ``scope`` differs from the last."""
         if scope != self.scope:
-            self.pages, self.reads, self.numbers = {}, [], {}
+            self.pages, self.reads, self.numbers, self.values, self.readers = {}, [], {}, [], []
+            self.stale = set()
             self.scope = scope
         self.reused = 0
         self.used = set()
-        self.seen = [None] * len(self.reads)
+        self.compared = False
 
-    def _number(self, read: tuple[str, str, Any]) -> int | tuple[str, str, Any]:
-        """The number of ``read``, given it if it has none; the read itself if its key
-        cannot be hashed."""
-        try:
-            number = self.numbers.get(read)
-        except TypeError:
-            return read
-        if number is None:
-            number = self.numbers[read] = len(self.reads)
-            self.reads.append(read)
-            self.seen.append(None)
-        return number
+    def _changed(self, shared: Mapping[str, Any]) -> set[str]:
+        """The kept pages one of whose reads gives another value in ``shared`` than it gave
+        in the last rebuild; each read takes the value it gives now."""
+        changed: set[str] = set()
+        values, readers = self.values, self.readers
+        for number, read in enumerate(self.reads):
+            if not readers[number]:
+                continue
+            value = values[number]
+            try:
+                now = value_now(shared, *read)
+                same = now is value or bool(now == value)
+            except (KeyError, AttributeError, TypeError):
+                now, same = MISSING, False
+            if not same:
+                changed |= readers[number]
+                values[number] = now
+        return changed
 
     def page(
         self,
@@ -285,36 +274,57 @@ class RenderMemo:
     ) -> Any:
         """The page at ``path``: as kept when nothing it read changed, else ``render()``,
         run with ``recorder`` noting what it reads."""
+        if not self.compared:
+            self.stale |= self._changed(shared)
+            self.compared = True
         self.used.add(path)
         kept = self.pages.get(path)
         if (
             kept is not None
+            and path not in self.stale
             and kept.view == view
-            and _unchanged(kept, shared, self.reads, self.seen)
+            and all(_same_now(shared, read, value) for read, value in kept.unhashed)
         ):
             self.reused += 1
             return kept.page
         page, reads = recorder.recording(render)
-        self.pages[path] = Kept(view, self._numbered(reads), page)
+        if kept is not None:
+            self._forget(path, kept)
+        self.pages[path] = self._kept(path, view, reads, page)
+        self.stale.discard(path)
         return page
 
-    def _numbered(
-        self, reads: list[tuple[str, str, Any, Any]]
-    ) -> tuple[tuple[int | tuple[str, str, Any], Any], ...]:
-        """``reads`` by number, each once: a page reads the same value again and again (a
-        claim page looks up each source several times), less than half of its reads."""
-        out: dict[int, Any] = {}
+    def _kept(
+        self, path: str, view: Any, reads: list[tuple[str, str, Any, Any]], page: Any
+    ) -> Kept:
+        """The page at ``path`` with its reads, each numbered once (a claim page looks up
+        each source several times); its number's value is the one it gave."""
+        numbers: dict[int, None] = {}
         unhashed: list[tuple[tuple[str, str, Any], Any]] = []
         for name, op, key, value in reads:
-            number = self._number((name, op, key))
-            if isinstance(number, int):
-                out.setdefault(number, value)
+            read = (name, op, key)
+            try:
+                number = self.numbers.get(read)
+            except TypeError:
+                unhashed.append((read, value))
+                continue
+            if number is None:
+                number = self.numbers[read] = len(self.reads)
+                self.reads.append(read)
+                self.values.append(value)
+                self.readers.append(set())
             else:
-                unhashed.append((number, value))
-        return (*out.items(), *unhashed)
+                self.values[number] = value
+            numbers[number] = None
+            self.readers[number].add(path)
+        return Kept(view, tuple(numbers), tuple(unhashed), page)
+
+    def _forget(self, path: str, kept: Kept) -> None:
+        for number in kept.numbers:
+            self.readers[number].discard(path)
+        self.stale.discard(path)
 
     def finish(self) -> None:
         """Forget what this rebuild did not ask for: the pages of records that are gone."""
         for path in [p for p in self.pages if p not in self.used]:
-            del self.pages[path]
-        self.seen = []
+            self._forget(path, self.pages.pop(path))
