@@ -24,6 +24,7 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import weak_property
 
 from .rendered import (
+    Held,
     RenderedPage,
     SearchEntry,
     held_text,
@@ -214,12 +215,12 @@ class PackedFile(File):
     ``content_bytes`` and ``copy_file``), which gives the text back here.
     """
 
-    _packed: bytes | str | None = None  # packed by `rendered.pack`, or a text held as it is
+    _packed: Held | None = None  # packed by `rendered.pack`, or a text held as it is
     _raw: bytes | None = None
 
     @classmethod
     def holding(
-        cls, config: MkDocsConfig, src_uri: str, packed: bytes | str, inclusion: InclusionLevel
+        cls, config: MkDocsConfig, src_uri: str, packed: Held, inclusion: InclusionLevel
     ) -> PackedFile:
         """The file at ``src_uri`` whose text is ``packed`` (see `rendered.pack`)."""
         file = cls.generated(config, src_uri, content=b"", inclusion=inclusion)
@@ -252,6 +253,9 @@ class PackedFile(File):
         with open(self.abs_dest_path, "w", encoding="utf-8") as out:
             if isinstance(self._packed, str):
                 out.write(self._packed)
+                return
+            if isinstance(self._packed, tuple):
+                out.writelines(self._packed)
                 return
             for piece in unpack_pieces(self._packed):
                 out.write(piece)
