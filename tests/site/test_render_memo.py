@@ -65,3 +65,31 @@ def test_a_page_left_by_a_failed_rebuild_is_made_in_the_next() -> None:
     assert _rebuild(memo, changed, ["a", "c"]) == ["a", "c"]
     assert memo.pages["c"].page == "C C B2"
     assert _rebuild(memo, changed, ["a", "c"]) == []
+
+
+def test_a_page_reading_one_sources_citations_is_kept_when_anothers_change() -> None:
+    from berlintalks.checks.graph import Graph
+    from berlintalks.site.memo import RecordedGraph
+
+    memo = RenderMemo()
+
+    def rebuild(citations: dict[str, list[str]]) -> list[str]:
+        shared = {"graph": Graph(links={}, parts={}, citations=citations)}
+        recorder = Recorder()
+        graph = RecordedGraph(shared["graph"], recorder)
+        rendered: list[str] = []
+        memo.start("scope")
+        for sid in ("s1", "s2"):
+
+            def render(sid: str = sid) -> str:
+                rendered.append(sid)
+                return f"{sid}: {len(graph.citations.get(sid, []))}"
+
+            memo.page(sid, None, shared, recorder, render)
+        memo.finish()
+        return rendered
+
+    assert rebuild({"s1": ["a"], "s2": ["b"]}) == ["s1", "s2"]
+    assert rebuild({"s1": ["a"], "s2": ["b", "c"]}) == ["s2"]
+    assert rebuild({"s2": ["b", "c"]}) == ["s1"]
+    assert memo.pages["s1"].page == "s1: 0"

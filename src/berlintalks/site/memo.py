@@ -120,8 +120,10 @@ class RecordedList(Sequence[Any]):
 
 
 class RecordedGraph:
-    """The relation graph, noting each claim's links read through ``of`` and every
-    attribute read whole."""
+    """The relation graph, noting each claim's links read through ``of``, and each key read
+    of its mappings (the claims citing a source, each in `graph.citations`): the list of
+    sources counts each one's citations, and a claim added would otherwise make every
+    part of it again."""
 
     __slots__ = ("_graph", "_rec")
 
@@ -135,6 +137,8 @@ class RecordedGraph:
 
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._graph, name)
+        if isinstance(value, Mapping):
+            return RecordedMapping(f"graph.{name}", value, self._rec)
         self._rec.note(f"graph.{name}", _WHOLE, None, value)
         return value
 
