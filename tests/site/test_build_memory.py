@@ -61,6 +61,15 @@ class _Probe(BasePlugin):  # type: ignore[type-arg]
             )
 
 
+def _pack_always(root: Path) -> None:
+    """A knowledge base this small is held as text unless the plugin is told otherwise."""
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "  - berlintalks:\n" in text
+    packed = "  - berlintalks:\n      pack_from: 0\n"
+    config.write_text(text.replace("  - berlintalks:\n", packed), encoding="utf-8")
+
+
 def _generated(files: Files) -> list[HtmlPage]:
     return [f.page for f in files if isinstance(f.page, HtmlPage)]
 
@@ -68,6 +77,7 @@ def _generated(files: Files) -> list[HtmlPage]:
 @pytest.fixture(scope="module")
 def probed(tmp_path_factory: pytest.TempPathFactory) -> tuple[_Probe, Path]:
     root = write_article_kb(tmp_path_factory.mktemp("kb"))
+    _pack_always(root)
     site = root / "site"
     config = load_config(str(root / "mkdocs.yml"), site_dir=str(site), strict=True)
     probe = _Probe()
@@ -135,3 +145,28 @@ def test_packed_text_reads_back_whole_and_in_pieces() -> None:
     pieces = list(unpack_pieces(packed, size=4096))
     assert "".join(pieces) == text
     assert max(len(p) for p in pieces) <= 4096
+
+
+def test_a_small_site_is_held_as_text_and_built_the_same(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # Under `pack_from` claims a build holds each page's HTML as text; the site is the one
+    # a build holding it packed makes, byte for byte.
+    sites = {}
+    for packed in (False, True):
+        root = write_article_kb(tmp_path_factory.mktemp("kb"))
+        if packed:
+            _pack_always(root)
+        site = root / "site"
+        config = load_config(str(root / "mkdocs.yml"), site_dir=str(site), strict=True)
+        probe = _Probe()
+        config.plugins["probe"] = probe
+        mkdocs_build(config)
+        assert probe.read_twice and all(probe.read_twice.values()) is packed
+        sites[packed] = {
+            str(p.relative_to(site)): p.read_bytes()
+            for p in sorted(site.rglob("*"))
+            if p.is_file() and p.name != "sitemap.xml.gz"
+        }
+    assert sites[False].keys() == sites[True].keys()
+    assert [name for name in sites[True] if sites[False][name] != sites[True][name]] == []

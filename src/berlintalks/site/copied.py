@@ -29,14 +29,17 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import InclusionLevel
 from mkdocs.utils import write_file
 
+from .addresses import same_address
 from .htmlpage import HtmlPage, PackedFile, generated_page, search_entries
 from .page_keys import page_own
 from .rendered import RenderedPage
 from .social import SocialMeta
 from .unchanged import KeptFile, Serving, by_page
+from .views import INDEX_PAGES
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -207,6 +210,24 @@ def search_in_order(
     return out
 
 
+# Pages reached through index pages and search, kept out of the sidebar (see mkdocs.yml).
+_NOT_IN_NAV = ("claims/", "sources/", "topics/", "publications/")
+
+
+def listed(docs: set[str], path: str) -> InclusionLevel:
+    """Where a generated file at ``path`` is listed; refused if a file of ``docs`` (the
+    hand-written pages, by docs path) would hide it."""
+    hidden = [p for p in same_address(path) if p in docs]
+    if hidden:
+        raise PluginError(
+            f"berlintalks: docs/{hidden[0]} would hide the generated page of the same "
+            "name; rename or remove the hand-written file"
+        )
+    if path.startswith(_NOT_IN_NAV) and path not in INDEX_PAGES:
+        return InclusionLevel.NOT_IN_NAV
+    return InclusionLevel.UNDEFINED
+
+
 def page_file(
     config: MkDocsConfig,
     path: str,
@@ -215,15 +236,20 @@ def page_file(
     title: str | None,
     serving: Serving | None,
     copying: bool,
+    whole: bool = False,
 ) -> PackedFile:
     """The file of the generated page at ``path``; in `serve`, left alone when the last
     rebuild made the page so, and kept for the next; in a build with a cache folder, one
-    that may be written from the cache (`CopiedFile`)."""
+    that may be written from the cache (`CopiedFile`). ``whole``: the page's HTML held as
+    text, not packed (the plugin's ``pack_from``)."""
     # MkDocs uses a page a plugin has set (a nav entry's title is given here, as MkDocs
     # would) instead of making its own, and the page skips Python-Markdown.
     if serving is None:
         kind = CopiedFile if copying else None
-        return generated_page(config, path, page, inclusion, title, kind)
+        # A page kept packed from the build before too: the cache's keys take the digest
+        # of the page as it is held, which must not change with where the page came from.
+        text = str(page.html) if whole else None
+        return generated_page(config, path, page, inclusion, title, kind, text)
     entry = serving.entry(page)
 
     def made() -> KeptFile:

@@ -10,16 +10,16 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.structure.files import Files
 
 from ..checks import QuoteMemo, Report, as_text, check
 from ..gcpause import freeze, freeze_more, thaw
 from ..records import FileHistory, ParseCache, forget_positions, head_commit, read_history
-from .addresses import same_address
 from .build_state import BuildState, release_page, start_share
 from .copied import (
     copy_unchanged,
     copying_allowed,
+    listed,
     page_file,
     put_search_in_order,
     site_paths,
@@ -33,7 +33,7 @@ from .nav_memo import NavMemo, keep_sidebars, link_targets, nav_titles
 from .page_keys import page_key, site_key
 from .page_store import MemoryStore, Store
 from .plugin_config import PluginConfig, site_config, warn_site_url
-from .render import INDEX_PAGES, RenderError, render_failure, rendering
+from .render import RenderError, render_failure, rendering
 from .rendered import held_pieces
 from .second_process import Tally
 from .social import SocialMeta
@@ -49,8 +49,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
-# Pages reached through index pages and search, kept out of the sidebar (see mkdocs.yml).
-_NOT_IN_NAV = ("claims/", "sources/", "topics/", "publications/")
 WATCHED = ("claims", "sources", "publications", "templates")
 
 
@@ -181,6 +179,7 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         # Taken once: MkDocs makes its table of paths again after every file added.
         docs = set(files.src_uris)
         copying = serving is None and self._cache_folder() is not None
+        whole = serving is not None or len(report.kb.claims) < self.config.pack_from
         try:
             pages, others = rendering(
                 report.kb,
@@ -194,14 +193,13 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
             )
             # Each page and file packed as it is made (see `HtmlPage`), the text let go.
             for path, page in pages:
-                inclusion = self._check_path(docs, path)
-                title = titles.get(path)
-                files.append(page_file(config, path, page, inclusion, title, serving, copying))
+                inclusion, title = listed(docs, path), titles.get(path)
+                made = page_file(config, path, page, inclusion, title, serving, copying, whole)
+                files.append(made)
                 self._generated.add(path)
             for path, pieces in others:
-                inclusion = self._check_path(docs, path)
-                held = held_pieces(pieces, whole=serving is not None)
-                files.append(PackedFile.holding(config, path, held, inclusion))
+                held = held_pieces(pieces, whole)
+                files.append(PackedFile.holding(config, path, held, listed(docs, path)))
         except RenderError as exc:
             raise PluginError(f"berlintalks: {exc}") from exc
         except (ArithmeticError, ValueError, TypeError, RecursionError) as exc:
@@ -240,20 +238,6 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         kept, self._kept = self._kept, None
         if kept is not None:
             kept.save() if save else kept.close()
-
-    @staticmethod
-    def _check_path(docs: set[str], path: str) -> InclusionLevel:
-        """Where a generated file at ``path`` is listed; refused if a file of ``docs`` (the
-        hand-written pages, by docs path) would hide it."""
-        hidden = [p for p in same_address(path) if p in docs]
-        if hidden:
-            raise PluginError(
-                f"berlintalks: docs/{hidden[0]} would hide the generated page of the same "
-                "name; rename or remove the hand-written file"
-            )
-        if path.startswith(_NOT_IN_NAV) and path not in INDEX_PAGES:
-            return InclusionLevel.NOT_IN_NAV
-        return InclusionLevel.UNDEFINED
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         warn_site_url(config)
