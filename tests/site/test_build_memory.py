@@ -74,16 +74,21 @@ def _generated(files: Files) -> list[HtmlPage]:
     return [f.page for f in files if isinstance(f.page, HtmlPage)]
 
 
-@pytest.fixture(scope="module")
-def probed(tmp_path_factory: pytest.TempPathFactory) -> tuple[_Probe, Path]:
-    root = write_article_kb(tmp_path_factory.mktemp("kb"))
-    _pack_always(root)
+def _built(root: Path) -> tuple[_Probe, Path]:
+    """A strict build of ``root`` into ``root/site``, with the probe watching it."""
     site = root / "site"
     config = load_config(str(root / "mkdocs.yml"), site_dir=str(site), strict=True)
     probe = _Probe()
     config.plugins["probe"] = probe
     mkdocs_build(config)
     return probe, site
+
+
+@pytest.fixture(scope="module")
+def probed(tmp_path_factory: pytest.TempPathFactory) -> tuple[_Probe, Path]:
+    root = write_article_kb(tmp_path_factory.mktemp("kb"))
+    _pack_always(root)
+    return _built(root)
 
 
 def test_each_page_is_read_back_from_its_packed_form(probed: tuple[_Probe, Path]) -> None:
@@ -157,11 +162,7 @@ def test_a_small_site_is_held_as_text_and_built_the_same(
         root = write_article_kb(tmp_path_factory.mktemp("kb"))
         if packed:
             _pack_always(root)
-        site = root / "site"
-        config = load_config(str(root / "mkdocs.yml"), site_dir=str(site), strict=True)
-        probe = _Probe()
-        config.plugins["probe"] = probe
-        mkdocs_build(config)
+        probe, site = _built(root)
         assert probe.read_twice and all(probe.read_twice.values()) is packed
         sites[packed] = {
             str(p.relative_to(site)): p.read_bytes()

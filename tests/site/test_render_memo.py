@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -9,22 +10,38 @@ import pytest
 from berlintalks.site.memo import Recorder, RenderMemo, recorded
 
 
-def _rebuild(memo: RenderMemo, shared: dict[str, Any], paths: list[str]) -> list[str]:
-    """Make each page of ``paths`` (reading ``shared["names"]`` twice for its own key and
-    once for "b"); which of them were rendered again."""
+def _made_again(
+    memo: RenderMemo,
+    shared: dict[str, Any],
+    paths: list[str],
+    text: Callable[[Recorder], Callable[[str], str]],
+) -> list[str]:
+    """One rebuild of the pages at ``paths``, each page's text ``text(recorder)(path)``;
+    which of them were rendered again."""
     recorder = Recorder()
-    names = recorded("names", shared["names"], recorder)
+    page_text = text(recorder)
     rendered: list[str] = []
     memo.start("scope")
     for path in paths:
 
         def render(path: str = path) -> str:
             rendered.append(path)
-            return f"{names.get(path)} {names.get(path)} {names.get('b')}"
+            return page_text(path)
 
         memo.page(path, None, shared, recorder, render)
     memo.finish()
     return rendered
+
+
+def _rebuild(memo: RenderMemo, shared: dict[str, Any], paths: list[str]) -> list[str]:
+    """Make each page of ``paths``, reading ``shared["names"]`` twice for its own key and
+    once for "b"."""
+
+    def text(recorder: Recorder) -> Callable[[str], str]:
+        names = recorded("names", shared["names"], recorder)
+        return lambda path: f"{names.get(path)} {names.get(path)} {names.get('b')}"
+
+    return _made_again(memo, shared, paths, text)
 
 
 def test_a_page_is_made_again_when_a_value_it_read_changed() -> None:
@@ -75,19 +92,12 @@ def test_a_page_reading_one_sources_citations_is_kept_when_anothers_change() -> 
 
     def rebuild(citations: dict[str, list[str]]) -> list[str]:
         shared = {"graph": Graph(links={}, parts={}, citations=citations)}
-        recorder = Recorder()
-        graph = RecordedGraph(shared["graph"], recorder)
-        rendered: list[str] = []
-        memo.start("scope")
-        for sid in ("s1", "s2"):
 
-            def render(sid: str = sid) -> str:
-                rendered.append(sid)
-                return f"{sid}: {len(graph.citations.get(sid, []))}"
+        def text(recorder: Recorder) -> Callable[[str], str]:
+            graph = RecordedGraph(shared["graph"], recorder)
+            return lambda sid: f"{sid}: {len(graph.citations.get(sid, []))}"
 
-            memo.page(sid, None, shared, recorder, render)
-        memo.finish()
-        return rendered
+        return _made_again(memo, shared, ["s1", "s2"], text)
 
     assert rebuild({"s1": ["a"], "s2": ["b"]}) == ["s1", "s2"]
     assert rebuild({"s1": ["a"], "s2": ["b", "c"]}) == ["s2"]
