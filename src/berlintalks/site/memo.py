@@ -186,13 +186,16 @@ class Kept:
     page: Any  # what the renderer makes of it (its body, headings, links)
 
 
-def _same_now(shared: Mapping[str, Any], read: tuple[str, str, Any], value: Any) -> bool:
-    """Whether ``read`` gives ``value`` (or an equal one) in this rebuild."""
+def _compared(
+    shared: Mapping[str, Any], read: tuple[str, str, Any], value: Any
+) -> tuple[Any, bool]:
+    """What ``read`` gives in this rebuild, and whether that is ``value`` (or equal to it);
+    `MISSING` and False when it cannot be read."""
     try:
         now = value_now(shared, *read)
-        return now is value or bool(now == value)
+        return now, now is value or bool(now == value)
     except (KeyError, AttributeError, TypeError):
-        return False
+        return MISSING, False
 
 
 class PageMemo(Protocol):
@@ -257,12 +260,7 @@ class RenderMemo:
         for number, read in enumerate(self.reads):
             if not readers[number]:
                 continue
-            value = values[number]
-            try:
-                now = value_now(shared, *read)
-                same = now is value or bool(now == value)
-            except (KeyError, AttributeError, TypeError):
-                now, same = MISSING, False
+            now, same = _compared(shared, read, values[number])
             if not same:
                 changed |= readers[number]
                 values[number] = now
@@ -287,7 +285,7 @@ class RenderMemo:
             kept is not None
             and path not in self.stale
             and kept.view == view
-            and all(_same_now(shared, read, value) for read, value in kept.unhashed)
+            and all(_compared(shared, read, value)[1] for read, value in kept.unhashed)
         ):
             self.reused += 1
             return kept.page
