@@ -191,7 +191,8 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
                 memo=memo,
                 second=tally,
             )
-            # Each page and file packed as it is made (see `HtmlPage`), the text let go.
+            # Each page and file held as it is made (see `HtmlPage`): packed from
+            # `pack_from` claims on, the text let go; as text in `serve` and below it.
             for path, page in pages:
                 inclusion, title = listed(docs, path), titles.get(path)
                 made = page_file(config, path, page, inclusion, title, serving, copying, whole)

@@ -160,10 +160,11 @@ Held = bytes | str | tuple[str, ...]
 def held_pieces(pieces: Iterable[str], whole: bool) -> Held:
     """A file's text, in ``pieces``, as a build holds it until it is written: packed, or
     ``whole`` for `serve`, which writes every export again on each rebuild (compressing it
-    each time was a tenth of a rebuild at 10,000 claims): the pieces as they are, mostly
-    the memo's own strings. Joined, claims.json at 10,000 claims was a text of 30 million
-    characters, not all of them ASCII, which took 0.13 s to join and write against 0.03 s
-    for its pieces written one by one."""
+    each time was a tenth of a rebuild at 10,000 claims), and for a build under the
+    plugin's ``pack_from``: the pieces as they are, in `serve` mostly the memo's own
+    strings. Joined, claims.json at 10,000 claims was a text of 30 million characters, not
+    all of them ASCII, which took 0.13 s to join and write against 0.03 s for its pieces
+    written one by one."""
     if isinstance(pieces, PackedText):
         return pieces.packed
     return tuple(pieces) if whole else pack_pieces(pieces)
