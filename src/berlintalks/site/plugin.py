@@ -39,6 +39,7 @@ from .second_process import Tally
 from .social import SocialMeta
 from .spare import Spare
 from .theme_env import MemoryBytecodeCache
+from .theme_memo import HeaderMemo, keep_headers, keep_translations
 from .unchanged import Serving, after_rebuild
 from .warnings_seen import WarningsSeen
 
@@ -257,8 +258,11 @@ class BerlinTalksPlugin(BasePlugin[PluginConfig]):
         # templates compiled by the rebuilds before it.
         env.bytecode_cache = self._bytecode
         state = self._build
+        keep_translations(env)
         if state is not None:
-            keep_sidebars(env, NavMemo(state.nav, link_targets(config, files, state.nav)))
+            sidebars = NavMemo(state.nav, link_targets(config, files, state.nav))
+            keep_sidebars(env, sidebars)
+            keep_headers(env, HeaderMemo(sidebars.key), config.theme.get("features"), config.extra)
         if state is not None and state.keyed:
             state.site = site_key(config, state.nav, files, self._generated)
             self._copy_unchanged(state, config)
