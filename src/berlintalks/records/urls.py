@@ -132,7 +132,9 @@ def check_web_url(value: str) -> WebUrl | str:
     """The link for ``value``, or why it cannot be one (a sentence saying what to do)."""
     if not value:
         return "the address is empty"
-    for i, c in enumerate(value):
+    # Printable ASCII without a space holds none of the characters looked for below.
+    plain = value.isascii() and value.isprintable() and " " not in value
+    for i, c in enumerate("" if plain else value):
         category = unicodedata.category(c)
         if c.isspace() or category == "Cc":
             return (
