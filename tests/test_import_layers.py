@@ -25,7 +25,7 @@ FORBIDDEN = {
     "export": ("site",),
 }
 # Modules every stage uses; they import no stage when they run.
-SHARED = ("finding", "boundary", "gcpause")
+SHARED = ("finding", "boundary", "gcpause", "second_process")
 STAGES = ("records", "checks", "site", "export", "editor")
 
 

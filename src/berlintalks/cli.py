@@ -249,8 +249,11 @@ def _build_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--no-cache", action="store_true", help="render every page, and keep none for later"
     )
-    jobs = "processes that render the pages (default 2, on Linux with two cores; the same pages"
-    p.add_argument("--jobs", type=int, choices=(1, 2), default=2, help=jobs + " either way)")
+    jobs = (
+        "processes that read the records and render the pages (default 2, on Linux with two "
+        "cores; the same site either way)"
+    )
+    p.add_argument("--jobs", type=int, choices=(1, 2), default=2, help=jobs)
 
 
 def _serve_args(p: argparse.ArgumentParser) -> None:

@@ -27,14 +27,14 @@ from typing import Any
 
 import pytest
 
-import berlintalks.site.second_process as second_process
-from berlintalks.site import memo_store
-from berlintalks.site.second_process import (
+import berlintalks.second_process as second_process
+from berlintalks.second_process import (
     MAX_ITEMS,
     MIN_ITEMS,
     SecondProcess,
     can_fork,
 )
+from berlintalks.site import memo_store
 from berlintalks.site.theme_share import ThemeShare
 from conftest import REPO, build_process
 

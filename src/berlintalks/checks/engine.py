@@ -50,14 +50,16 @@ def check(
     progress: Callable[[int, int], None] | None = None,
     cache: ParseCache | None = None,
     quotes: QuoteMemo | None = None,
+    jobs: int = 2,
 ) -> Report:
     """Every finding on the records under ``root``, with the records and their graph.
 
     ``cache`` spares parsing again the files unchanged since the last check that used it;
     the rules, which look across records, run over all of them every time. ``quotes``: the
-    quotes the checks before found in the archives, not looked up again.
+    quotes the checks before found in the archives, not looked up again. ``jobs``: 2 lets a
+    second process parse a share of the files, where it can (`records.load_two`).
     """
-    kb, findings = load(root, progress, cache)
+    kb, findings = load(root, progress, cache, jobs=jobs)
     ctx = CheckContext.of(kb, quotes)
     for rule in CHECKED:
         findings.extend(stamped(rule, ctx))

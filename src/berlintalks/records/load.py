@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ from .layout import (
     slug_problem,
 )
 from .limits import MAX_FILE_BYTES
+from .load_two import in_two
 from .positions import Pos
 from .publication import Publication
 from .source import Source
@@ -250,17 +251,33 @@ def _parse_file(data: bytes, rel: str, name: str, record_type: type) -> Loaded:
     return Loaded(stem, record_type(**kwargs, path=rel, positions=parsed.positions), findings)
 
 
+def _in_two(root: Path, listed: dict[str, list[Any]], jobs: int) -> Iterator[Loaded] | None:
+    """The outcome of each listed file, in order, a second process parsing a share of them
+    (`load_two`); None with one job."""
+    if jobs < 2:
+        return None
+    files = [
+        (where, record_type)
+        for folder, record_type in FOLDERS.items()
+        for where, misfit in listed[folder]
+        if misfit is None
+    ]
+    return in_two(len(files), lambda n: _load_at(root, files[n][0], files[n][1], None))
+
+
 @without_cycle_collector
 def load(
     root: Path,
     progress: Callable[[int, int], None] | None = None,
     cache: ParseCache | None = None,
+    jobs: int = 2,
 ) -> tuple[KnowledgeBase, list[Finding]]:
     """Load every record under ``root``; the findings cover every file that did not fit.
 
     ``progress(done, total)`` is called as each file is taken up, for a progress bar.
     ``cache`` keeps each file's outcome for the next load of the same records; the findings
-    and records are the same with it or without it.
+    and records are the same with it or without it. ``jobs``: 2 lets a second process parse
+    a share of the files when there is no cache (`load_two`); the outcome is the same.
     """
     findings: list[Finding] = []
     suggested.clear()  # the did-you-mean budget is per load
@@ -272,6 +289,7 @@ def load(
         cache.parsed = 0
     total = sum(len(files) for files in listed.values())
     done = 0
+    outcomes = _in_two(root, listed, jobs) if cache is None else None
     for folder, record_type in FOLDERS.items():
         records: dict[str, Any] = {}
         broken: set[str] = set()
@@ -285,7 +303,10 @@ def load(
                 continue
             posix = "/".join(where)
             present.add((posix, record_type))
-            loaded = _load_at(root, where, record_type, cache)
+            if outcomes is not None:
+                loaded = next(outcomes)
+            else:
+                loaded = _load_at(root, where, record_type, cache)
             findings.extend(loaded.findings)
             if loaded.id is None:
                 continue

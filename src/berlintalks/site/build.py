@@ -168,7 +168,7 @@ def build(
         config_file(root)  # the same usage error as MkDocs gives, before the check
     store = _store(cache_dir, quiet)
     parsed = _parse_cache(store)
-    report = check(root, cache=parsed)
+    report = check(root, cache=parsed, jobs=jobs)
     if parsed is not None:
         parsed.keep_only_used()
     if report.errors:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..second_process import Tally
 from .htmlpage import HtmlPage
-from .second_process import Tally
 from .theme_share import ThemeShare, theme_output
 
 if TYPE_CHECKING:

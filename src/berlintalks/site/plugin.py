@@ -15,6 +15,7 @@ from mkdocs.structure.files import Files
 from ..checks import QuoteMemo, Report, as_text, check
 from ..gcpause import freeze, freeze_more, thaw
 from ..records import FileHistory, ParseCache, forget_positions, head_commit, read_history
+from ..second_process import Tally
 from .build_state import BuildState, release_page, start_share
 from .copied import (
     copy_unchanged,
@@ -35,7 +36,6 @@ from .page_store import MemoryStore, Store
 from .plugin_config import PluginConfig, site_config, warn_site_url
 from .render import RenderError, render_failure, rendering
 from .rendered import held_pieces
-from .second_process import Tally
 from .social import SocialMeta
 from .spare import Spare
 from .theme_env import MemoryBytecodeCache

@@ -18,6 +18,7 @@ from ..checks import Graph, build_graph, language_name
 from ..export import STATUS_WORDS, claim_review, figure_words, number_words
 from ..finding import Finding
 from ..records import FileHistory, KnowledgeBase
+from ..second_process import Tally
 from .addresses import doc_path, page_url, relative_url
 from .escape import escape_text, json_for_script, link, quote_html
 from .graph_svg import graph_svg
@@ -27,7 +28,6 @@ from .render_errors import RenderError, render_failure, template_line
 from .render_two import in_two
 from .rendered import Heading, RenderedPage, SearchEntry, with_headings
 from .search import search_of
-from .second_process import Tally
 from .site_files import site_files
 from .views import (
     INDEX_PAGES,

@@ -12,9 +12,9 @@ import dataclasses
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
+from ..second_process import SecondProcess, Tally
 from .memo_store import DiskRenderMemo, Made
 from .rendered import PackedText, RenderedPage, pack_pieces
-from .second_process import SecondProcess, Tally
 
 Pages = Iterator[tuple[str, RenderedPage]]
 Files = Iterator[tuple[str, Iterable[str]]]

@@ -14,8 +14,8 @@ import zlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ..second_process import SecondProcess
 from .rendered import pack, unpack
-from .second_process import SecondProcess
 
 _KEY_SIZE = 64  # a page key: 64 hex digits
 

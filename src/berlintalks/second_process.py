@@ -1,7 +1,8 @@
 """Work split with a second process, on a second core, the two meeting in the middle.
 
 A build renders pages one after another on one core. Where the pages are independent (each
-page's HTML from our templates, each page's output from the theme), the build forks once
+page's HTML from our templates, each page's output from the theme, each record file's
+outcome in a load, see `records.load_two`), the build forks once
 the shared state is ready: the copy makes the extra items first (the exports, say), then
 the items from the last one down, sending each result back through a pipe; the build makes
 the items from the first one up, taking each from the copy when the copy has sent it. Where
@@ -31,7 +32,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..gcpause import freeze, thaw
+from .gcpause import freeze, thaw
 
 # Below this many items, starting the second process costs more than it saves. Above the
 # most, it saves nothing and doubles the memory: the copy's allocations land all over the heap
