@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from ..checks import Grade, has_insertion, speaker_publication, translated_from
 from ..records import Attribution, Claim, KnowledgeBase, Publication, Source
+from .json_text import indented
 from .words import STATUS_WORDS, chain_sentence, figure_words
 
 
@@ -124,7 +124,7 @@ def claim_dict(kb: KnowledgeBase, claim: Claim, grade: Grade | None = None) -> d
 
 def dump_json(data: Any) -> str:
     """Indented JSON, non-ASCII text as written, with a final newline: every export file."""
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return indented(data) + "\n"
 
 
 def json_files(kb: KnowledgeBase, graded: Mapping[str, Grade]) -> dict[str, str]:

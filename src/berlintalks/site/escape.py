@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import string
 from typing import Any
 
 from markupsafe import Markup, escape
 
 from ..checks import pieces
+from ..export.json_text import indented
 from ..records import link_target
 
 # In attribute values (the graph's SVG, link addresses) every ASCII punctuation mark becomes a
@@ -44,7 +44,7 @@ def escape_run(value: object) -> Markup:
 
 def json_for_script(data: Any) -> Markup:
     """JSON that cannot end its ``<script>`` element or be read as markup."""
-    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
+    text = indented(data)
     text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
     return Markup(text)
 

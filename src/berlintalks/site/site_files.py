@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import Any
 
 from ..export.claimreview import claim_review
 from ..export.datapackage import ClaimRows, datapackage
+from ..export.json_text import indented
 from ..export.records_json import claim_dict, publication_dict, source_dict
 from ..records import FileHistory, KnowledgeBase
 from .feed import atom_feed
@@ -122,13 +122,10 @@ class _Made:
         return self.memo.page(key, view, self.common, self.recorder, lambda: make(self.watched))
 
 
-_ITEM = json.JSONEncoder(indent=2, ensure_ascii=False)
-
-
 def encoded(item: Any) -> str:
     """``item`` as JSON, as an entry of a list indented by two: the item encoded alone with
     every line moved right by two (JSON text holds no raw newline)."""
-    return _ITEM.encode(item).replace("\n", "\n  ")
+    return indented(item).replace("\n", "\n  ")
 
 
 def json_texts(texts: Iterable[str]) -> Iterator[str]:
