@@ -25,6 +25,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from ..gcpause import without_cycle_collector
 from .site_folder import MARK, put_in_place, remove_replaced
 from .tree_record import Files, identity, read_trees, record, tree_id, walk, write_trees
 
@@ -57,6 +58,7 @@ class Spare:
         return self.folder is not None and entry is not None and entry[1] == key
 
 
+@without_cycle_collector
 def take_spare(cache: Path, target: Path) -> Spare | None:
     """The spare of ``cache`` locked for one build of ``target``; None without a lock."""
     if fcntl is None:
@@ -96,6 +98,7 @@ def release(spare: Spare) -> None:
     os.close(spare.lock)
 
 
+@without_cycle_collector
 def settle(spare: Spare, fresh: Path, target: Path) -> None:
     """Put the site built in ``fresh`` at ``target``, through the spare where there is one,
     and keep the site it replaces as the next spare."""
