@@ -136,6 +136,18 @@ class SecondProcess:
         self.taken += 1
         return data
 
+    def unfinished(self) -> int | None:
+        """The item the copy was making when it was stopped (the next in its order after
+        the last it sent), or None when it had sent them all. Once `close` has returned the
+        copy makes nothing more: an item whose making writes a file, say, may have been
+        left half made, and is the build's to make again."""
+        position = self._received
+        if position >= self._count + self._extra:
+            return None
+        if position < self._extra:
+            return self._count + position
+        return self._count - 1 - (position - self._extra)
+
     def _drain(self, wait: bool) -> bool:
         """Keep every whole result the pipe holds; with ``wait``, until one more has come.
         False, and the second process stopped, when it ended or sent nothing for
@@ -183,12 +195,19 @@ class SecondProcess:
         fd, self._fd = self._fd, None
         if fd is None:
             return
-        os.close(fd)
-        self._buffer.clear()
         with contextlib.suppress(ProcessLookupError):
             os.kill(self._pid, signal.SIGKILL)
         with contextlib.suppress(ChildProcessError):
             os.waitpid(self._pid, 0)
+        # What it sent before it ended is counted, so that `unfinished` names what it was
+        # making: the pipe ends where it stopped writing.
+        with contextlib.suppress(OSError):
+            os.set_blocking(fd, False)  # never wait: the copy has ended
+            while chunk := os.read(fd, 1 << 20):
+                self._buffer += chunk
+            self._split()
+        os.close(fd)
+        self._buffer.clear()
 
 
 def _widen(fd: int) -> None:

@@ -34,6 +34,7 @@ from mkdocs.structure.files import InclusionLevel
 from mkdocs.utils import write_file
 
 from .addresses import same_address
+from .copy_two import write_all
 from .htmlpage import HtmlPage, PackedFile, generated_page, search_entries
 from .page_keys import page_own
 from .rendered import RenderedPage
@@ -138,16 +139,9 @@ def write_manifest(folder: Path, site: str, pages: Mapping[str, tuple[str, str]]
             tmp.unlink()
 
 
-def write_copy(page: HtmlPage, store: Store, key: str, spare: Spare | None = None) -> bool:
-    """Write the page's file from the cache entry ``key``, as MkDocs writes a page, unless
-    the ``spare`` site already holds it so; False when the entry is missing or damaged (the
-    page is then built)."""
-    if page.rendered.search is None:
-        return False
-    dest = page.file.dest_uri
-    if spare is not None and spare.holds(dest, key):
-        spare.kept.add(dest)
-        return True
+def write_copy(page: HtmlPage, store: Store, key: str) -> bool:
+    """Write the page's file from the cache entry ``key``, as MkDocs writes a page; False
+    when the entry is missing or damaged (the page is then built)."""
     output = store.get(key)
     if output is None:
         return False
@@ -171,6 +165,7 @@ def copy_unchanged(
     last_site, last = read_manifest(folder)
     same_site = allowed and last_site == state.site
     by_path = state.files.src_uris
+    held: list[tuple[str, CopiedFile, HtmlPage, str]] = []
     for path in state.paths:
         file = by_path.get(path)
         page = file.page if file is not None else None
@@ -178,9 +173,16 @@ def copy_unchanged(
             continue
         key = state.pre[path] = pre_key(state.site, page, heads.get(path))
         before = last.get(path) if same_site else None
-        if before is not None and before[0] == key and write_copy(page, store, before[1], spare):
+        if before is not None and before[0] == key and page.rendered.search is not None:
+            held.append((path, file, page, before[1]))
+    # The spare's pages first, in this process, which keeps what it holds.
+    kept = [spare is not None and spare.keep(item[2].file.dest_uri, item[3]) for item in held]
+    to_write = [item for item, in_spare in zip(held, kept, strict=True) if not in_spare]
+    written = iter(write_all(to_write, lambda item: write_copy(item[2], store, item[3])))
+    for (path, file, page, key), in_spare in zip(held, kept, strict=True):
+        if in_spare or next(written):
             file.copied = True
-            state.keys[path] = before[1]
+            state.keys[path] = key
             state.copied.add(path)
             page.release()
 

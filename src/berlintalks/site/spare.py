@@ -57,6 +57,13 @@ class Spare:
         entry = self.good.get(path)
         return self.folder is not None and entry is not None and entry[1] == key
 
+    def keep(self, path: str, key: str) -> bool:
+        """Keep the spare's file at ``path`` when it is the output of ``key``; whether it is."""
+        if not self.holds(path, key):
+            return False
+        self.kept.add(path)
+        return True
+
 
 @without_cycle_collector
 def take_spare(cache: Path, target: Path) -> Spare | None:
