@@ -23,7 +23,7 @@ from markupsafe import Markup
 from test_page_cache import assert_same, tree
 
 from berlintalks.site.fingerprint import Fingerprints, NoFingerprint
-from berlintalks.site.memo_store import FILE
+from berlintalks.site.memo_store import FILE, _decode, _encode
 from conftest import BUNDLED, REPO, Run, copy_from_repo
 
 KEPT = re.compile(r"berlintalks: (\d+) pages kept from the build before")
@@ -176,3 +176,20 @@ def test_fingerprints_are_the_same_in_every_process() -> None:
         )
         seen.add(done.stdout.strip())
     assert len(seen) == 1
+
+
+def test_a_claims_rows_of_the_data_package_are_kept_as_they_were(
+    cli: Callable[..., Run], kb: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    build(cli, kb, tmp_path / "first", cache)
+    claims = len(list((kb / "claims").glob("*.yaml")))
+    with sqlite3.connect(cache / FILE) as db:
+        query = "SELECT count(*) FROM pages WHERE path LIKE 'data/datapackage#%'"
+        assert db.execute(query).fetchone()[0] == claims
+    build(cli, kb, tmp_path / "again", cache)
+    build(cli, kb, tmp_path / "fresh", None)
+    assert_same(tmp_path / "again", tmp_path / "fresh")
+    # Any text comes back as it went in: quotes, both line ends, a lone surrogate.
+    made = ('"a","b ""c"""\r\n', "x\ny\rz\r\n", "", "\ud800 é\r\n")
+    assert _decode(*_encode(made)) == made  # type: ignore[misc]

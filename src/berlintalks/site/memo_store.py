@@ -313,9 +313,14 @@ class DiskRenderMemo:
 
 def _encode(page: Any) -> tuple[bytes, str] | None:
     """A page as `page` gives it (a rendered page's body, headings, title, links and search
-    entries; or the text of an entry of the exports), as its packed text and the rest as JSON."""
+    entries; the text of an entry of the exports; or a claim's rows of the data package), as
+    its packed text and the rest as JSON."""
     if isinstance(page, str):
         return pack(page), "null"
+    if isinstance(page, tuple) and page and all(isinstance(p, str) for p in page):
+        # A claim's rows of the data package's tables; as JSON escaped to ASCII, which
+        # gives back any text, a lone surrogate included.
+        return pack(json.dumps(list(page))), '"rows"'
     if isinstance(page, tuple) and len(page) == 5 and isinstance(page[0], str):
         body, headings, title, links, search = page
         meta = {
@@ -338,6 +343,11 @@ def _decode(body: bytes, meta: str) -> Any:
     rest = json.loads(meta)  # `_encode` packed the text as `rendered.pack` does
     if rest is None:
         return unpack(body)  # an entry of the exports, joined with the others
+    if rest == "rows":
+        rows = json.loads(unpack(body))
+        if not isinstance(rows, list) or not all(isinstance(r, str) for r in rows):
+            raise ValueError("a claim's rows are not the ones kept")
+        return tuple(rows)
     if not isinstance(rest, dict) or rest.get("z") != _digest(body):
         raise ValueError("a page's text is not the one kept")
     # Handed to MkDocs packed (`rendered.PackedHtml`), so checked here by its digest, which
