@@ -150,12 +150,17 @@ def readable(site: Path) -> None:
     ``mkdtemp`` makes its folder 0700, which a server running as another user cannot enter.
     """
     os.chmod(site, 0o755)
-    for top, dirs, files in os.walk(site):
-        for name in dirs:
-            path = os.path.join(top, name)
-            if not os.path.islink(path):
-                os.chmod(path, 0o755)
-        for name in files:
-            path = os.path.join(top, name)
-            if not os.path.islink(path):
-                os.chmod(path, 0o644)
+    # Each entry's own status, links never followed nor entered; a mode changed only where it
+    # differs (under the usual umask, nowhere): 22,000 entries at 10,000 claims.
+    todo = [str(site)]
+    while todo:
+        with os.scandir(todo.pop()) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    continue
+                folder = entry.is_dir(follow_symlinks=False)
+                mode = 0o755 if folder else 0o644
+                if stat.S_IMODE(entry.stat(follow_symlinks=False).st_mode) != mode:
+                    os.chmod(entry.path, mode)
+                if folder:
+                    todo.append(entry.path)
