@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .. import __version__
+from .tree_record import walk
 
 try:
     import fcntl
@@ -152,15 +153,9 @@ def readable(site: Path) -> None:
     os.chmod(site, 0o755)
     # Each entry's own status, links never followed nor entered; a mode changed only where it
     # differs (under the usual umask, nowhere): 22,000 entries at 10,000 claims.
-    todo = [str(site)]
-    while todo:
-        with os.scandir(todo.pop()) as entries:
-            for entry in entries:
-                if entry.is_symlink():
-                    continue
-                folder = entry.is_dir(follow_symlinks=False)
-                mode = 0o755 if folder else 0o644
-                if stat.S_IMODE(entry.stat(follow_symlinks=False).st_mode) != mode:
-                    os.chmod(entry.path, mode)
-                if folder:
-                    todo.append(entry.path)
+    for name, info in walk(site):
+        if stat.S_ISLNK(info.st_mode):
+            continue
+        mode = 0o755 if stat.S_ISDIR(info.st_mode) else 0o644
+        if stat.S_IMODE(info.st_mode) != mode:
+            os.chmod(os.path.join(site, name), mode)

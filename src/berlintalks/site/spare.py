@@ -52,14 +52,10 @@ class Spare:
     keys: dict[str, str] = field(default_factory=dict)  # a generated page's file: its key
     kept: set[str] = field(default_factory=set)  # the spare's files the new site has as they are
 
-    def holds(self, path: str, key: str) -> bool:
-        """Whether the spare's file at ``path`` is the output of key ``key``."""
-        entry = self.good.get(path)
-        return self.folder is not None and entry is not None and entry[1] == key
-
     def keep(self, path: str, key: str) -> bool:
         """Keep the spare's file at ``path`` when it is the output of ``key``; whether it is."""
-        if not self.holds(path, key):
+        entry = self.good.get(path)
+        if self.folder is None or entry is None or entry[1] != key:
             return False
         self.kept.add(path)
         return True
