@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import itertools
 import os
 import platform
@@ -753,33 +754,26 @@ def main(argv: Sequence[str] | None = None) -> int:
                 edits = itertools.count(1)
 
                 def edited_build(
+                    cmd: list[str | Path],
+                    gone: tuple[Path, ...] = (),
                     root: Path = root,
-                    cmd: list[str | Path] = with_cache,
                     edits: Iterator[int] = edits,
                 ) -> Sample:
+                    """``cmd`` after one edited claim, the folders ``gone`` removed first."""
                     edit_one_claim(root, next(edits))
+                    for folder in gone:
+                        shutil.rmtree(folder, ignore_errors=True)
+                    if gone:
+                        subprocess.run(["sync"], check=False)  # the deletions are not timed
                     return measure(cmd)
 
-                jobs["incremental"] = edited_build
+                jobs["incremental"] = functools.partial(edited_build, with_cache)
                 ci_cache, ci_site = work / f"cache-ci-{n}", work / f"site-ci-{n}"
                 as_ci = berlintalks(
                     "build", "--root", root, "--site-dir", ci_site, "-q", "--cache-dir", ci_cache
                 )
                 measure(as_ci)
-
-                def ci_build(
-                    root: Path = root,
-                    cmd: list[str | Path] = as_ci,
-                    edits: Iterator[int] = edits,
-                    folders: tuple[Path, ...] = (ci_site, ci_cache / "spare"),
-                ) -> Sample:
-                    edit_one_claim(root, next(edits))
-                    for folder in folders:
-                        shutil.rmtree(folder, ignore_errors=True)
-                    subprocess.run(["sync"], check=False)  # the deletions are not timed
-                    return measure(cmd)
-
-                jobs["ci"] = ci_build
+                jobs["ci"] = functools.partial(edited_build, as_ci, (ci_site, ci_cache / "spare"))
                 if not args.no_plain:
                     jobs["plain"] = lambda plain=plain, n=n: measure(
                         mkdocs_build(plain, work / f"plain-site-{n}")
